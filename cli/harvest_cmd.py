@@ -1,0 +1,73 @@
+"""``zhanqun harvest``: harvest the federation (or some sources) once."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from cli.options import common, load_or_exit
+from harvester.crawl import harvest as run_harvest
+from harvester.runs import RunBook, RunTally
+
+STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "bold red", "running": "cyan"}
+
+
+def summary_table(tallies: list[RunTally], title: str) -> Table:
+    table = Table(title=title)
+    for name in ("来源 source", "状态 status", "fetched", "new", "updated", "unchanged", "errors"):
+        table.add_column(name, justify="right" if name[0].islower() else "left")
+    for t in tallies:
+        style = STATUS_STYLE.get(t.status, "")
+        table.add_row(t.source_id, f"[{style}]{t.status}[/]", *(str(v) for v in (t.fetched, t.new, t.updated, t.unchanged, t.errors)))
+    return table
+
+
+def totals(tallies: list[RunTally]) -> dict:
+    keys = ("fetched", "new", "updated", "unchanged", "errors")
+    out = {k: sum(getattr(t, k) for t in tallies) for k in keys}
+    out["sources"] = len(tallies)
+    out["failed"] = sum(1 for t in tallies if t.status == "failed")
+    return out
+
+
+@click.command()
+@click.option("--source", "source_ids", multiple=True, help="Harvest only this source id (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--workers", default=2, show_default=True, help="Extraction processes (0: in-process).")
+@common
+def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_path: str, db_url: str) -> None:
+    """Fetch what the sub-sites published and store it. Exit 1 if a source failed."""
+    registry = load_or_exit(registry_path)
+    console = Console(stderr=True)
+    live = None
+    if not as_json and sys.stderr.isatty():
+        live = Live(console=console, refresh_per_second=4, transient=True)
+        live.start()
+
+    def progress(runs: RunBook) -> None:
+        if live:
+            live.update(summary_table(list(runs.tallies.values()), "采集中 harvesting…"))
+
+    try:
+        tallies = run_harvest(registry, db_url, list(source_ids) or None, workers=workers, on_progress=progress)
+    except KeyError as exc:
+        raise click.UsageError(str(exc.args[0])) from None
+    finally:
+        if live:
+            live.stop()
+    result = {"sources": [t.as_json() for t in tallies], "totals": totals(tallies)}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        Console().print(summary_table(tallies, "采集结果 harvest summary"))
+        t = result["totals"]
+        click.echo(f"{t['sources']} sources, {t['fetched']} pages, {t['new']} new, {t['updated']} updated, "
+                   f"{t['unchanged']} unchanged, {t['errors']} errors, {t['failed']} failed sources")
+        for tally in tallies:
+            for message in tally.messages[:5]:
+                click.echo(f"  {tally.source_id}: [{message['stage']}] {message['url']} — {message['message']}")
+    raise SystemExit(1 if result["totals"]["failed"] else 0)

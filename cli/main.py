@@ -1,0 +1,23 @@
+"""``zhanqun``: the command line of the portal federation."""
+from __future__ import annotations
+
+import click
+
+from cli.demo_cmd import demo, demo_sites
+from cli.export_cmd import export
+from cli.extract_cmd import extract
+from cli.harvest_cmd import harvest
+from cli.registry_cmd import registry
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zhanqun")
+def main() -> None:
+    """站群 Zhanqun: harvest a city portal federation's sub-sites, review and publish."""
+
+
+for command in (registry, harvest, extract, export, demo_sites, demo):
+    main.add_command(command)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Harvest stage: registry → scheduling/runs → extraction → dedupe → storage."""

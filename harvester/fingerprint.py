@@ -1,0 +1,61 @@
+"""Content fingerprints for near-duplicate detection across units.
+
+A city notice reposted by three units has the same text with small changes
+(a 转载 line, other whitespace).  A 64-bit simhash over character 4-grams of
+the normalised text stays within a few bits for such copies.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+NOISE = re.compile(r"[\s\u3000\xa0]+|[，。、；：？！“”‘’（）《》【】,.;:?!\"'()\[\]<>\-—_|/]")
+SHINGLE = 4
+NEAR_DUPLICATE_BITS = 6  # at most this many differing bits (of 64) count as the same text
+MIN_TEXT_FOR_SIMHASH = 80  # shorter texts only merge when identical
+
+
+def normalise(text: str) -> str:
+    return NOISE.sub("", text).lower()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def simhash(text: str) -> int:
+    """Signed 64-bit simhash (fits PostgreSQL BIGINT)."""
+    norm = normalise(text)
+    if not norm:
+        return 0
+    grams = {norm[i : i + SHINGLE] for i in range(max(1, len(norm) - SHINGLE + 1))}
+    # Bit-sliced counters: planes[k] holds bit k of each of the 64 per-bit counts,
+    # so adding one hash costs a few integer operations instead of 64.
+    planes: list[int] = []
+    for gram in grams:
+        carry = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
+        k = 0
+        while carry:
+            if k == len(planes):
+                planes.append(0)
+            planes[k], carry = planes[k] ^ carry, planes[k] & carry
+            k += 1
+    total = len(grams)
+    value = 0
+    for bit in range(64):
+        count = sum(((plane >> bit) & 1) << k for k, plane in enumerate(planes))
+        if 2 * count > total:
+            value |= 1 << bit
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def distance(a: int, b: int) -> int:
+    return bin((a ^ b) & 0xFFFFFFFFFFFFFFFF).count("1")
+
+
+def near_duplicate(a: int, b: int, len_a: int, len_b: int) -> bool:
+    if min(len_a, len_b) < MIN_TEXT_FOR_SIMHASH:
+        return False
+    if min(len_a, len_b) / max(len_a, len_b) < 0.8:
+        return False
+    return distance(a, b) <= NEAR_DUPLICATE_BITS

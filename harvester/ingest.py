@@ -1,0 +1,169 @@
+"""Store one extracted page: new item, repost of a known item, update, or unchanged.
+
+Each page is written in its own short transaction (item, its source URL, its
+columns and the raw-page revision together), so a run that dies leaves no
+half-written item behind.  Runs only in the harvest's single writer thread.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from harvester.dates import parse_hint
+from harvester.dedupe import DuplicateIndex
+from harvester.registry import Registry
+from harvester.urls import canonical_url
+from storage.models import Item, ItemColumn, ItemRevision, ItemSource
+
+SUMMARY_CHARS = 140
+
+
+class IngestError(ValueError):
+    """A page that cannot become an item (e.g. it has no title)."""
+
+
+def summarise(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
+
+
+class Ingestor:
+    def __init__(self, sessions: sessionmaker[Session], registry: Registry):
+        self.sessions = sessions
+        self.tz = registry.portal.timezone
+        self.sources = {source.id: (unit, source) for unit, source in registry.sources()}
+        self.index = DuplicateIndex()
+        with sessions() as session:
+            self.index.load(session)
+
+    def ingest(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> str:
+        """Returns 'new', 'merged' (a repost added to a known item), 'updated' or 'unchanged'."""
+        try:
+            return self._ingest(page, result, run_id)
+        except IntegrityError:
+            # Another writer stored the same URL between our read and our write: read again.
+            return self._ingest(page, result, run_id)
+
+    def _ingest(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> str:
+        ex = result["extracted"]
+        hint = page.get("hint") or {}
+        unit, source = self.sources[page["source_id"]]
+        urls = {canonical_url(page["url"]), canonical_url(page.get("listed_url") or page["url"])}
+        url = canonical_url(page["url"])
+        title = ex.title or hint.get("title") or ""
+        if not title.strip():
+            raise IngestError("no title found on the page")
+        published = ex.published_at or parse_hint(hint.get("date"), self.tz)
+        now = datetime.now(timezone.utc)
+        fields = {
+            "title": title[:500],
+            "published_at": published,
+            "source_text": (ex.source or unit.name)[:200],
+        }
+
+        with self.sessions.begin() as session:
+            known = session.scalar(select(ItemSource).where(ItemSource.url.in_(urls)))
+            if known is not None:
+                known.last_seen = now
+                if known.content_hash == result["content_hash"]:
+                    return "unchanged"
+                self._update(session, known, ex, result, fields, run_id, page, now)
+                return "updated"
+
+            item_id = self.index.match(result["content_hash"], result["fingerprint"], len(ex.body_text or ""))
+            if item_id is not None:
+                item = session.get(Item, item_id)
+                link = self._link(session, item, source, unit, url, fields, result, primary=False)
+                self._revision(session, link, result, run_id, page)
+                self._add_columns(session, item, source.columns)
+                primary = next((s for s in item.sources if s.is_primary), None)
+                if published and (primary is None or primary.published_at is None or published < primary.published_at):
+                    self._make_primary(item, link, ex)
+                return "merged"
+
+            item = Item(
+                **fields,
+                url=url,
+                unit_id=unit.id,
+                column_name=(ex.column_name or "")[:200],
+                body_html=ex.body_html or "",
+                body_text=ex.body_text or "",
+                summary=summarise(ex.body_text or ""),
+                attachments=[{"name": a.name, "url": a.url} for a in ex.attachments],
+                images=[{"name": i.name, "url": i.url} for i in ex.images],
+                meta=dict(ex.meta),
+                status="published" if source.review == "auto" else "pending",
+                fingerprint=result["fingerprint"],
+                content_hash=result["content_hash"],
+                flags=[],
+            )
+            session.add(item)
+            session.flush()
+            self._add_columns(session, item, source.columns)
+            link = self._link(session, item, source, unit, url, fields, result, primary=True)
+            self._revision(session, link, result, run_id, page)
+        self.index.add(item.id, result["content_hash"], result["fingerprint"], len(ex.body_text or ""))
+        return "new"
+
+    # -- pieces --------------------------------------------------------------------
+    def _link(self, session, item, source, unit, url, fields, result, primary: bool) -> ItemSource:
+        link = ItemSource(
+            item=item,
+            source_id=source.id,
+            unit_id=unit.id,
+            url=url,
+            title=fields["title"],
+            source_text=fields["source_text"],
+            published_at=fields["published_at"],
+            is_primary=primary,
+            content_hash=result["content_hash"],
+        )
+        session.add(link)
+        session.flush()
+        return link
+
+    def _revision(self, session, link: ItemSource, result, run_id, page) -> None:
+        session.add(
+            ItemRevision(
+                item_source_id=link.id,
+                run_id=run_id,
+                content_hash=result["content_hash"],
+                http_status=page.get("status") or 200,
+                content_type=(page.get("content_type") or "")[:200],
+                encoding=result["encoding"][:40],
+                raw_gz=result["raw_gz"],
+            )
+        )
+
+    def _add_columns(self, session, item: Item, columns) -> None:
+        have = {c.column_id for c in item.columns}
+        for column in columns:
+            if column not in have:
+                item.columns.append(ItemColumn(column_id=column))
+
+    def _make_primary(self, item: Item, link: ItemSource, ex) -> None:
+        """The earliest publisher is the primary source: its URL, unit and 来源 lead."""
+        for other in item.sources:
+            other.is_primary = other is link
+        item.url, item.unit_id = link.url, link.unit_id
+        item.published_at, item.source_text = link.published_at, link.source_text
+
+    def _update(self, session, known: ItemSource, ex, result, fields, run_id, page, now) -> None:
+        """The page changed at its source: keep the old revision, store the new one, flag it."""
+        known.content_hash = result["content_hash"]
+        known.title, known.published_at, known.source_text = fields["title"], fields["published_at"], fields["source_text"]
+        self._revision(session, known, result, run_id, page)
+        item = known.item
+        if known.is_primary:
+            item.title, item.published_at, item.source_text = fields["title"], fields["published_at"], fields["source_text"]
+            item.body_html, item.body_text = ex.body_html or "", ex.body_text or ""
+            item.summary = summarise(ex.body_text or "")
+            item.attachments = [{"name": a.name, "url": a.url} for a in ex.attachments]
+            item.images = [{"name": i.name, "url": i.url} for i in ex.images]
+            item.meta = dict(ex.meta)
+            item.content_hash, item.fingerprint = result["content_hash"], result["fingerprint"]
+        item.flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]

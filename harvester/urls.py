@@ -1,0 +1,40 @@
+"""Canonical URLs: one spelling per page, so the same page is stored once."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+# Query parameters that track the visitor and never change the page.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|spm|from|fr|share_token|sharesource|wfr|isappinstalled|scene|clicktime|enterid|"
+    r"timestamp|_t|_|source|tt_from|tt_medium|sessionid|jsessionid|phpsessid|sid)$",
+    re.IGNORECASE,
+)
+INDEX_PAGES = re.compile(r"/(index|default)\.(html?|shtml|jsp|php|aspx?)$", re.IGNORECASE)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop default ports, fragments, session ids and
+    tracking parameters, sort the remaining query, and map ``…/index.html`` to ``…/``.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = parts.path or "/"
+    path = re.sub(r";jsessionid=[^/?]*", "", path, flags=re.IGNORECASE)
+    path = re.sub(r"/{2,}", "/", path)
+    path = INDEX_PAGES.sub("/", path)
+    path = quote(unquote(path), safe="/%:@!$&'()*+,;=~-._")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
+    query.sort()
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

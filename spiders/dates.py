@@ -1,0 +1,32 @@
+"""Dates as list pages, feeds and sitemaps write them."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+DATE = re.compile(
+    r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)"
+)
+SHORT_DATE = re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})(?![\d-])")  # "11-18" on some lists
+
+
+def find_date(text: str) -> str | None:
+    """The first plausible date in ``text`` as ``YYYY-MM-DD[THH:MM[:SS]]``, else None."""
+    for match in DATE.finditer(text or ""):
+        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        try:
+            date(year, month, day)
+        except ValueError:
+            continue
+        out = f"{year:04d}-{month:02d}-{day:02d}"
+        if match.group(4):
+            hour, minute, second = int(match.group(4)), int(match.group(5)), int(match.group(6) or 0)
+            if hour < 24 and minute < 60 and second < 60:
+                out += f"T{hour:02d}:{minute:02d}:{second:02d}"
+        return out
+    return None
+
+
+def iso_or_none(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

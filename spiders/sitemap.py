@@ -1,0 +1,72 @@
+"""``sitemap`` sources: sitemap.xml or a sitemap index, with lastmod."""
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.http import Response
+
+from spiders import xmlsafe
+from spiders.base import SourceSpider
+from spiders.dates import find_date
+
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+MAX_SITEMAP_FILES = 50
+URLS_PER_PAGE = 50  # max_pages × this bounds the detail pages taken from one sitemap
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def read_sitemap(body: bytes) -> tuple[str, list[tuple[str, str | None]]]:
+    """``("index"|"urlset", [(loc, lastmod), …])`` newest first."""
+    root = xmlsafe.parse_xml(body)
+    kind = "index" if _local(root.tag) == "sitemapindex" else "urlset"
+    out = []
+    for node in root:
+        if _local(node.tag) not in ("url", "sitemap"):
+            continue
+        loc = lastmod = None
+        for child in node:
+            if _local(child.tag) == "loc":
+                loc = (child.text or "").strip()
+            elif _local(child.tag) == "lastmod":
+                lastmod = (child.text or "").strip()
+        if loc:
+            out.append((loc, lastmod))
+    out.sort(key=lambda pair: pair[1] or "", reverse=True)
+    return kind, out
+
+
+def is_article_url(url: str) -> bool:
+    """Directory indexes and the homepage are not articles."""
+    path = urlsplit(url).path
+    return bool(path) and not path.endswith("/")
+
+
+class SitemapSpider(SourceSpider):
+    name = "sitemap"
+    start_callback = "parse_sitemap"
+
+    def parse_sitemap(self, response: Response, depth: int = 0):
+        try:
+            kind, entries = read_sitemap(response.body)
+        except (ValueError, xmlsafe.etree.XMLSyntaxError) as exc:
+            yield self.error(response.url, "listing", f"bad sitemap XML: {exc}")
+            return
+        if kind == "index":
+            if depth == 0:
+                for loc, _ in entries[:MAX_SITEMAP_FILES]:
+                    yield self.request(urljoin(response.url, loc), self.parse_sitemap, stage="listing", cb_kwargs={"depth": 1})
+            if not entries:
+                yield from self.listing_done(response.url, 0)
+            return
+        found = 0
+        for loc, lastmod in entries[: self.max_pages * URLS_PER_PAGE]:
+            url = urljoin(response.url, loc)
+            if not is_article_url(url):
+                continue
+            found += 1
+            yield self.detail(url, {"date": find_date(lastmod or "") if lastmod and "T" not in lastmod else lastmod, "list_url": response.url})
+        if depth == 0:
+            yield from self.listing_done(response.url, found)

@@ -1,0 +1,213 @@
+"""Typed SQLAlchemy 2.0 models: the portal's database.
+
+Reading guide: ``Unit``/``Source``/``Column`` mirror ``registry.yaml``;
+``Item`` is one piece of content on the portal, ``ItemSource`` one URL where a
+unit published it (a city notice reposted by three units is one Item with three
+ItemSources, the earliest publisher primary); ``ItemRevision`` keeps the raw
+page as evidence, compressed; ``HarvestRun`` records each harvest of a source.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so Alembic migrations work on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ITEM_STATUSES = ("pending", "published", "rejected", "withdrawn")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "aborted")  # partial: harvested, with some page errors
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes stored as UTC on every dialect (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Unit(Base):
+    """A 保障单位: a county/district government or a municipal department."""
+
+    __tablename__ = "units"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    homepage: Mapped[str] = mapped_column(String(2000))
+
+    sources: Mapped[list[Source]] = relationship(back_populates="unit")
+
+
+class PortalColumn(Base):
+    """A portal column (栏目)."""
+
+    __tablename__ = "columns"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Source(Base):
+    """One harvested address of a unit, with its health."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    url: Mapped[str] = mapped_column(String(2000))
+    type: Mapped[str] = mapped_column(String(20))
+    columns: Mapped[list[Any]] = mapped_column(default=list)
+    review: Mapped[str] = mapped_column(String(20), default="required")
+    status: Mapped[str] = mapped_column(String(20), default="ok")
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    unit: Mapped[Unit] = relationship(back_populates="sources")
+
+
+class Item(Base):
+    """One piece of content as the portal shows it."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(String(2000))  # the primary source's canonical URL
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)  # primary unit
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    source_text: Mapped[str] = mapped_column(String(200), default="")  # 来源
+    column_name: Mapped[str] = mapped_column(String(200), default="")  # the page's own ColumnName
+    body_html: Mapped[str] = mapped_column(Text, default="")  # nh3-sanitized
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    images: Mapped[list[Any]] = mapped_column(default=list)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # 索引号, 文号, 发文机关, 成文日期, 主题分类
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    fingerprint: Mapped[int] = mapped_column(BigInteger, default=0)  # 64-bit simhash, signed
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    flags: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    sources: Mapped[list[ItemSource]] = relationship(
+        back_populates="item",
+        order_by=lambda: (ItemSource.is_primary.desc(), ItemSource.published_at, ItemSource.id),
+    )
+    columns: Mapped[list[ItemColumn]] = relationship(back_populates="item", cascade="all, delete-orphan")
+    unit: Mapped[Unit] = relationship()
+
+
+class ItemColumn(Base):
+    __tablename__ = "item_columns"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    column_id: Mapped[str] = mapped_column(ForeignKey("columns.id"), primary_key=True)
+
+    item: Mapped[Item] = relationship(back_populates="columns")
+
+
+class ItemSource(Base):
+    """One URL where a unit published an item."""
+
+    __tablename__ = "item_sources"
+    __table_args__ = (UniqueConstraint("url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    url: Mapped[str] = mapped_column(String(2000))  # canonical
+    title: Mapped[str] = mapped_column(String(500), default="")
+    source_text: Mapped[str] = mapped_column(String(200), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="sources")
+    source: Mapped[Source] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+
+class ItemRevision(Base):
+    """The raw page as fetched, zlib-compressed: evidence of what the unit published."""
+
+    __tablename__ = "item_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_source_id: Mapped[int] = mapped_column(ForeignKey("item_sources.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    http_status: Mapped[int] = mapped_column(Integer, default=200)
+    content_type: Mapped[str] = mapped_column(String(200), default="")
+    encoding: Mapped[str] = mapped_column(String(40), default="")
+    raw_gz: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class HarvestRun(Base):
+    """One harvest of one source: counts and errors, for the editors and supervision."""
+
+    __tablename__ = "harvest_runs"
+    __table_args__ = (Index("ix_harvest_runs_source_started", "source_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    error_messages: Mapped[list[Any]] = mapped_column(default=list)  # [{"url", "stage", "message"}]
