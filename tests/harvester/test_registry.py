@@ -1,0 +1,119 @@
+"""registry.yaml validation: every problem names file:line and key path."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harvester.registry import RegistryError, load_registry, parse_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """\
+portal: {name: 中国衢州, timezone: Asia/Shanghai}
+columns:
+  - {id: xqdt, name: 县区动态}
+  - {id: tzgg, name: 通知公告}
+units:
+  - id: kecheng
+    name: 柯城区人民政府
+    kind: county
+    homepage: http://www.kecheng.gov.cn/
+    sources:
+      - id: kecheng-news
+        url: http://www.kecheng.gov.cn/col/col1229/index.html
+        type: hanweb
+        columns: [xqdt]
+        schedule: {every: 30m}
+        review: required
+        encoding: gbk
+        max_pages: 5
+        allow_private: false
+        rules: {item: "ul.list li", link: "a", title: "a", date: "span"}
+    duties:
+      - {column: xqdt, min_items: 4, per: month}
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(RegistryError) as info:
+        parse_registry(text, "r.yaml")
+    return [str(p) for p in info.value.problems]
+
+
+def test_the_documented_shape_is_valid():
+    reg = parse_registry(GOOD.replace("type: hanweb", "type: list"))
+    unit, source = reg.source("kecheng-news")
+    assert unit.name == "柯城区人民政府"
+    assert source.schedule.interval.total_seconds() == 1800
+    assert source.encoding == "gbk" and source.max_pages == 5
+
+
+def test_rules_on_a_hanweb_source_are_refused():
+    assert problems(GOOD) == ["r.yaml:20: units[kecheng].sources[kecheng-news].rules: rules apply to list pages, not to type 'hanweb'"]
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("        review: required\n", "        review: required\n        colour: red\n", "r.yaml:17: units[kecheng].sources[kecheng-news].colour: unknown key"),
+        ("columns: [xqdt]", "columns: [nope]", "r.yaml:14: units[kecheng].sources[kecheng-news].columns[0]: unknown column 'nope'"),
+        ("url: http://www.kecheng.gov.cn/col", "url: ftp://www.kecheng.gov.cn/col", "r.yaml:12: units[kecheng].sources[kecheng-news].url: not an http(s) URL"),
+        ("{every: 30m}", "{every: 30 minutes}", "r.yaml:15: units[kecheng].sources[kecheng-news].schedule: bad interval"),
+        ("{every: 30m}", "{cron: '61 * * * *'}", "r.yaml:15: units[kecheng].sources[kecheng-news].schedule: bad cron expression"),
+        ("{every: 30m}", "{every: 30m, cron: '0 * * * *'}", "r.yaml:15: units[kecheng].sources[kecheng-news].schedule: give exactly one"),
+        ("kind: county", "kind: village", "r.yaml:8: units[kecheng].kind:"),
+        ("encoding: gbk", "encoding: klingon", "r.yaml:17: units[kecheng].sources[kecheng-news].encoding: unknown encoding"),
+        ("{id: tzgg, name: 通知公告}", "{id: xqdt, name: 通知公告}", "r.yaml:4: columns[xqdt].id: duplicate column id 'xqdt'"),
+        ("{column: xqdt, min_items", "{column: zzz, min_items", "r.yaml:22: units[kecheng].duties[0].column: unknown column 'zzz'"),
+        ("timezone: Asia/Shanghai", "timezone: Mars/Olympus", "r.yaml:1: portal.timezone: unknown timezone"),
+    ],
+)
+def test_each_error_names_file_line_and_key(old, new, expected):
+    text = GOOD.replace("type: hanweb", "type: list").replace(old, new, 1)
+    assert text != GOOD
+    found = problems(text)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_duplicate_source_ids_across_units():
+    text = GOOD.replace("type: hanweb", "type: list") + """\
+  - id: qujiang
+    name: 衢江区人民政府
+    kind: county
+    homepage: http://www.qjq.gov.cn/
+    sources:
+      - {id: kecheng-news, url: "http://www.qjq.gov.cn/", columns: [xqdt]}
+"""
+    assert "r.yaml:28: units[qujiang].sources[kecheng-news].id: duplicate source id 'kecheng-news'" in problems(text)
+
+
+def test_broken_yaml_names_its_line():
+    found = problems("portal: {name: x\ncolumns: [\n")
+    assert found[0].startswith("r.yaml:2: (top): not valid YAML")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(RegistryError) as info:
+        load_registry(tmp_path / "nope.yaml")
+    assert "file not found" in str(info.value)
+
+
+def test_cli_check_exits_2_and_harvest_refuses(tmp_path):
+    bad = tmp_path / "registry.yaml"
+    bad.write_text(GOOD.replace("columns: [xqdt]", "columns: [nope]"), encoding="utf-8")
+    zhanqun = [sys.executable, "-m", "cli.main"]
+    check = subprocess.run([*zhanqun, "registry", "check", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    assert check.returncode == 2
+    assert f"{bad}:14: units[kecheng].sources[kecheng-news].columns[0]: unknown column 'nope'" in check.stderr
+    db = tmp_path / "h.db"
+    run = subprocess.run([*zhanqun, "harvest", "--registry", str(bad), "--db", f"sqlite:///{db}"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and "nothing was harvested" in run.stderr
+    assert not db.exists()
+
+
+def test_committed_registries_are_valid():
+    for name in ("registry.yaml", "registry.example-quzhou.yaml"):
+        load_registry(ROOT / name)
