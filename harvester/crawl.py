@@ -35,7 +35,7 @@ MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
 @dataclass
 class HarvestContext:
-    """What the pipeline needs, handed over through the crawler settings."""
+    """What the pipeline needs, handed to each spider (Scrapy settings are deep-copied)."""
 
     tz: str
     runs: RunBook
@@ -44,7 +44,7 @@ class HarvestContext:
     writer: Executor
 
 
-def scrapy_settings(registry: Registry, context: HarvestContext) -> dict:
+def scrapy_settings(registry: Registry) -> dict:
     return {
         # Scrapy default False: sub-site administrators' wishes are obeyed.
         "ROBOTSTXT_OBEY": True,
@@ -61,13 +61,13 @@ def scrapy_settings(registry: Registry, context: HarvestContext) -> dict:
         "REDIRECT_MAX_TIMES": 5,
         "DNS_TIMEOUT": 10,
         "LOG_LEVEL": "ERROR",
+        "LOG_INSTALL_ROOT_HANDLER": True,
         "TELNETCONSOLE_ENABLED": False,
         # Scrapy default 16 / 8.
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
         "DOWNLOADER_MIDDLEWARES": {"spiders.address_guard.AddressGuardMiddleware": 50},
         "ITEM_PIPELINES": {"harvester.pipelines.HarvestPipeline": 300},
-        "ZHANQUN_CONTEXT": context,
     }
 
 
@@ -104,16 +104,18 @@ def harvest(
     extractors = extraction_pool(workers)
     context = HarvestContext(registry.portal.timezone, runs, Ingestor(sessions, registry), extractors, writer)
     finished: list = []
+    handlers: list = []  # Scrapy keeps only weak references to signal handlers
     try:
-        process = CrawlerProcess(scrapy_settings(registry, context), install_root_handler=False)
+        process = CrawlerProcess(scrapy_settings(registry))
         for unit, source in selected:
             crawler = process.create_crawler(SPIDERS[source.type])
 
             def closed(spider, reason, _source_id=source.id):
                 finished.append(writer.submit(runs.finish, _source_id, spider.listed))
 
+            handlers.append(closed)
             crawler.signals.connect(closed, signal=signals.spider_closed)
-            process.crawl(crawler, source=source.model_dump(), unit_id=unit.id)
+            process.crawl(crawler, source=source.model_dump(), unit_id=unit.id, context=context)
         if on_progress:
             from twisted.internet import task
 

@@ -12,14 +12,13 @@ from harvester.worker import process_page
 class HarvestPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.context = crawler.settings["ZHANQUN_CONTEXT"]
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        ctx = self.context
+        ctx = self.crawler.spider.context
         source_id = item["source_id"]
         kind = item.get("kind")
         if kind == "error":

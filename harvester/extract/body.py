@@ -1,0 +1,327 @@
+"""Find the main-content node of a page and strip the chrome out of it.
+
+1. Known government-CMS containers (``.TRS_Editor``, ``#zoom``, ``#UCAP-CONTENT`` …).
+2. Otherwise a text-density score in the spirit of GNE / CEPF / Readability:
+   every block that directly holds text scores by its length and punctuation,
+   credited to itself (or, for ``<p>``-like blocks, to its parent and, halved,
+   its grandparent); a candidate's total is damped by its link density.
+All walks are single passes over ``root.iter()``; nothing recurses.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from harvester.extract.dom import SKIP_TAGS, block_text, is_element, norm_space, text_of
+from harvester.extract.patterns import is_boilerplate_line, is_info_line
+
+__all__ = ["PageStats", "compute_stats", "find_body", "clean_body"]
+
+INLINE_TAGS = frozenset({"a", "span", "font", "b", "strong", "em", "i", "u", "sub", "sup", "small",
+                         "big", "label", "code", "abbr", "cite", "q", "s", "strike", "del", "ins",
+                         "mark", "tt", "var", "img", "br", "wbr", "nobr", "o:p", "st1:chsdate"})
+_PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li", "dd",
+                        "dt", "figcaption", "center"})
+_PUNCT_RE = re.compile(r"[，。；：！？、,.;:!?“”‘’《》（）]")
+
+# Known gov CMS body containers: (attribute, exact token or prefix).
+_SPECIFIC_CLASSES = ("trs_editor", "trs_ueditor", "zoom", "article-content", "article_content",
+                     "bt_content", "pages_content", "wzcon", "view", "artcontent", "art_content",
+                     "detail_content", "details_content", "news_content", "content_text",
+                     "xxgk_content", "zwgk_content", "article-body", "article_body", "articlecontent",
+                     "main-text", "post-content", "entry-content", "newstext", "con_text")
+_SPECIFIC_IDS = ("zoom", "ucap-content", "ucapcontent", "artibody", "article_content", "articlecontent",
+                 "content_text", "textcontent", "ozoom", "fontzoom", "newstext", "endtext",
+                 "main-content", "article-content", "zwnr", "nr", "detailcontent", "news_content")
+_GENERIC_IDS = ("content", "con", "article", "text", "main", "body")
+_GENERIC_CLASSES = ("con", "content", "article", "text", "detail", "main")
+
+_JUNK_ATTR_RE = re.compile(
+    r"(?:^|[\s_-])(?:share|bdshare|jiathis|print|toolbar|fontsize|font-size|zihao|nav|navbar|"
+    r"breadcrumbs?|crumbs?|location|position|weizhi|dqwz|footer|comments?|related|relate|xgwz|xglj|"
+    r"pagebar|prevnext|qrcode|erweima|ewm|sharebox|share_box|sidebar|advert|ads|"
+    r"copyright|banner|menu|pinglun|dayin|guanbi|close)(?:$|[\s_-])",
+    re.I,
+)
+# Names that are often chrome but sometimes content: removed only when short or info-bar-like.
+_WEAK_JUNK_ATTR_RE = re.compile(
+    r"(?:^|[\s_-])(?:tools?|foot|prev|next|ad|info|extend|xinxi|source|time|date|meta|author|titbar|"
+    r"subtitle|zh|fx|fenxiang)(?:$|[\s_-])",
+    re.I,
+)
+
+
+@dataclass
+class PageStats:
+    """Per-element aggregates from one pass over the tree."""
+
+    text_len: dict = field(default_factory=dict)   # all visible chars under el
+    link_len: dict = field(default_factory=dict)   # chars inside <a> under el
+    score: dict = field(default_factory=dict)      # content score credited to el
+    specific: list = field(default_factory=list)   # known gov CMS containers
+    generic: set = field(default_factory=set)      # generic content-ish names
+
+
+def _slen(s: str | None) -> int:
+    if not s:
+        return 0
+    return len(s) - s.count(" ") - s.count("\n") - s.count("\t") - s.count("\r") - s.count("\u3000") \
+        - s.count("\xa0")
+
+
+def _classify(el, stats: PageStats) -> None:
+    cls = (el.get("class") or "").lower()
+    eid = (el.get("id") or "").lower()
+    if not cls and not eid:
+        return
+    tokens = cls.split()
+    if eid in _SPECIFIC_IDS or any(t in _SPECIFIC_CLASSES for t in tokens):
+        stats.specific.append(el)
+    elif eid in _GENERIC_IDS or eid.startswith("art") or any(t in _GENERIC_CLASSES for t in tokens):
+        stats.generic.add(el)
+
+
+def compute_stats(root) -> PageStats:
+    stats = PageStats()
+    if root is None:
+        return stats
+    elements = []
+    skip_depth_root = None
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if skip_depth_root is not None:
+            # skip everything inside a SKIP subtree
+            anc = el.getparent()
+            inside = False
+            while anc is not None:
+                if anc is skip_depth_root:
+                    inside = True
+                    break
+                anc = anc.getparent()
+            if inside:
+                continue
+            skip_depth_root = None
+        tag = el.tag.lower()
+        if tag in SKIP_TAGS:
+            skip_depth_root = el
+            continue
+        elements.append(el)
+        _classify(el, stats)
+
+    text_len = stats.text_len
+    link_len = stats.link_len
+    score = stats.score
+    own_nolink: dict = {}
+    own_punct: dict = {}
+    for el in reversed(elements):  # children before parents
+        tag = el.tag.lower()
+        tl = _slen(el.text)
+        ll = 0
+        on = tl
+        op = len(_PUNCT_RE.findall(el.text)) if el.text else 0
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            t = _slen(child.tail)
+            tl += t
+            on += t
+            if child.tail:
+                op += len(_PUNCT_RE.findall(child.tail))
+            if child in text_len:
+                tl += text_len[child]
+                ll += link_len[child]
+                ctag = child.tag.lower()
+                if ctag in INLINE_TAGS and ctag != "a":
+                    on += own_nolink.get(child, 0)
+                    op += own_punct.get(child, 0)
+        if tag == "a":
+            ll = tl
+            on = 0
+        text_len[el] = tl
+        link_len[el] = ll
+        if tag in INLINE_TAGS:
+            own_nolink[el] = on
+            own_punct[el] = op
+            continue
+        if on >= 8:
+            contrib = 1.0 + min(op, 30) + min(on / 40.0, 8.0)
+            if tag in _PARA_TAGS:
+                parent = el.getparent()
+                if parent is not None:
+                    score[parent] = score.get(parent, 0.0) + contrib
+                    gp = parent.getparent()
+                    if gp is not None:
+                        score[gp] = score.get(gp, 0.0) + contrib / 2
+            else:
+                score[el] = score.get(el, 0.0) + contrib
+                parent = el.getparent()
+                if parent is not None:
+                    score[parent] = score.get(parent, 0.0) + contrib / 3
+    return stats
+
+
+def _nolink(stats: PageStats, el) -> int:
+    return stats.text_len.get(el, 0) - stats.link_len.get(el, 0)
+
+
+def _link_density(stats: PageStats, el) -> float:
+    tl = stats.text_len.get(el, 0)
+    return stats.link_len.get(el, 0) / tl if tl else 1.0
+
+
+def _has_media(el) -> bool:
+    for _ in el.iter("img", "a", "table"):
+        return True
+    return False
+
+
+def _is_ancestor(a, b) -> bool:
+    node = b.getparent()
+    while node is not None:
+        if node is a:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _pick_specific(stats: PageStats):
+    good = [el for el in stats.specific
+            if _link_density(stats, el) < 0.5 and (_nolink(stats, el) >= 20 or _has_media(el))]
+    if not good:
+        return None
+    best = max(good, key=lambda e: _nolink(stats, e))
+    best_len = _nolink(stats, best)
+    # prefer the innermost container that still holds (almost) all of the text
+    for el in good:
+        if el is not best and _is_ancestor(best, el) and _nolink(stats, el) >= 0.85 * best_len:
+            best = el
+            best_len = max(best_len, 1)
+    return best
+
+
+def _pick_dense(stats: PageStats):
+    best, best_score = None, 0.0
+    for el, sc in stats.score.items():
+        tag = el.tag.lower()
+        if tag in ("html", "head"):
+            continue
+        ld = _link_density(stats, el)
+        final = sc * (1.0 - ld) ** 2
+        if el in stats.generic:
+            final *= 1.15
+        if tag == "body":
+            final *= 0.6
+        if final > best_score:
+            best, best_score = el, final
+    return best, best_score
+
+
+def find_body(root, stats: PageStats):
+    """The main-content element, or ``None``. Returns ``(node, how)``."""
+    if root is None:
+        return None, ""
+    node = _pick_specific(stats)
+    if node is not None:
+        return node, "container"
+    node, sc = _pick_dense(stats)
+    if node is not None and sc > 0:
+        return node, "density"
+    return None, ""
+
+
+def _remove(el) -> None:
+    """Drop ``el`` but keep its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def clean_body(node, title: str = "", stats: PageStats | None = None) -> None:
+    """Strip scripts, share/print bars, the info bar and the repeated title, in place.
+
+    ``stats`` (from :func:`compute_stats`) lets long elements skip the text walks."""
+    if node is None:
+        return
+    text_len = stats.text_len if stats is not None else {}
+    title_n = norm_space(title)
+    doomed = []
+    for el in node.iter():
+        if el is node:
+            continue
+        if not isinstance(el.tag, str):
+            doomed.append(el)
+            continue
+        tag = el.tag.lower()
+        if tag in SKIP_TAGS or tag in ("form", "nav", "footer", "link", "meta", "base", "style"):
+            doomed.append(el)
+            continue
+        if tag in INLINE_TAGS and tag not in ("span", "font", "a"):
+            continue
+        attrs = ((el.get("class") or "") + " " + (el.get("id") or "")).strip()
+        txt = None
+        known_len = text_len.get(el)
+        if known_len is not None and known_len > 200 and tag not in ("h1", "h2", "h3"):
+            continue  # too long to be chrome or an info bar
+        if attrs and _JUNK_ATTR_RE.search(attrs):
+            txt = text_of(el)
+            if len(txt) < 200 and not _big_media(el):
+                doomed.append(el)
+                continue
+        elif attrs and _WEAK_JUNK_ATTR_RE.search(attrs):
+            txt = text_of(el)
+            if (len(txt) < 40 or is_info_line(txt)) and not _big_media(el):
+                doomed.append(el)
+                continue
+        if tag in ("span", "font", "a"):
+            continue
+        if txt is None:
+            # cheap bound: a long text cannot be an info bar
+            if len(el) > 40:
+                continue
+            txt = text_of(el)
+        if not txt:
+            continue
+        if len(txt) <= 150 and (is_info_line(txt) or is_boilerplate_line(txt)):
+            if not _big_media(el):
+                doomed.append(el)
+                continue
+        if title_n and tag in ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b") and txt == title_n:
+            doomed.append(el)
+    # remove outermost first; children of removed elements simply go with them
+    removed = set()
+    for el in doomed:
+        anc = el.getparent()
+        skip = False
+        while anc is not None and anc is not node:
+            if anc in removed:
+                skip = True
+                break
+            anc = anc.getparent()
+        if skip:
+            continue
+        _remove(el)
+        removed.add(el)
+
+
+def _big_media(el) -> bool:
+    for img in el.iter("img"):
+        return True
+    return False
+
+
+def body_text(node) -> str:
+    return block_text(node) if is_element(node) else ""
+
+
+def log_score(x: float) -> float:  # kept for tuning experiments
+    return math.log(x + 1.0)

@@ -1,0 +1,72 @@
+"""Read the standard Chinese government-page <meta> tags (and common alternates).
+
+Most provincial CMS templates (TRS WCM, Hanweb, Ucap) emit the national
+"政府网站发展指引" meta set: ArticleTitle, PubDate, ContentSource, ColumnName,
+SiteName, Url.  Names are matched case-insensitively.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harvester.extract.dom import norm_space
+
+__all__ = ["PageMeta", "read_meta"]
+
+_TITLE_KEYS = ("articletitle", "og:title", "twitter:title", "dc.title")
+_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
+              "publish_time", "publishtime", "pubtime", "og:release_date", "dc.date.issued",
+              "dc.date", "dcterms.created", "date", "og:published_time", "weibo: article:create_at",
+              "created")
+_SOURCE_KEYS = ("contentsource", "source", "og:source", "mediaid")
+_COLUMN_KEYS = ("columnname", "column")
+_SITE_KEYS = ("sitename", "og:site_name", "site_name")
+_URL_KEYS = ("url", "og:url")
+
+
+@dataclass
+class PageMeta:
+    title: str = ""
+    date: str = ""  # raw text, parsed later by patterns.parse_date
+    source: str = ""
+    column_name: str = ""
+    site_name: str = ""
+    url: str = ""
+    html_title: str = ""  # the <title> element's text
+    all: dict | None = None
+
+
+def read_meta(root) -> PageMeta:
+    """Collect meta name/property → content (first non-empty wins) plus <title>."""
+    found: dict[str, str] = {}
+    if root is None:
+        return PageMeta(all={})
+    html_title = ""
+    for el in root.iter("meta", "title"):
+        if el.tag == "title":
+            if not html_title:
+                html_title = norm_space(el.text_content() if hasattr(el, "text_content") else el.text)
+            continue
+        key = el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv")
+        if not key:
+            continue
+        key = norm_space(key).lower()
+        value = norm_space(el.get("content"))
+        if value and key not in found:
+            found[key] = value
+
+    def first(keys):
+        for k in keys:
+            if found.get(k):
+                return found[k]
+        return ""
+
+    return PageMeta(
+        title=first(_TITLE_KEYS),
+        date=first(_DATE_KEYS),
+        source=first(_SOURCE_KEYS),
+        column_name=first(_COLUMN_KEYS),
+        site_name=first(_SITE_KEYS),
+        url=first(_URL_KEYS),
+        html_title=html_title,
+        all=found,
+    )
