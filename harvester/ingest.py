@@ -26,6 +26,10 @@ class IngestError(ValueError):
     """A page that cannot become an item (e.g. it has no title)."""
 
 
+class NotAnArticle(IngestError):
+    """A page that is no article (a sitemap's 关于我们 page): skipped, not an error."""
+
+
 def summarise(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
@@ -57,6 +61,10 @@ class Ingestor:
         title = ex.title or hint.get("title") or ""
         if not title.strip():
             raise IngestError("no title found on the page")
+        if hint.get("require_date") and ex.published_at is None:
+            raise NotAnArticle("no publication date on the page: not an article")
+        if not (ex.body_text or "").strip() and not ex.attachments:
+            raise IngestError("no article text found on the page")
         published = ex.published_at or parse_hint(hint.get("date"), self.tz)
         now = datetime.now(timezone.utc)
         fields = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from harvester.ingest import IngestError
-from harvester.worker import process_page
+from harvester.ingest import IngestError, NotAnArticle
+from harvester.worker import MalformedPage, process_page
 
 
 class HarvestPipeline:
@@ -31,10 +31,14 @@ class HarvestPipeline:
         try:
             result = await loop.run_in_executor(ctx.extractors, process_page, item, ctx.tz)
         except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run
-            ctx.runs.error(source_id, item["url"], "extract", f"{type(exc).__name__}: {exc}"[:500])
+            message = str(exc) if isinstance(exc, MalformedPage) else f"{type(exc).__name__}: {exc}"
+            ctx.runs.error(source_id, item["url"], "extract", message[:500])
             return {"kind": "error"}
         try:
             outcome = await loop.run_in_executor(ctx.writer, ctx.ingestor.ingest, item, result, ctx.runs.tallies[source_id].run_id)
+        except NotAnArticle as exc:
+            ctx.runs.skip(source_id, item["url"], str(exc))
+            return {"kind": "skip"}
         except IngestError as exc:
             ctx.runs.error(source_id, item["url"], "extract", str(exc))
             return {"kind": "error"}

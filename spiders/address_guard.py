@@ -36,8 +36,23 @@ async def resolve(host: str) -> list[str]:
 
 
 class AddressGuardMiddleware:
+    """Applies to every request of a spider, including robots.txt and redirects;
+    the opt-out is the spider's source's ``allow_private``."""
+
+    def __init__(self, crawler=None):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def allowed_private(self, request) -> bool:
+        spider = self.crawler.spider if self.crawler else None
+        source = getattr(spider, "source", None) or {}
+        return bool(source.get("allow_private") or request.meta.get("allow_private"))
+
     async def process_request(self, request, spider=None):
-        if request.meta.get("allow_private"):
+        if self.allowed_private(request):
             return None
         host = urlsplit(request.url).hostname or ""
         try:

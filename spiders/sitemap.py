@@ -7,7 +7,6 @@ from scrapy.http import Response
 
 from spiders import xmlsafe
 from spiders.base import SourceSpider
-from spiders.dates import find_date
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 MAX_SITEMAP_FILES = 50
@@ -67,6 +66,8 @@ class SitemapSpider(SourceSpider):
             if not is_article_url(url):
                 continue
             found += 1
-            yield self.detail(url, {"date": find_date(lastmod or "") if lastmod and "T" not in lastmod else lastmod, "list_url": response.url})
+            # lastmod is when the page last changed, not when it was published: a page
+            # must state its own date to count as an article.
+            yield self.detail(url, {"lastmod": lastmod, "list_url": response.url, "require_date": True})
         if depth == 0:
             yield from self.listing_done(response.url, found)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,18 +35,26 @@ def pg_server_url() -> str:
     return url
 
 
-@pytest.fixture
-def pg_url(pg_server_url: str):
+@contextmanager
+def pg_schema(server_url: str):
     """A fresh schema on the real PostgreSQL server, dropped afterwards."""
     schema = f"zq_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server_url)
+    admin = create_engine(server_url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in pg_server_url else "?"
-    yield f"{pg_server_url}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    sep = "&" if "?" in server_url else "?"
+    try:
+        yield f"{server_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str):
+    with pg_schema(pg_server_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ INLINE_TAGS = frozenset({"a", "span", "font", "b", "strong", "em", "i", "u", "su
                          "mark", "tt", "var", "img", "br", "wbr", "nobr", "o:p", "st1:chsdate"})
 _PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "li", "dd",
                         "dt", "figcaption", "center"})
+_COMMENT_ATTR_RE = re.compile(r"comment|reply|pinglun|feedback|liuyan|huifu|gentie", re.I)
 _PUNCT_RE = re.compile(r"[，。；：！？、,.;:!?“”‘’《》（）]")
 
 # Known gov CMS body containers: (attribute, exact token or prefix).
@@ -87,6 +88,7 @@ def compute_stats(root) -> PageStats:
     if root is None:
         return stats
     elements = []
+    in_comment: set = set()  # comment / reply areas: their text never scores as content
     skip_depth_root = None
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -109,6 +111,13 @@ def compute_stats(root) -> PageStats:
             continue
         elements.append(el)
         _classify(el, stats)
+        parent = el.getparent()
+        if parent is not None and parent in in_comment:
+            in_comment.add(el)
+        else:
+            attrs = (el.get("class") or "") + " " + (el.get("id") or "")
+            if attrs.strip() and _COMMENT_ATTR_RE.search(attrs):
+                in_comment.add(el)
 
     text_len = stats.text_len
     link_len = stats.link_len
@@ -145,7 +154,7 @@ def compute_stats(root) -> PageStats:
             own_nolink[el] = on
             own_punct[el] = op
             continue
-        if on >= 8:
+        if on >= 8 and el not in in_comment:
             contrib = 1.0 + min(op, 30) + min(on / 40.0, 8.0)
             if tag in _PARA_TAGS:
                 parent = el.getparent()
@@ -209,6 +218,8 @@ def _pick_dense(stats: PageStats):
             continue
         ld = _link_density(stats, el)
         final = sc * (1.0 - ld) ** 2
+        if ld > 0.5:
+            final *= 0.3  # mostly links: a list of posts / replies / related news
         if el in stats.generic:
             final *= 1.15
         if tag == "body":
@@ -216,6 +227,26 @@ def _pick_dense(stats: PageStats):
         if final > best_score:
             best, best_score = el, final
     return best, best_score
+
+
+def _expand(stats: PageStats, node):
+    """Climb to ancestors that only add link-poor text (content split over sibling
+    tables/divs, e.g. a prose block followed by a data table without punctuation)."""
+    for _ in range(6):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        base = stats.text_len.get(node, 0)
+        total = stats.text_len.get(parent, 0)
+        extra = total - base
+        if extra <= 0:
+            node = parent
+            continue
+        extra_links = stats.link_len.get(parent, 0) - stats.link_len.get(node, 0)
+        if total > 2.5 * max(base, 1) or extra_links > 0.1 * extra:
+            break
+        node = parent
+    return node
 
 
 def find_body(root, stats: PageStats):
@@ -227,7 +258,7 @@ def find_body(root, stats: PageStats):
         return node, "container"
     node, sc = _pick_dense(stats)
     if node is not None and sc > 0:
-        return node, "density"
+        return _expand(stats, node), "density"
     return None, ""
 
 
