@@ -123,6 +123,7 @@ class Source(Strict):
     encoding: str | None = None
     max_pages: int = Field(default=5, ge=1, le=1000)
     allow_private: bool = False
+    timeout: float = Field(default=30, gt=0, le=300)  # seconds per request
     rules: Rules | None = None
 
     @field_validator("url")

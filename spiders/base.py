@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -39,6 +45,7 @@ class SourceSpider(scrapy.Spider):
     def request(self, url: str, callback, stage: str, **kwargs: Any) -> scrapy.Request:
         meta = kwargs.pop("meta", {})
         meta.update(stage=stage, source_id=self.source_id, allow_private=bool(self.source.get("allow_private")))
+        meta.setdefault("download_timeout", self.source.get("timeout") or 30)
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
     async def start(self):
@@ -92,10 +99,14 @@ def describe_failure(failure) -> str:
     if failure.check(HttpError):
         response = failure.value.response
         return f"HTTP {response.status}"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "DNS lookup failed"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
+    if failure.check(DownloadConnectionRefusedError):
+        return "connection refused"
+    if failure.check(DownloadCancelledError) and "max size" in str(failure.value).lower():
+        return f"refused: response larger than the 10 MiB limit ({failure.value})"[:300]
     value = failure.value
     text = str(value) or type(value).__name__
     return f"{type(value).__name__}: {text}"[:500]

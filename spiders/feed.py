@@ -81,9 +81,6 @@ class FeedSpider(SourceSpider):
         except xmlsafe.UnsafeXML as exc:
             yield self.error(response.url, "listing", str(exc))
             return
-        if feed.bozo and not feed.entries:
-            yield self.error(response.url, "listing", f"bad feed XML: {feed.get('bozo_exception')}")
-            return
         found = 0
         for entry in feed.entries[: self.max_pages * 50]:
             link = (entry.get("link") or "").strip()
@@ -105,4 +102,7 @@ class FeedSpider(SourceSpider):
                 }
             else:
                 yield self.detail(url, {"title": title, "date": date, "list_url": response.url})
+        if found == 0 and feed.bozo:
+            yield self.error(response.url, "listing", f"bad feed XML: {feed.get('bozo_exception')}")
+            return
         yield from self.listing_done(response.url, found)

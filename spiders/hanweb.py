@@ -84,7 +84,7 @@ class HanwebSpider(SourceSpider):
                 formdata=fields,
                 callback=self.parse_dataproxy,
                 errback=self.on_error,
-                meta={"stage": "listing", "source_id": self.source_id, "allow_private": bool(self.source.get("allow_private"))},
+                meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30},
                 cb_kwargs={"list_url": response.url},
             )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from harvester.extract.dom import SKIP_TAGS, block_text, is_element, norm_space, text_of
@@ -71,103 +72,128 @@ def _slen(s: str | None) -> int:
         - s.count("\xa0")
 
 
-def _classify(el, stats: PageStats) -> None:
-    cls = (el.get("class") or "").lower()
-    eid = (el.get("id") or "").lower()
-    if not cls and not eid:
-        return
+@lru_cache(maxsize=4096)
+def _is_comment_attr(attrs: str) -> bool:
+    return bool(_COMMENT_ATTR_RE.search(attrs))
+
+
+@lru_cache(maxsize=4096)
+def _kind(cls: str, eid: str) -> int:
+    """2 = known gov CMS body container, 1 = generic content-ish name, 0 = other."""
+    cls, eid = cls.lower(), eid.lower()
     tokens = cls.split()
     if eid in _SPECIFIC_IDS or any(t in _SPECIFIC_CLASSES for t in tokens):
+        return 2
+    if eid in _GENERIC_IDS or eid.startswith("art") or any(t in _GENERIC_CLASSES for t in tokens):
+        return 1
+    return 0
+
+
+def _classify(el, stats: PageStats) -> None:
+    kind = _kind(el.get("class") or "", el.get("id") or "")
+    if kind == 2:
         stats.specific.append(el)
-    elif eid in _GENERIC_IDS or eid.startswith("art") or any(t in _GENERIC_CLASSES for t in tokens):
+    elif kind == 1:
         stats.generic.add(el)
 
 
 def compute_stats(root) -> PageStats:
+    """One pre-order pass (own text, classes, comment areas) and one reverse pass
+    (subtree sums and scores) over the <body>, using index arrays instead of dicts."""
     stats = PageStats()
     if root is None:
         return stats
-    elements = []
-    in_comment: set = set()  # comment / reply areas: their text never scores as content
-    skip_depth_root = None
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    top = root.find("body")
+    if top is None:
+        top = root
+    elements: list = []
+    tags: list = []
+    parent_of: list = []
+    own_len: list = []
+    own_punct: list = []
+    comment: list = []
+    index: dict = {}
+    findall = _PUNCT_RE.findall
+    for el in top.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        if skip_depth_root is not None:
-            # skip everything inside a SKIP subtree
-            anc = el.getparent()
-            inside = False
-            while anc is not None:
-                if anc is skip_depth_root:
-                    inside = True
-                    break
-                anc = anc.getparent()
-            if inside:
-                continue
-            skip_depth_root = None
-        tag = el.tag.lower()
-        if tag in SKIP_TAGS:
-            skip_depth_root = el
-            continue
+        tag = tag.lower()
+        i = len(elements)
+        index[el] = i
         elements.append(el)
-        _classify(el, stats)
+        tags.append(tag)
         parent = el.getparent()
-        if parent is not None and parent in in_comment:
-            in_comment.add(el)
+        p = index.get(parent, -1) if parent is not None else -1
+        parent_of.append(p)
+        text = el.text
+        if text and tag not in SKIP_TAGS:
+            stripped = text.strip()
+            own_len.append(len(stripped))
+            own_punct.append(len(findall(stripped)) if stripped else 0)
         else:
-            attrs = (el.get("class") or "") + " " + (el.get("id") or "")
-            if attrs.strip() and _COMMENT_ATTR_RE.search(attrs):
-                in_comment.add(el)
+            own_len.append(0)
+            own_punct.append(0)
+        tail = el.tail
+        if tail and p >= 0:
+            stripped = tail.strip()
+            if stripped:
+                own_len[p] += len(stripped)
+                own_punct[p] += len(findall(stripped))
+        cls = el.get("class")
+        eid = el.get("id")
+        in_comment = p >= 0 and comment[p]
+        if cls or eid:
+            _classify(el, stats)
+            if not in_comment and _is_comment_attr((cls or "") + " " + (eid or "")):
+                in_comment = True
+        comment.append(in_comment)
 
-    text_len = stats.text_len
-    link_len = stats.link_len
-    score = stats.score
-    own_nolink: dict = {}
-    own_punct: dict = {}
-    for el in reversed(elements):  # children before parents
-        tag = el.tag.lower()
-        tl = _slen(el.text)
-        ll = 0
-        on = tl
-        op = len(_PUNCT_RE.findall(el.text)) if el.text else 0
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            t = _slen(child.tail)
-            tl += t
-            on += t
-            if child.tail:
-                op += len(_PUNCT_RE.findall(child.tail))
-            if child in text_len:
-                tl += text_len[child]
-                ll += link_len[child]
-                ctag = child.tag.lower()
-                if ctag in INLINE_TAGS and ctag != "a":
-                    on += own_nolink.get(child, 0)
-                    op += own_punct.get(child, 0)
-        if tag == "a":
-            ll = tl
-            on = 0
-        text_len[el] = tl
-        link_len[el] = ll
-        if tag in INLINE_TAGS:
-            own_nolink[el] = on
-            own_punct[el] = op
+    n = len(elements)
+    tl_acc = [0] * n
+    ll_acc = [0] * n
+    on_acc = [0] * n
+    op_acc = [0] * n
+    tl_out = [0] * n
+    ll_out = [0] * n
+    score = [0.0] * n
+    for i in range(n - 1, -1, -1):  # children before parents
+        tag = tags[i]
+        if tag in SKIP_TAGS:
             continue
-        if on >= 8 and el not in in_comment:
+        tl = own_len[i] + tl_acc[i]
+        if tag == "a":
+            ll, on, op = tl, 0, 0
+        else:
+            ll = ll_acc[i]
+            on = own_len[i] + on_acc[i]
+            op = own_punct[i] + op_acc[i]
+        tl_out[i] = tl
+        ll_out[i] = ll
+        p = parent_of[i]
+        if p >= 0:
+            tl_acc[p] += tl
+            ll_acc[p] += ll
+        if tag in INLINE_TAGS:
+            if p >= 0 and tag != "a":
+                on_acc[p] += on
+                op_acc[p] += op
+            continue
+        if on >= 8 and not comment[i]:
             contrib = 1.0 + min(op, 30) + min(on / 40.0, 8.0)
             if tag in _PARA_TAGS:
-                parent = el.getparent()
-                if parent is not None:
-                    score[parent] = score.get(parent, 0.0) + contrib
-                    gp = parent.getparent()
-                    if gp is not None:
-                        score[gp] = score.get(gp, 0.0) + contrib / 2
+                if p >= 0:
+                    score[p] += contrib
+                    gp = parent_of[p]
+                    if gp >= 0:
+                        score[gp] += contrib / 2
             else:
-                score[el] = score.get(el, 0.0) + contrib
-                parent = el.getparent()
-                if parent is not None:
-                    score[parent] = score.get(parent, 0.0) + contrib / 3
+                score[i] += contrib
+                if p >= 0:
+                    score[p] += contrib / 3
+    stats.text_len = dict(zip(elements, tl_out))
+    stats.link_len = dict(zip(elements, ll_out))
+    stats.score = {elements[i]: sc for i, sc in enumerate(score) if sc > 0.0}
     return stats
 
 
@@ -232,20 +258,21 @@ def _pick_dense(stats: PageStats):
 def _expand(stats: PageStats, node):
     """Climb to ancestors that only add link-poor text (content split over sibling
     tables/divs, e.g. a prose block followed by a data table without punctuation)."""
-    for _ in range(6):
-        parent = node.getparent()
+    probe = node
+    for _ in range(8):
+        parent = probe.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
         base = stats.text_len.get(node, 0)
         total = stats.text_len.get(parent, 0)
         extra = total - base
         if extra <= 0:
-            node = parent
+            probe = parent  # a pure wrapper: look further up, but do not commit to it
             continue
         extra_links = stats.link_len.get(parent, 0) - stats.link_len.get(node, 0)
         if total > 2.5 * max(base, 1) or extra_links > 0.1 * extra:
             break
-        node = parent
+        node = probe = parent
     return node
 
 
@@ -326,7 +353,7 @@ def clean_body(node, title: str = "", stats: PageStats | None = None) -> None:
             if not _big_media(el):
                 doomed.append(el)
                 continue
-        if title_n and tag in ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b") and txt == title_n:
+        if title_n and txt == title_n:
             doomed.append(el)
     # remove outermost first; children of removed elements simply go with them
     removed = set()

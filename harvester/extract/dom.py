@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 __all__ = [
     "BLOCK_TAGS",
@@ -34,8 +34,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001\ufffe\uff
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _WS_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]+")
 
-_PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                               no_network=True, recover=True, default_doctype=False)
+# Plain etree elements (not lxml.html.HtmlElement): proxies are cheaper to create.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                           no_network=True, recover=True, default_doctype=False)
 
 
 def is_element(node) -> bool:
@@ -111,28 +112,35 @@ def block_text(el) -> str:
     if not is_element(el):
         return ""
     parts: list[str] = []
-    stack = [(el, False)]
-    while stack:
-        node, done = stack.pop()
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if done:
+    append = parts.append
+    skipping = None  # the SKIP element whose subtree we are inside
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag
+        if not isinstance(tag, str):
+            if event == "end" and skipping is None and node is not el and node.tail:
+                append(node.tail)
+            continue
+        if skipping is not None:
+            if event == "end" and node is skipping:
+                skipping = None
+                if node is not el and node.tail:
+                    append(node.tail)
+            continue
+        tag = tag.lower()
+        if event == "start":
+            if tag in SKIP_TAGS:
+                skipping = node
+                continue
             if tag in BLOCK_TAGS:
-                parts.append("\n")
+                append("\n")
+            if node.text:
+                append(node.text)
+        else:
+            if tag in BLOCK_TAGS:
+                append("\n")
             elif tag in ("td", "th"):
-                parts.append(" ")
+                append(" ")
             if node is not el and node.tail:
-                parts.append(node.tail)
-            continue
-        if not tag or tag in SKIP_TAGS:
-            if node is not el and node.tail:
-                parts.append(node.tail)
-            continue
-        if tag in BLOCK_TAGS:
-            parts.append("\n")
-        if node.text:
-            parts.append(node.text)
-        stack.append((node, True))
-        for child in reversed(node):
-            stack.append((child, False))
+                append(node.tail)
     lines = (norm_space(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)

@@ -120,8 +120,11 @@ def parse_date(text: str | None) -> datetime | None:
             return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
         except ValueError:
             pass
-    m = DATE_RE.search(text)
-    return _from_match(m) if m else None
+    for m in _all_date_matches(text):
+        dt = _from_match(m)
+        if dt is not None:
+            return dt
+    return None
 
 
 def to_aware(dt: datetime | None, tz: tzinfo) -> datetime | None:

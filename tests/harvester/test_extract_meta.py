@@ -1,0 +1,32 @@
+"""Government <meta> tags."""
+from harvester.extract.dom import parse_html
+from harvester.extract.meta import read_meta
+
+
+def test_gov_meta_tags_case_insensitive():
+    root = parse_html(
+        '<html><head><META NAME="articletitle" CONTENT="标题甲"><meta name="PUBDATE" content="2024-03-05 10:21">'
+        '<meta name="ContentSource" content=" 市政府 "><meta name="columnname" content="通知公告">'
+        '<meta name="SiteName" content="某市政府"><meta name="Url" content="https://a.gov.cn/x.html">'
+        "<title>标题甲_某市政府</title></head><body></body></html>"
+    )
+    m = read_meta(root)
+    assert (m.title, m.date, m.source, m.column_name, m.site_name, m.url) == (
+        "标题甲", "2024-03-05 10:21", "市政府", "通知公告", "某市政府", "https://a.gov.cn/x.html")
+    assert m.html_title == "标题甲_某市政府"
+
+
+def test_alternate_meta_names():
+    root = parse_html(
+        '<head><meta property="og:title" content="OG 标题"><meta property="article:published_time" '
+        'content="2024-03-05T10:21:00+08:00"><meta name="firstpublishedtime" content="2024-01-01"></head>'
+    )
+    m = read_meta(root)
+    assert m.title == "OG 标题"
+    assert m.date == "2024-01-01" or m.date.startswith("2024-03-05")
+
+
+def test_empty_meta_is_ignored():
+    m = read_meta(parse_html('<meta name="ContentSource" content=""><meta name="source" content="新华社">'))
+    assert m.source == "新华社"
+    assert read_meta(None).title == ""
