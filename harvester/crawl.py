@@ -13,6 +13,7 @@ process; the scheduler runs each harvest in a child process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Callable
@@ -60,7 +61,8 @@ def scrapy_settings(registry: Registry) -> dict:
         # Scrapy default 20.
         "REDIRECT_MAX_TIMES": 5,
         "DNS_TIMEOUT": 10,
-        "LOG_LEVEL": "ERROR",
+        # Failures are recorded on their runs; Scrapy's own log stays quiet unless asked.
+        "LOG_LEVEL": os.environ.get("ZHANQUN_LOG_LEVEL", "CRITICAL"),
         "LOG_INSTALL_ROOT_HANDLER": True,
         "TELNETCONSOLE_ENABLED": False,
         # Scrapy default 16 / 8.
@@ -113,8 +115,12 @@ def harvest(
             def closed(spider, reason, _source_id=source.id):
                 finished.append(writer.submit(runs.finish, _source_id, spider.listed))
 
-            handlers.append(closed)
+            def crashed(failure, response, spider, _source_id=source.id):
+                runs.error(_source_id, response.url, "parse", f"{failure.type.__name__}: {failure.value}"[:500])
+
+            handlers.extend((closed, crashed))
             crawler.signals.connect(closed, signal=signals.spider_closed)
+            crawler.signals.connect(crashed, signal=signals.spider_error)
             process.crawl(crawler, source=source.model_dump(), unit_id=unit.id, context=context)
         if on_progress:
             from twisted.internet import task
