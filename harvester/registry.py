@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 EVERY_PATTERN = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -39,6 +39,45 @@ def _check_url(value: str) -> str:
     except ValueError as exc:
         raise ValueError(f"bad port in URL {value!r}") from exc
     return value
+
+
+def parse_duration(value: str) -> timedelta:
+    match = EVERY_PATTERN.match(value)
+    if not match:
+        raise ValueError(f"bad duration {value!r}: use a number and s/m/h/d, e.g. 30m")
+    return timedelta(seconds=int(match.group(1)) * EVERY_UNITS[match.group(2)])
+
+
+def _duration(value: str) -> str:
+    parse_duration(value)
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+
+
+class HostPolicy(Strict):
+    """Politeness towards one host (many sub-sites share a host or platform)."""
+
+    concurrency: int = Field(default=2, ge=1, le=64)  # requests in flight at once
+    delay: float = Field(default=0.5, ge=0, le=600)  # seconds between requests
+
+
+class HarvestPolicy(Strict):
+    """Federation-wide harvesting policy; every key is optional."""
+
+    per_host: HostPolicy = HostPolicy()
+    hosts: dict[str, HostPolicy] = Field(default_factory=dict)  # overrides by host name
+    failures_before_pause: int = Field(default=5, ge=1, le=1000)
+    adaptive: bool = True  # revisit busy sources more often, quiet ones less
+    min_interval: Duration = "5m"
+    max_interval: Duration = "1d"
+    revisit_every: Duration = "1d"  # re-fetch recent detail pages this often (updates, withdrawals)
+    revisit_window: Duration = "30d"  # only pages published this recently are revisited
+    withdrawal: Literal["unpublish", "flag"] = "unpublish"
+
+    def host(self, host: str) -> HostPolicy:
+        return self.hosts.get(host.lower(), self.per_host)
 
 
 class Portal(Strict):
@@ -124,6 +163,9 @@ class Source(Strict):
     max_pages: int = Field(default=5, ge=1, le=1000)
     allow_private: bool = False
     timeout: float = Field(default=30, gt=0, le=300)  # seconds per request
+    min_interval: Duration | None = None  # adaptive bounds for this source
+    max_interval: Duration | None = None
+    withdrawal: Literal["unpublish", "flag"] | None = None
     rules: Rules | None = None
 
     @field_validator("url")
@@ -165,6 +207,7 @@ class Unit(Strict):
 
 class Registry(Strict):
     portal: Portal
+    harvest: HarvestPolicy = HarvestPolicy()
     columns: list[Column] = Field(min_length=1)
     units: list[Unit] = Field(default_factory=list)
 

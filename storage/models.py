@@ -38,6 +38,7 @@ NAMING = {
 }
 
 ITEM_STATUSES = ("pending", "published", "rejected", "withdrawn")
+SOURCE_STATUSES = ("ok", "failing", "paused", "broken-rules")
 RUN_STATUSES = ("running", "ok", "partial", "failed", "aborted")  # partial: harvested, with some page errors
 
 
@@ -108,6 +109,11 @@ class Source(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_success: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    paused_reason: Mapped[str | None] = mapped_column(Text)  # status "paused": why, until resumed
+    health_note: Mapped[str | None] = mapped_column(Text)  # e.g. "rules may be broken (site redesign?)"
+    next_run: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)  # the adaptive interval now in force
+    last_listed: Mapped[int | None] = mapped_column(Integer)  # entries the last good listing showed
 
     unit: Mapped[Unit] = relationship(back_populates="sources")
 
@@ -172,6 +178,11 @@ class ItemSource(Base):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_fetched: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    list_date: Mapped[str] = mapped_column(String(40), default="")  # the date the listing showed
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | withdrawn
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     item: Mapped[Item] = relationship(back_populates="sources")
     source: Mapped[Source] = relationship()
@@ -192,6 +203,8 @@ class ItemRevision(Base):
     content_type: Mapped[str] = mapped_column(String(200), default="")
     encoding: Mapped[str] = mapped_column(String(40), default="")
     raw_gz: Mapped[bytes] = mapped_column(LargeBinary)
+    title: Mapped[str] = mapped_column(String(500), default="")  # as extracted, for diffs
+    body_text: Mapped[str] = mapped_column(Text, default="")
 
 
 class HarvestRun(Base):
@@ -211,3 +224,21 @@ class HarvestRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_messages: Mapped[list[Any]] = mapped_column(default=list)  # [{"url", "stage", "message"}]
+    requests: Mapped[dict[str, Any]] = mapped_column(default=dict)  # by kind: listing, detail, not_modified…
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    pid: Mapped[int | None] = mapped_column(Integer)  # the harvesting process, to find dead runs
+    hostname: Mapped[str | None] = mapped_column(String(200))
+
+
+class FetchState(Base):
+    """HTTP cache validators per fetched URL, for conditional GET."""
+
+    __tablename__ = "fetch_states"
+    __table_args__ = (UniqueConstraint("url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[int] = mapped_column(Integer, default=200)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
