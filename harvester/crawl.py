@@ -15,34 +15,44 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
+from sqlalchemy import select
 
 from harvester.ingest import Ingestor
-from harvester.registry import Registry
+from harvester.registry import Registry, parse_duration
+from harvester.state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.sync import sync_registry
-from harvester.worker import warm_up
 from spiders import SPIDERS
+from spiders.politeness import HostGate, host_key
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
+from storage.models import FetchState
+from storage.models import Source as SourceRow
 
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+ENGINE_HEARTBEAT_SECONDS = 0.25
 
 
 @dataclass
 class HarvestContext:
-    """What the pipeline needs, handed to each spider (Scrapy settings are deep-copied)."""
+    """What the pipeline and middlewares need, handed to each spider (Scrapy
+    settings are deep-copied, so shared objects cannot travel there)."""
 
     tz: str
     runs: RunBook
     ingestor: Ingestor
     extractors: Executor
     writer: Executor
+    gate: HostGate
+    validators: dict[str, tuple[str | None, str | None]]
+    new_validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def scrapy_settings(registry: Registry) -> dict:
@@ -64,22 +74,55 @@ def scrapy_settings(registry: Registry) -> dict:
         # Failures are recorded on their runs; Scrapy's own log stays quiet unless asked.
         "LOG_LEVEL": os.environ.get("ZHANQUN_LOG_LEVEL", "CRITICAL"),
         "LOG_INSTALL_ROOT_HANDLER": True,
+        # Scrapy defaults True: no debugging consoles or control ports on a production harvester.
         "TELNETCONSOLE_ENABLED": False,
-        # Scrapy default 16 / 8.
-        "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "DOWNLOADER_MIDDLEWARES": {"spiders.address_guard.AddressGuardMiddleware": 50},
+        "REMOTE_CONTROL_ENABLED": False,
+        # Scrapy default 16 / 8 per crawler; the real per-host limits are the
+        # process-wide HostGate's (registry `harvest.per_host`), across all sources.
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "DOWNLOAD_DELAY": 0,
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.address_guard.AddressGuardMiddleware": 50,
+            "spiders.conditional.ConditionalGetMiddleware": 60,
+            # Closest to the downloader: a request that took a host slot always returns it.
+            "spiders.politeness.PolitenessMiddleware": 990,
+        },
         "ITEM_PIPELINES": {"harvester.pipelines.HarvestPipeline": 300},
     }
 
 
-def extraction_pool(workers: int) -> Executor:
-    """``workers`` extraction processes (0: a thread in this process)."""
-    if workers <= 0:
-        return ThreadPoolExecutor(1, thread_name_prefix="extract")
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
-    wait([pool.submit(warm_up) for _ in range(workers)])
-    return pool
+class ExtractionPool(Executor):
+    """``workers`` extraction processes, started on the first page: a harvest of
+    an unchanged federation fetches no page and starts no process.
+    ``workers=0`` extracts in a thread of this process."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool: Executor | None = None
+
+    def submit(self, fn, /, *args, **kwargs):
+        if self._pool is None:
+            if self.workers <= 0:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+            else:
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _quicker_idle_check() -> None:
+    """Scrapy notices an idle spider on a 5 s heartbeat, so every source of a
+    harvest would linger up to 5 s after its last response; for a re-harvest of
+    an unchanged federation that is most of the run.  The interval is a private
+    class attribute of Scrapy's engine: set it only if it is still there."""
+    from scrapy.core.engine import ExecutionEngine
+
+    if isinstance(getattr(ExecutionEngine, "_SLOT_HEARTBEAT_INTERVAL", None), float):
+        ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = ENGINE_HEARTBEAT_SECONDS
 
 
 def harvest(
@@ -92,6 +135,7 @@ def harvest(
     engine = make_engine(db_url)
     upgrade(engine)
     sessions = session_factory(engine)
+    policy = registry.harvest
     with sessions.begin() as session:
         sync_registry(session, registry)
 
@@ -99,29 +143,47 @@ def harvest(
     missing = set(source_ids or []) - {s.id for _, s in selected}
     if missing:
         raise KeyError(f"unknown source id(s): {', '.join(sorted(missing))}")
+    with sessions() as session:
+        paused = set(session.scalars(select(SourceRow.id).where(SourceRow.status == "paused")))
+        if not source_ids:  # paused sources run only when asked for by name
+            selected = [(u, s) for u, s in selected if s.id not in paused]
+        states = {
+            s.id: load_state(session, s.id, parse_duration(policy.revisit_every), parse_duration(policy.revisit_window))
+            for _, s in selected
+        }
+        validators = load_validators(session)
 
-    runs = RunBook(sessions)
+    runs = RunBook(sessions, policy.failures_before_pause)
     runs.start([s.id for _, s in selected])
     writer = ThreadPoolExecutor(1, thread_name_prefix="store")
-    extractors = extraction_pool(workers)
-    context = HarvestContext(registry.portal.timezone, runs, Ingestor(sessions, registry), extractors, writer)
+    extractors = ExtractionPool(workers)
+    gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
+    context = HarvestContext(registry.portal.timezone, runs, Ingestor(sessions, registry), extractors, writer, gate, validators)
     finished: list = []
     handlers: list = []  # Scrapy keeps only weak references to signal handlers
     try:
+        _quicker_idle_check()
         process = CrawlerProcess(scrapy_settings(registry))
         for unit, source in selected:
             crawler = process.create_crawler(SPIDERS[source.type])
+            withdrawal = source.withdrawal or policy.withdrawal
 
-            def closed(spider, reason, _source_id=source.id):
-                finished.append(writer.submit(runs.finish, _source_id, spider.listed))
+            def closed(spider, reason, _source_id=source.id, _policy=withdrawal):
+                aborted = reason == "shutdown"
+                finished.append(writer.submit(runs.finish, _source_id, spider, context.ingestor, _policy, aborted))
 
             def crashed(failure, response, spider, _source_id=source.id):
                 runs.error(_source_id, response.url, "parse", f"{failure.type.__name__}: {failure.value}"[:500])
 
-            handlers.extend((closed, crashed))
+            def robots(robotparser, request, _crawler=crawler):
+                host = host_key(request.url)
+                gate.set_crawl_delay(host, robotparser.crawl_delay(_crawler.settings["USER_AGENT"]))
+
+            handlers.extend((closed, crashed, robots))
             crawler.signals.connect(closed, signal=signals.spider_closed)
             crawler.signals.connect(crashed, signal=signals.spider_error)
-            process.crawl(crawler, source=source.model_dump(), unit_id=unit.id, context=context)
+            crawler.signals.connect(robots, signal=signals.robots_parsed)
+            process.crawl(crawler, source=source.model_dump(), unit_id=unit.id, context=context, state=states[source.id])
         if on_progress:
             from twisted.internet import task
 
@@ -131,8 +193,24 @@ def harvest(
         wait(finished)
         for future in finished:
             future.result()
+        save_validators(sessions, context.new_validators)
     finally:
         extractors.shutdown(wait=True, cancel_futures=True)
         writer.shutdown(wait=True)
         engine.dispose()
     return [runs.tallies[s.id] for _, s in selected]
+
+
+def save_validators(sessions, validators: dict[str, tuple[str | None, str | None]]) -> None:
+    """Store ETag / Last-Modified per URL (read, then insert or update: dialect-neutral)."""
+    urls = sorted(validators)
+    now = datetime.now(timezone.utc)
+    for i in range(0, len(urls), 500):
+        chunk = urls[i : i + 500]
+        with sessions.begin() as session:
+            rows = {row.url: row for row in session.scalars(select(FetchState).where(FetchState.url.in_(chunk)))}
+            for url in chunk:
+                row = rows.get(url) or FetchState(url=url)
+                row.etag, row.last_modified = validators[url]
+                row.status, row.checked_at = 200, now
+                session.add(row)

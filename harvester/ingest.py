@@ -76,7 +76,10 @@ class Ingestor:
         with self.sessions.begin() as session:
             known = session.scalar(select(ItemSource).where(ItemSource.url.in_(urls)))
             if known is not None:
-                known.last_seen = now
+                known.last_seen = known.last_fetched = now
+                known.list_date = hint.get("list_date") or known.list_date
+                if known.status == "withdrawn":
+                    self._reinstate(known, now)
                 if known.content_hash == result["content_hash"]:
                     return "unchanged"
                 self._update(session, known, ex, result, fields, run_id, page, now)
@@ -85,8 +88,8 @@ class Ingestor:
             item_id = self.index.match(result["content_hash"], result["fingerprint"], len(ex.body_text or ""))
             if item_id is not None:
                 item = session.get(Item, item_id)
-                link = self._link(session, item, source, unit, url, fields, result, primary=False)
-                self._revision(session, link, result, run_id, page)
+                link = self._link(session, item, source, unit, url, fields, result, primary=False, hint=hint)
+                self._revision(session, link, result, run_id, page, ex)
                 self._add_columns(session, item, source.columns)
                 primary = next((s for s in item.sources if s.is_primary), None)
                 if published and (primary is None or primary.published_at is None or published < primary.published_at):
@@ -112,14 +115,17 @@ class Ingestor:
             session.add(item)
             session.flush()
             self._add_columns(session, item, source.columns)
-            link = self._link(session, item, source, unit, url, fields, result, primary=True)
-            self._revision(session, link, result, run_id, page)
+            link = self._link(session, item, source, unit, url, fields, result, primary=True, hint=hint)
+            self._revision(session, link, result, run_id, page, ex)
         self.index.add(item.id, result["content_hash"], result["fingerprint"], len(ex.body_text or ""))
         return "new"
 
     # -- pieces --------------------------------------------------------------------
-    def _link(self, session, item, source, unit, url, fields, result, primary: bool) -> ItemSource:
+    def _link(self, session, item, source, unit, url, fields, result, primary: bool, hint=None) -> ItemSource:
+        now = datetime.now(timezone.utc)
         link = ItemSource(
+            last_fetched=now,
+            list_date=(hint or {}).get("list_date") or "",
             item=item,
             source_id=source.id,
             unit_id=unit.id,
@@ -134,7 +140,7 @@ class Ingestor:
         session.flush()
         return link
 
-    def _revision(self, session, link: ItemSource, result, run_id, page) -> None:
+    def _revision(self, session, link: ItemSource, result, run_id, page, ex) -> None:
         session.add(
             ItemRevision(
                 item_source_id=link.id,
@@ -144,6 +150,8 @@ class Ingestor:
                 content_type=(page.get("content_type") or "")[:200],
                 encoding=result["encoding"][:40],
                 raw_gz=result["raw_gz"],
+                title=(ex.title or "")[:500],
+                body_text=ex.body_text or "",
             )
         )
 
@@ -164,7 +172,7 @@ class Ingestor:
         """The page changed at its source: keep the old revision, store the new one, flag it."""
         known.content_hash = result["content_hash"]
         known.title, known.published_at, known.source_text = fields["title"], fields["published_at"], fields["source_text"]
-        self._revision(session, known, result, run_id, page)
+        self._revision(session, known, result, run_id, page, ex)
         item = known.item
         if known.is_primary:
             item.title, item.published_at, item.source_text = fields["title"], fields["published_at"], fields["source_text"]
@@ -175,3 +183,34 @@ class Ingestor:
             item.meta = dict(ex.meta)
             item.content_hash, item.fingerprint = result["content_hash"], result["fingerprint"]
         item.flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
+
+    # -- withdrawals ---------------------------------------------------------------
+    def withdraw(self, url: str, reason: str, policy: str) -> bool:
+        """The source page is gone (404/410) or vanished from its list.
+
+        The item keeps its other sources; when none is left, policy ``unpublish``
+        sets it ``withdrawn`` (the hub stops showing it) and ``flag`` only flags it.
+        """
+        now = datetime.now(timezone.utc)
+        with self.sessions.begin() as session:
+            link = session.scalar(select(ItemSource).where(ItemSource.url == url))
+            if link is None or link.status == "withdrawn":
+                return False
+            link.status, link.withdrawn_at, link.withdrawn_reason = "withdrawn", now, reason
+            item = link.item
+            active = [s for s in item.sources if s.status == "active" and s is not link]
+            if link.is_primary and active:
+                earliest = min(active, key=lambda s: (s.published_at is None, s.published_at or now))
+                self._make_primary(item, earliest, None)
+            flag = {"kind": "withdrawn_at_source", "url": url, "reason": reason, "at": now.isoformat()}
+            if not active:
+                flag["policy"] = policy
+                if policy == "unpublish":
+                    item.status = "withdrawn"
+            item.flags = [*(item.flags or []), flag]
+        return True
+
+    def _reinstate(self, link: ItemSource, now) -> None:
+        """A withdrawn page answers again: note it for the editors (status stays theirs to decide)."""
+        link.status, link.withdrawn_at, link.withdrawn_reason = "active", None, None
+        link.item.flags = [*(link.item.flags or []), {"kind": "back_at_source", "url": link.url, "at": now.isoformat()}]

@@ -24,6 +24,13 @@ class HarvestPipeline:
         if kind == "error":
             ctx.runs.error(source_id, item["url"], item["stage"], item["message"])
             return {"kind": "error"}
+        if kind == "gone":
+            loop = asyncio.get_running_loop()
+            spider = self.crawler.spider
+            policy = spider.source.get("withdrawal") or "unpublish"
+            if await loop.run_in_executor(ctx.writer, ctx.ingestor.withdraw, item["url"], item["message"], policy):
+                ctx.runs.withdrew(source_id)
+            return {"kind": "gone"}
         if kind == "skip":
             ctx.runs.skip(source_id, item["url"], item["message"])
             return {"kind": "skip"}

@@ -77,7 +77,9 @@ class HarvestPolicy(Strict):
     withdrawal: Literal["unpublish", "flag"] = "unpublish"
 
     def host(self, host: str) -> HostPolicy:
-        return self.hosts.get(host.lower(), self.per_host)
+        """Policy for ``name`` or ``name:port``; a ``hosts`` entry may name either."""
+        host = host.lower()
+        return self.hosts.get(host) or self.hosts.get(host.split(":")[0]) or self.per_host
 
 
 class Portal(Strict):

@@ -1,20 +1,26 @@
-"""Harvest runs: one row per source per harvest, with counts and every error.
+"""Harvest runs: one row per source per harvest, with counts and every error,
+and the source's health that follows from it.
 
-A run is written when it starts (status ``running``) and completed when its
-source is done.  A run still ``running`` from a harvester that died is marked
-``aborted`` by the next harvest of that source.
+A run is written when it starts (status ``running``, with the harvesting
+process id) and completed when its source is done.  A run still ``running``
+whose process is gone is marked ``aborted`` by the next harvest or scheduler.
 """
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import HarvestRun, Source
+from storage.models import HarvestRun, ItemSource, Source
 
 MAX_STORED_ERRORS = 200  # per run; the count keeps going
+URL_CHUNK = 500
+BROKEN_RULES = "rules may be broken (site redesign?)"
+UNDATED_SHARE = 0.5  # more than half the entries without a date or title: the rules miss
 
 
 @dataclass
@@ -27,9 +33,11 @@ class RunTally:
     unchanged: int = 0
     errors: int = 0
     skipped: int = 0
+    withdrawn: int = 0
     messages: list[dict] = field(default_factory=list)
-    listing_failed: bool = False
+    requests: dict[str, int] = field(default_factory=dict)
     status: str = "running"
+    health: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -40,23 +48,52 @@ class RunTally:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": self.errors,
+            "withdrawn": self.withdrawn,
+            "requests": self.requests,
         }
 
 
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def abort_dead_runs(session: Session, source_ids: list[str] | None = None) -> int:
+    """Mark ``running`` runs whose harvesting process is gone as ``aborted``."""
+    query = select(HarvestRun).where(HarvestRun.status == "running")
+    if source_ids is not None:
+        query = query.where(HarvestRun.source_id.in_(source_ids))
+    count = 0
+    here = socket.gethostname()
+    for run in session.scalars(query):
+        if run.hostname in (None, here) and not pid_alive(run.pid):
+            run.status, run.finished_at = "aborted", datetime.now(timezone.utc)
+            run.error_messages = [*(run.error_messages or []), {"url": "", "stage": "run", "message": "the harvester stopped before the run finished"}]
+            count += 1
+    return count
+
+
 class RunBook:
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], failures_before_pause: int = 5):
         self.sessions = sessions
+        self.failures_before_pause = failures_before_pause
         self.tallies: dict[str, RunTally] = {}
 
     def start(self, source_ids: list[str]) -> None:
         with self.sessions.begin() as session:
-            session.execute(
-                update(HarvestRun)
-                .where(HarvestRun.source_id.in_(source_ids), HarvestRun.status == "running")
-                .values(status="aborted", finished_at=datetime.now(timezone.utc))
-            )
+            abort_dead_runs(session, source_ids)
+            busy = set(session.scalars(select(HarvestRun.source_id).where(HarvestRun.source_id.in_(source_ids), HarvestRun.status == "running")))
+            if busy:
+                raise RuntimeError(f"already being harvested by another process: {', '.join(sorted(busy))}")
             for source_id in source_ids:
-                run = HarvestRun(source_id=source_id, status="running", error_messages=[])
+                run = HarvestRun(source_id=source_id, status="running", error_messages=[], pid=os.getpid(), hostname=socket.gethostname())
                 session.add(run)
                 session.flush()
                 self.tallies[source_id] = RunTally(run.id, source_id)
@@ -80,32 +117,89 @@ class RunBook:
     def error(self, source_id: str, url: str, stage: str, message: str) -> None:
         tally = self.tallies[source_id]
         tally.errors += 1
-        if stage == "listing" and url:
-            tally.listing_failed = True
         if len(tally.messages) < MAX_STORED_ERRORS:
             tally.messages.append({"url": url, "stage": stage, "message": message})
 
-    def finish(self, source_id: str, listed: int) -> RunTally:
+    def withdrew(self, source_id: str) -> None:
+        self.tallies[source_id].withdrawn += 1
+
+    # -- closing a run -----------------------------------------------------------
+    def finish(self, source_id: str, spider, ingestor=None, policy: str = "unpublish", aborted: bool = False) -> RunTally:
         tally = self.tallies[source_id]
-        if listed == 0 and (tally.listing_failed or tally.errors):
+        listing = spider.listing
+        tally.requests = dict(spider.request_counts)
+        tally.unchanged += len(listing.unchanged)
+        now = datetime.now(timezone.utc)
+
+        self._touch(listing.unchanged, now)
+        if ingestor is not None and not aborted:
+            for url in self._vanished(source_id, listing):
+                if ingestor.withdraw(url, "vanished from its list at the source", policy):
+                    tally.withdrawn += 1
+
+        failed = listing.failed and listing.entries == 0 and not listing.not_modified
+        if aborted:
+            tally.status = "aborted"
+        elif failed or (listing.entries == 0 and not listing.not_modified and tally.errors):
             tally.status = "failed"
         elif tally.errors:
             tally.status = "partial"
         else:
             tally.status = "ok"
-        now = datetime.now(timezone.utc)
+
         with self.sessions.begin() as session:
             run = session.get(HarvestRun, tally.run_id)
             run.status, run.finished_at = tally.status, now
             run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
             run.errors, run.error_messages = tally.errors, tally.messages
-            source = session.get(Source, source_id)
-            if tally.status == "failed":
-                source.consecutive_failures += 1
-                source.status = "failing"
-                source.last_error = tally.messages[0]["message"] if tally.messages else "failed"
-            else:
-                source.consecutive_failures, source.status, source.last_success = 0, "ok", now
-                if tally.messages:
-                    source.last_error = tally.messages[-1]["message"]
+            run.requests, run.withdrawn = tally.requests, tally.withdrawn
+            if not aborted:
+                self._health(session.get(Source, source_id), tally, listing, now)
         return tally
+
+    def _touch(self, urls: set[str], now: datetime) -> None:
+        """Known pages the listing still shows: seen now, without fetching them."""
+        urls = sorted(urls)
+        for i in range(0, len(urls), URL_CHUNK):
+            with self.sessions.begin() as session:
+                session.execute(update(ItemSource).where(ItemSource.url.in_(urls[i : i + URL_CHUNK])).values(last_seen=now))
+
+    def _vanished(self, source_id: str, listing) -> list[str]:
+        """Active pages of this source, newer than the oldest entry the listings
+        showed, that the listings no longer show.  Only when every listing read
+        succeeded and showed something (a 304 shows nothing changed)."""
+        oldest = listing.oldest_date
+        if listing.failed or listing.not_modified or not oldest or listing.entries == 0:
+            return []
+        with self.sessions() as session:
+            rows = session.execute(
+                select(ItemSource.url, ItemSource.list_date).where(ItemSource.source_id == source_id, ItemSource.status == "active")
+            )
+            return [url for url, list_date in rows if list_date and list_date[:10] > oldest and url not in listing.seen]
+
+    def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
+        """ok / failing / paused (after N failures in a row) / broken-rules."""
+        if tally.status == "failed":
+            source.consecutive_failures += 1
+            source.last_error = tally.messages[0]["message"] if tally.messages else "failed"
+            if source.last_listed and listing.entries == 0 and not listing.failed:
+                source.status, source.health_note = "broken-rules", f"{BROKEN_RULES}: the listing used to show {source.last_listed} entries and now shows none"
+            elif source.consecutive_failures >= self.failures_before_pause:
+                source.status = "paused"
+                source.paused_reason = f"{source.consecutive_failures} failed runs in a row; last error: {source.last_error}"
+            else:
+                source.status = "failing"
+            tally.health = source.status
+            return
+        source.consecutive_failures, source.last_success = 0, now
+        if tally.messages:
+            source.last_error = tally.messages[-1]["message"]
+        if listing.entries:
+            source.last_listed = listing.entries
+        missing = max(listing.undated, listing.untitled)
+        if listing.entries and missing / listing.entries > UNDATED_SHARE:
+            source.status = "broken-rules"
+            source.health_note = f"{BROKEN_RULES}: {missing} of {listing.entries} entries have no date or title"
+        elif source.status != "paused":
+            source.status, source.health_note = "ok", None
+        tally.health = source.status

@@ -21,6 +21,39 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from harvester.state import SourceState
+from harvester.urls import canonical_url
+
+class ListingTally:
+    """What the listings of one run showed, for early stop, withdrawals and health."""
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.seen: set[str] = set()
+        self.unchanged: set[str] = set()
+        self.dates: list[str] = []
+        self.undated = 0
+        self.untitled = 0
+        self.unseen_on_page = 0
+        self.not_modified = False
+        self.failed = False
+        self.truncated = False  # stopped by max_pages with more pages declared
+
+    def saw(self, url: str, list_date: str, titled: bool) -> None:
+        self.entries += 1
+        self.seen.add(url)
+        if list_date:
+            self.dates.append(list_date[:10])
+        else:
+            self.undated += 1
+        if not titled:
+            self.untitled += 1
+
+    @property
+    def oldest_date(self) -> str | None:
+        return min(self.dates) if self.dates else None
+
+
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
 
@@ -33,30 +66,73 @@ class SourceSpider(scrapy.Spider):
     #: a source whose listing yields nothing is an error, never a quiet column
     empty_listing_is_error = True
 
-    def __init__(self, source: dict[str, Any], unit_id: str, **kwargs: Any):
+    def __init__(self, source: dict[str, Any], unit_id: str, state: SourceState | None = None, **kwargs: Any):
         super().__init__(name=f"source:{source['id']}", **kwargs)
         self.source = source
         self.source_id: str = source["id"]
         self.unit_id = unit_id
         self.max_pages: int = source.get("max_pages") or 5
-        self.listed = 0  # detail pages found in listings
+        self.state = state or SourceState()
+        self.listing = ListingTally()
+        self.request_counts: dict[str, int] = {}
+        self.detected: str | None = None
+
+    @property
+    def listed(self) -> int:
+        return self.listing.entries
 
     # -- requests ---------------------------------------------------------------
     def request(self, url: str, callback, stage: str, **kwargs: Any) -> scrapy.Request:
         meta = kwargs.pop("meta", {})
         meta.update(stage=stage, source_id=self.source_id, allow_private=bool(self.source.get("allow_private")))
         meta.setdefault("download_timeout", self.source.get("timeout") or 30)
+        # 304 (unchanged) and, for detail pages, 404/410 (withdrawn) reach the callbacks.
+        meta.setdefault("handle_httpstatus_list", [304, 404, 410] if stage == "detail" else [304])
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
     async def start(self):
         yield self.request(self.source["url"], getattr(self, self.start_callback), stage="listing")
 
-    def detail(self, url: str, hint: dict[str, Any] | None = None) -> scrapy.Request:
-        self.listed += 1
-        return self.request(url, self.parse_detail, stage="detail", meta={"hint": hint or {}})
+    def entry(self, url: str, hint: dict[str, Any]) -> scrapy.Request | None:
+        """A listing entry: a request for its detail page, or None when it is known and unchanged."""
+        canon = canonical_url(url)
+        list_date = hint.get("list_date") or hint.get("date") or ""
+        hint = {**hint, "list_date": list_date}
+        self.listing.saw(canon, list_date, bool(hint.get("title")) or "title" not in hint)
+        decision = self.state.decide(canon, list_date)
+        if decision == "skip":
+            self.listing.unchanged.add(canon)
+            return None
+        if decision in ("new", "changed"):
+            self.listing.unseen_on_page += 1
+        return self.request(url, self.parse_detail, stage="detail", meta={"hint": hint, "decision": decision})
+
+    def entries(self, pairs: Iterable[tuple[str, dict[str, Any]]]) -> Iterable[scrapy.Request]:
+        self.listing.unseen_on_page = 0
+        for url, hint in pairs:
+            request = self.entry(url, hint)
+            if request is not None:
+                yield request
+
+    def not_modified(self, response: Response) -> bool:
+        """True (and noted) when a listing answered 304: nothing changed since last time."""
+        if response.status == 304:
+            self.listing.not_modified = True
+            return True
+        return False
 
     # -- responses --------------------------------------------------------------
     def parse_detail(self, response: Response) -> Iterable[dict[str, Any]]:
+        canon = canonical_url(response.request.url if response.request else response.url)
+        if response.status == 304:
+            self.listing.unchanged.add(canon)
+            return
+        if response.status in (404, 410):
+            if response.meta.get("decision") == "new":
+                yield self.error(response.url, "detail", f"HTTP {response.status}")
+            else:
+                yield {"kind": "gone", "source_id": self.source_id, "url": canon, "message": f"source page answers HTTP {response.status}"}
+            return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if content_type and not content_type.startswith(HTML_TYPES):
             yield self.error(response.url, "detail", f"not an HTML page ({content_type})")
@@ -82,7 +158,7 @@ class SourceSpider(scrapy.Spider):
 
     def listing_done(self, url: str, found: int) -> Iterable[dict[str, Any]]:
         """Call when a listing is fully read; an empty first listing is an error."""
-        if found == 0 and self.listed == 0 and self.empty_listing_is_error:
+        if found == 0 and self.listed == 0 and self.empty_listing_is_error and not self.listing.not_modified:
             yield self.error(url, "listing", "the listing yielded no items (site redesign or wrong type?)")
 
     def on_error(self, failure) -> Iterable[dict[str, Any]]:
@@ -91,6 +167,8 @@ class SourceSpider(scrapy.Spider):
             yield {"kind": "skip", "source_id": self.source_id, "url": request.url, "message": "disallowed by robots.txt"}
             return
         stage = request.meta.get("stage", "fetch")
+        if stage == "listing":
+            self.listing.failed = True
         yield self.error(request.url, stage, describe_failure(failure))
 
 

@@ -20,6 +20,7 @@ from spiders.base import SourceSpider
 from spiders.dates import find_date
 
 FULL_TEXT_MIN_CHARS = 200  # shorter entry content counts as a summary
+ENTRIES_PER_PAGE = 50  # max_pages × this bounds the entries read from one feed
 
 
 def parse_feed(body: bytes) -> feedparser.FeedParserDict:
@@ -76,33 +77,39 @@ class FeedSpider(SourceSpider):
     start_callback = "parse_feed"
 
     def parse_feed(self, response: Response):
+        if self.not_modified(response):
+            return
         try:
             feed = parse_feed(response.body)
         except xmlsafe.UnsafeXML as exc:
+            self.listing.failed = True
             yield self.error(response.url, "listing", str(exc))
             return
         found = 0
-        for entry in feed.entries[: self.max_pages * 50]:
+        self.listing.unseen_on_page = 0
+        for entry in feed.entries[: self.max_pages * ENTRIES_PER_PAGE]:
             link = (entry.get("link") or "").strip()
             if not link:
                 continue
+            found += 1
             url = urljoin(response.url, link)
             title = " ".join((entry.get("title") or "").split())
-            date = entry_date(entry)
-            found += 1
+            hint = {"title": title, "date": entry_date(entry), "list_url": response.url}
             content = full_content(entry)
-            if content:
-                self.listed += 1
-                body = entry_page_html(title, date, entry.get("author") or "", content)
+            request = self.entry(url, hint)
+            if request is None:
+                continue
+            if content:  # the entry carries the full text: no need to fetch the page
+                body = entry_page_html(title, hint["date"], entry.get("author") or "", content)
                 yield {
                     "kind": "page", "source_id": self.source_id, "unit_id": self.unit_id, "url": url,
                     "listed_url": url, "status": 200, "content_type": "text/html; charset=utf-8",
-                    "body": body.encode("utf-8"), "encoding": "utf-8",
-                    "hint": {"title": title, "date": date, "list_url": response.url, "from_feed": True},
+                    "body": body.encode("utf-8"), "encoding": "utf-8", "hint": request.meta["hint"],
                 }
             else:
-                yield self.detail(url, {"title": title, "date": date, "list_url": response.url})
+                yield request
         if found == 0 and feed.bozo:
+            self.listing.failed = True
             yield self.error(response.url, "listing", f"bad feed XML: {feed.get('bozo_exception')}")
             return
         yield from self.listing_done(response.url, found)

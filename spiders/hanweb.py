@@ -51,8 +51,9 @@ def form_fields(text: str) -> dict[str, str]:
     if query:
         for key, q1, q2, bare in JS_PAIR.findall(query.group(2)):
             fields[key] = q1 or q2 or bare
-    fields.pop("page", None)
-    return {k: v for k, v in fields.items() if k in FORM_FIELDS or k not in ("startrecord", "endrecord", "perpage")}
+    for paging_key in ("page", "startrecord", "endrecord", "perpage"):
+        fields.pop(paging_key, None)
+    return fields
 
 
 class HanwebSpider(SourceSpider):
@@ -60,34 +61,47 @@ class HanwebSpider(SourceSpider):
     start_callback = "parse_hanweb"
 
     def parse_hanweb(self, response: Response):
+        if self.not_modified(response):
+            return
         text = response.text
         entries = records(text, response.url)
-        for entry in entries:
-            yield self.detail(entry.url, {"title": entry.title, "date": entry.date, "list_url": response.url})
+        yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries)
         yield from self.listing_done(response.url, len(entries))
 
         total = TOTAL.search(text)
         total_records = int(next(g for g in total.groups() if g)) if total else len(entries)
-        per_page = int(PER_PAGE.search(text).group(1)) if PER_PAGE.search(text) else DEFAULT_PER_PAGE
+        per_page_match = PER_PAGE.search(text)
+        per_page = int(per_page_match.group(1)) if per_page_match else DEFAULT_PER_PAGE
         fields = form_fields(text)
         proxy = PROXY_URL.search(text)
-        proxy_url = urljoin(response.url, proxy.group(1) if proxy else DEFAULT_PROXY)
-        limit = min(total_records, self.max_pages * per_page)
-        if not entries or len(entries) >= limit or "columnid" not in fields:
-            return
-        # One POST per page of ``per_page`` records, starting after the embedded ones.
-        for start in range(len(entries) + 1, limit + 1, per_page):
-            end = min(start + per_page - 1, limit)
-            url = f"{proxy_url.split('?')[0]}?startrecord={start}&endrecord={end}&perpage={per_page}"
-            yield scrapy.FormRequest(
-                url,
-                formdata=fields,
-                callback=self.parse_dataproxy,
-                errback=self.on_error,
-                meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30},
-                cb_kwargs={"list_url": response.url},
-            )
+        paging = {
+            "proxy_url": urljoin(response.url, proxy.group(1) if proxy else DEFAULT_PROXY).split("?")[0],
+            "fields": fields,
+            "per_page": per_page,
+            "limit": min(total_records, self.max_pages * per_page),
+            "list_url": response.url,
+        }
+        if total_records > paging["limit"]:
+            self.listing.truncated = True
+        if "columnid" in fields:
+            yield from self.next_group(len(entries) + 1, paging)
 
-    def parse_dataproxy(self, response: Response, list_url: str):
-        for entry in records(response.text, list_url):
-            yield self.detail(entry.url, {"title": entry.title, "date": entry.date, "list_url": list_url})
+    def next_group(self, start: int, paging: dict):
+        """POST for the next page of records, unless the last page showed nothing new."""
+        if start > paging["limit"] or self.listing.unseen_on_page == 0:
+            return
+        end = min(start + paging["per_page"] - 1, paging["limit"])
+        yield scrapy.FormRequest(
+            f"{paging['proxy_url']}?startrecord={start}&endrecord={end}&perpage={paging['per_page']}",
+            formdata=paging["fields"],
+            callback=self.parse_dataproxy,
+            errback=self.on_error,
+            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30},
+            cb_kwargs={"paging": paging, "end": end},
+        )
+
+    def parse_dataproxy(self, response: Response, paging: dict, end: int):
+        entries = records(response.text, paging["list_url"])
+        yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": paging["list_url"]}) for e in entries)
+        if entries:
+            yield from self.next_group(end + 1, paging)

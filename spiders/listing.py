@@ -9,36 +9,44 @@ from spiders.base import SourceSpider
 
 class ListSpider(SourceSpider):
     """Reads a column list page: detects the item list (or applies the source's
-    CSS ``rules``), requests each detail page, and follows pagination — a next
-    link or TRS ``createPageHTML`` — up to ``max_pages`` list pages."""
+    CSS ``rules``), requests the detail pages it does not know yet, and follows
+    pagination — a next link or TRS ``createPageHTML`` — up to ``max_pages``
+    list pages, stopping early at the first page with nothing unseen."""
 
     name = "list"
     start_callback = "parse_list"
 
-    def entries(self, response: Response) -> tuple[list[list_detect.Entry], object]:
+    def read_entries(self, response: Response) -> tuple[list[list_detect.Entry], object]:
         doc = list_detect.parse(response.text, response.url)
         rules = self.source.get("rules")
         if rules:
             return list_detect.entries_by_rules(doc, response.url, rules), doc
         return list_detect.detect_entries(doc, response.url), doc
 
-    def parse_list(self, response: Response, page_no: int = 1, declared: bool = False):
-        entries, doc = self.entries(response)
-        for entry in entries:
-            yield self.detail(entry.url, {"title": entry.title, "date": entry.date, "list_url": response.url})
+    def parse_list(self, response: Response, page_no: int = 1, trs_pages: list[str] | None = None):
+        if self.not_modified(response):
+            return
+        entries, doc = self.read_entries(response)
+        yield from self.entries(
+            (e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries
+        )
         if page_no == 1:
             yield from self.listing_done(response.url, len(entries))
-        if declared or page_no >= self.max_pages or not entries:
-            return  # pages declared by the first page are not followed again
-        trs = paging.trs_pages(response.text, response.url)
-        if trs is not None:
-            if page_no == 1:  # the first page declares them all
-                for n, url in enumerate(trs[1 : self.max_pages], start=2):
-                    yield self.request(url, self.parse_list, stage="listing", cb_kwargs={"page_no": n, "declared": True})
+        if not entries or self.listing.unseen_on_page == 0:
+            return  # early stop: this page holds nothing new, older pages hold nothing new either
+        if trs_pages is None and page_no == 1:
+            trs_pages = paging.trs_pages(response.text, response.url)
+        if trs_pages is not None:
+            next_url = trs_pages[page_no] if page_no < len(trs_pages) else None
+        else:
+            next_url = paging.next_page(doc, response.url)
+        if not next_url:
             return
-        nxt = paging.next_page(doc, response.url)
-        if nxt:
-            yield self.request(nxt, self.parse_list, stage="listing", cb_kwargs={"page_no": page_no + 1})
+        if page_no >= self.max_pages:
+            self.listing.truncated = True
+            return
+        yield self.request(next_url, self.parse_list, stage="listing",
+                           cb_kwargs={"page_no": page_no + 1, "trs_pages": trs_pages})
 
 
 class TrsSpider(ListSpider):

@@ -48,9 +48,12 @@ class SitemapSpider(SourceSpider):
     start_callback = "parse_sitemap"
 
     def parse_sitemap(self, response: Response, depth: int = 0):
+        if self.not_modified(response):
+            return
         try:
             kind, entries = read_sitemap(response.body)
         except (ValueError, xmlsafe.etree.XMLSyntaxError) as exc:
+            self.listing.failed = True
             yield self.error(response.url, "listing", f"bad sitemap XML: {exc}")
             return
         if kind == "index":
@@ -61,6 +64,7 @@ class SitemapSpider(SourceSpider):
                 yield from self.listing_done(response.url, 0)
             return
         found = 0
+        self.listing.unseen_on_page = 0
         for loc, lastmod in entries[: self.max_pages * URLS_PER_PAGE]:
             url = urljoin(response.url, loc)
             if not is_article_url(url):
@@ -68,6 +72,8 @@ class SitemapSpider(SourceSpider):
             found += 1
             # lastmod is when the page last changed, not when it was published: a page
             # must state its own date to count as an article.
-            yield self.detail(url, {"lastmod": lastmod, "list_url": response.url, "require_date": True})
+            request = self.entry(url, {"list_date": lastmod or "", "list_url": response.url, "require_date": True})
+            if request is not None:
+                yield request
         if depth == 0:
             yield from self.listing_done(response.url, found)

@@ -9,7 +9,6 @@ All walks are single passes over ``root.iter()``; nothing recurses.
 """
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -63,13 +62,6 @@ class PageStats:
     score: dict = field(default_factory=dict)      # content score credited to el
     specific: list = field(default_factory=list)   # known gov CMS containers
     generic: set = field(default_factory=set)      # generic content-ish names
-
-
-def _slen(s: str | None) -> int:
-    if not s:
-        return 0
-    return len(s) - s.count(" ") - s.count("\n") - s.count("\t") - s.count("\r") - s.count("\u3000") \
-        - s.count("\xa0")
 
 
 @lru_cache(maxsize=4096)
@@ -379,7 +371,3 @@ def _big_media(el) -> bool:
 
 def body_text(node) -> str:
     return block_text(node) if is_element(node) else ""
-
-
-def log_score(x: float) -> float:  # kept for tuning experiments
-    return math.log(x + 1.0)

@@ -32,6 +32,9 @@ __all__ = ["extract_page"]
 log = logging.getLogger(__name__)
 
 _MIN_BODY_CHARS = 30  # below this (and without media) our body is considered "not found"
+# Real detail pages are well under 1 MB; beyond this only the head of the document is
+# parsed so that a hostile 5 MB page costs about a second, not ten.
+_MAX_HTML_CHARS = 1_500_000
 
 
 def extract_page(html: str, url: str, tz: str = "Asia/Shanghai") -> Extracted:
@@ -48,7 +51,10 @@ def _extract(html: str, url: str, tz_name: str) -> Extracted:
     tz = get_tz(tz_name)
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
-    root = parse_html(html or "")
+    html = html or ""
+    if len(html) > _MAX_HTML_CHARS:
+        html = html[:_MAX_HTML_CHARS]
+    root = parse_html(html)
     if root is None:
         return out
 

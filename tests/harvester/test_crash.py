@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from demo.federation import Federation
 from demo.registry import registry_yaml
@@ -47,8 +48,11 @@ def test_kill_9_mid_harvest_then_rerun(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             time.sleep(0.3)
-            if (tmp_path / "h.db").exists() and counts(db_url)["items"] >= 20:
-                break
+            try:
+                if (tmp_path / "h.db").exists() and counts(db_url)["items"] >= 20:
+                    break
+            except OperationalError:  # the harvester has not created its tables yet
+                pass
         os.killpg(victim.pid, signal.SIGKILL)
         victim.wait()
         broken = counts(db_url)

@@ -110,3 +110,10 @@ def test_binary_junk_bytes():
     text, _ = decode_body(junk)
     r = extract_page(text, "https://a.gov.cn/")
     assert isinstance(r, Extracted)
+
+
+def test_five_megabytes_of_flat_markup_is_bounded():
+    html = "<table>" + "<tr><td><a href=x>链接</a><p>正文内容，测试。</p></td></tr>" * 100_000 + "</table>"
+    t0 = time.perf_counter()
+    assert isinstance(extract_page(html, "https://a.gov.cn/"), Extracted)
+    assert time.perf_counter() - t0 < 15

@@ -1,0 +1,59 @@
+"""What the harvester already knows about a source before it crawls it.
+
+Spiders use it to avoid waste: a detail page already stored is not fetched
+again unless its listing shows a changed date or its revisit is due; listing
+URLs and revisited pages are fetched conditionally (ETag / Last-Modified).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import FetchState, ItemSource
+
+
+@dataclass
+class KnownPage:
+    list_date: str
+    last_fetched: datetime | None
+    published_at: datetime | None
+    status: str
+
+
+@dataclass
+class SourceState:
+    known: dict[str, KnownPage] = field(default_factory=dict)  # canonical URL → page
+    revisit_every: timedelta = timedelta(days=1)
+    revisit_window: timedelta = timedelta(days=30)
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def decide(self, url: str, list_date: str | None) -> str:
+        """'new', 'changed' (listing date moved), 'revisit' (due) or 'skip'."""
+        page = self.known.get(url)
+        if page is None or page.status == "withdrawn":
+            return "new"
+        if list_date and page.list_date and list_date != page.list_date:
+            return "changed"
+        recent = page.published_at is None or page.published_at >= self.now - self.revisit_window
+        stale = page.last_fetched is None or page.last_fetched <= self.now - self.revisit_every
+        return "revisit" if recent and stale else "skip"
+
+
+def load_state(session: Session, source_id: str, revisit_every: timedelta, revisit_window: timedelta) -> SourceState:
+    state = SourceState(revisit_every=revisit_every, revisit_window=revisit_window)
+    rows = session.execute(
+        select(ItemSource.url, ItemSource.list_date, ItemSource.last_fetched, ItemSource.published_at, ItemSource.status).where(
+            ItemSource.source_id == source_id
+        )
+    )
+    for url, list_date, last_fetched, published_at, status in rows:
+        state.known[url] = KnownPage(list_date or "", last_fetched, published_at, status)
+    return state
+
+
+def load_validators(session: Session) -> dict[str, tuple[str | None, str | None]]:
+    """URL → (ETag, Last-Modified) of every page fetched before."""
+    return {url: (etag, modified) for url, etag, modified in session.execute(select(FetchState.url, FetchState.etag, FetchState.last_modified))}
