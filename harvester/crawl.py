@@ -24,6 +24,7 @@ from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
 from harvester.ingest import Ingestor
+from harvester.writer import BatchWriter
 from harvester.registry import Registry, parse_duration
 from harvester.state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
@@ -49,7 +50,7 @@ class HarvestContext:
     runs: RunBook
     ingestor: Ingestor
     extractors: Executor
-    writer: Executor
+    writer: BatchWriter
     gate: HostGate
     validators: dict[str, tuple[str | None, str | None]]
     new_validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
@@ -77,6 +78,8 @@ def scrapy_settings(registry: Registry) -> dict:
         # Scrapy defaults True: no debugging consoles or control ports on a production harvester.
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        # Scrapy default 100: items in flight per response; fewer keeps memory flat.
+        "CONCURRENT_ITEMS": 16,
         # Scrapy default 16 / 8 per crawler; the real per-host limits are the
         # process-wide HostGate's (registry `harvest.per_host`), across all sources.
         "CONCURRENT_REQUESTS": 32,
@@ -155,10 +158,11 @@ def harvest(
 
     runs = RunBook(sessions, policy.failures_before_pause)
     runs.start([s.id for _, s in selected])
-    writer = ThreadPoolExecutor(1, thread_name_prefix="store")
     extractors = ExtractionPool(workers)
     gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
-    context = HarvestContext(registry.portal.timezone, runs, Ingestor(sessions, registry), extractors, writer, gate, validators)
+    ingestor = Ingestor(sessions, registry)
+    writer = BatchWriter(ingestor.ingest_batch)
+    context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators)
     finished: list = []
     handlers: list = []  # Scrapy keeps only weak references to signal handlers
     try:

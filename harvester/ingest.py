@@ -6,6 +6,7 @@ half-written item behind.  Runs only in the harvest's single writer thread.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.dates import parse_hint
 from harvester.dedupe import DuplicateIndex
+from harvester.fingerprint import near_duplicate
 from harvester.registry import Registry
 from harvester.urls import canonical_url
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
@@ -35,6 +37,22 @@ def summarise(text: str) -> str:
     return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
 
 
+@dataclass
+class Prepared:
+    """A page checked and ready to be written."""
+
+    page: dict[str, Any]
+    result: dict[str, Any]
+    run_id: int | None
+    ex: Any
+    hint: dict[str, Any]
+    unit: Any
+    source: Any
+    url: str
+    urls: set[str]
+    fields: dict[str, Any]
+
+
 class Ingestor:
     def __init__(self, sessions: sessionmaker[Session], registry: Registry):
         self.sessions = sessions
@@ -45,19 +63,33 @@ class Ingestor:
             self.index.load(session)
 
     def ingest(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> str:
-        """Returns 'new', 'merged' (a repost added to a known item), 'updated' or 'unchanged'."""
-        try:
-            return self._ingest(page, result, run_id)
-        except IntegrityError:
-            # Another writer stored the same URL between our read and our write: read again.
-            return self._ingest(page, result, run_id)
+        """One page; returns its outcome or raises its IngestError."""
+        outcome = self.ingest_batch([(page, result, run_id)])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
-    def _ingest(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> str:
+    def ingest_batch(self, entries: list[tuple[dict, dict, int | None]]) -> list[str | Exception]:
+        """Store several pages in one transaction.  Each outcome is 'new', 'merged'
+        (a repost added to a known item), 'updated', 'unchanged' or the page's
+        IngestError.  If the transaction fails (another process stored the same
+        URL meanwhile), every page is retried in a transaction of its own."""
+        try:
+            return self._batch(entries)
+        except IntegrityError:
+            outcomes: list[str | Exception] = []
+            for entry in entries:
+                try:
+                    outcomes.extend(self._batch([entry]))
+                except IntegrityError:
+                    outcomes.extend(self._batch([entry]))  # read again: now it is known
+            return outcomes
+
+    def _prepare(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> Prepared:
+        """Check a page before anything is written; raises IngestError."""
         ex = result["extracted"]
         hint = page.get("hint") or {}
         unit, source = self.sources[page["source_id"]]
-        urls = {canonical_url(page["url"]), canonical_url(page.get("listed_url") or page["url"])}
-        url = canonical_url(page["url"])
         title = ex.title or hint.get("title") or ""
         if not title.strip():
             raise IngestError("no title found on the page")
@@ -65,85 +97,118 @@ class Ingestor:
             raise NotAnArticle("no publication date on the page: not an article")
         if not (ex.body_text or "").strip() and not ex.attachments:
             raise IngestError("no article text found on the page")
-        published = ex.published_at or parse_hint(hint.get("date"), self.tz)
-        now = datetime.now(timezone.utc)
-        fields = {
-            "title": title[:500],
-            "published_at": published,
-            "source_text": (ex.source or unit.name)[:200],
-        }
+        url = canonical_url(page["url"])
+        return Prepared(
+            page=page, result=result, run_id=run_id, ex=ex, hint=hint, unit=unit, source=source, url=url,
+            urls={url, canonical_url(page.get("listed_url") or page["url"])},
+            fields={
+                "title": title[:500],
+                "published_at": ex.published_at or parse_hint(hint.get("date"), self.tz),
+                "source_text": (ex.source or unit.name)[:200],
+            },
+        )
 
+    def _batch(self, entries: list[tuple[dict, dict, int | None]]) -> list[str | Exception]:
+        outcomes: list[str | Exception] = [""] * len(entries)
+        prepared: list[tuple[int, Prepared]] = []
+        for i, (page, result, run_id) in enumerate(entries):
+            try:
+                prepared.append((i, self._prepare(page, result, run_id)))
+            except IngestError as exc:
+                outcomes[i] = exc
+        if not prepared:
+            return outcomes
+        created: list[tuple[Item, Prepared]] = []
         with self.sessions.begin() as session:
-            known = session.scalar(select(ItemSource).where(ItemSource.url.in_(urls)))
-            if known is not None:
-                known.last_seen = known.last_fetched = now
-                known.list_date = hint.get("list_date") or known.list_date
-                if known.status == "withdrawn":
-                    self._reinstate(known, now)
-                if known.content_hash == result["content_hash"]:
-                    return "unchanged"
-                self._update(session, known, ex, result, fields, run_id, page, now)
-                return "updated"
+            wanted = set().union(*(p.urls for _, p in prepared))
+            known = {link.url: link for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(wanted)))}
+            for i, p in prepared:
+                outcomes[i] = self._apply(session, known, created, p)
+        for item, p in created:
+            self.index.add(item.id, p.result["content_hash"], p.result["fingerprint"], len(p.ex.body_text or ""))
+        return outcomes
 
-            item_id = self.index.match(result["content_hash"], result["fingerprint"], len(ex.body_text or ""))
-            if item_id is not None:
-                item = session.get(Item, item_id)
-                link = self._link(session, item, source, unit, url, fields, result, primary=False, hint=hint)
-                self._revision(session, link, result, run_id, page, ex)
-                self._add_columns(session, item, source.columns)
-                primary = next((s for s in item.sources if s.is_primary), None)
-                if published and (primary is None or primary.published_at is None or published < primary.published_at):
-                    self._make_primary(item, link, ex)
-                return "merged"
+    def _apply(self, session: Session, known: dict[str, ItemSource], created: list, p: Prepared) -> str:
+        now = datetime.now(timezone.utc)
+        result, ex = p.result, p.ex
+        link = next((known[u] for u in p.urls if u in known), None)
+        if link is not None:
+            link.last_seen = link.last_fetched = now
+            link.list_date = p.hint.get("list_date") or link.list_date
+            if link.status == "withdrawn":
+                self._reinstate(link, now)
+            if link.content_hash == result["content_hash"]:
+                return "unchanged"
+            self._update(session, link, ex, result, p.fields, p.run_id, p.page, now)
+            return "updated"
 
-            item = Item(
-                **fields,
-                url=url,
-                unit_id=unit.id,
-                column_name=(ex.column_name or "")[:200],
-                body_html=ex.body_html or "",
-                body_text=ex.body_text or "",
-                summary=summarise(ex.body_text or ""),
-                attachments=[{"name": a.name, "url": a.url} for a in ex.attachments],
-                images=[{"name": i.name, "url": i.url} for i in ex.images],
-                meta=dict(ex.meta),
-                status="published" if source.review == "auto" else "pending",
-                fingerprint=result["fingerprint"],
-                content_hash=result["content_hash"],
-                flags=[],
-            )
-            session.add(item)
-            session.flush()
-            self._add_columns(session, item, source.columns)
-            link = self._link(session, item, source, unit, url, fields, result, primary=True, hint=hint)
-            self._revision(session, link, result, run_id, page, ex)
-        self.index.add(item.id, result["content_hash"], result["fingerprint"], len(ex.body_text or ""))
+        item = self._duplicate_of(session, created, result, len(ex.body_text or ""))
+        if item is not None:
+            link = self._link(session, item, p, primary=False)
+            known[p.url] = link
+            self._add_columns(item, p.source.columns)
+            primary = next((s for s in item.sources if s.is_primary), None)
+            published = p.fields["published_at"]
+            if published and (primary is None or primary.published_at is None or published < primary.published_at):
+                self._make_primary(item, link, ex)
+            return "merged"
+
+        item = Item(
+            **p.fields,
+            url=p.url,
+            unit_id=p.unit.id,
+            column_name=(ex.column_name or "")[:200],
+            body_html=ex.body_html or "",
+            body_text=ex.body_text or "",
+            summary=summarise(ex.body_text or ""),
+            attachments=[{"name": a.name, "url": a.url} for a in ex.attachments],
+            images=[{"name": i.name, "url": i.url} for i in ex.images],
+            meta=dict(ex.meta),
+            status="published" if p.source.review == "auto" else "pending",
+            fingerprint=result["fingerprint"],
+            content_hash=result["content_hash"],
+            flags=[],
+            columns=[],
+            sources=[],
+        )
+        session.add(item)
+        self._add_columns(item, p.source.columns)
+        known[p.url] = self._link(session, item, p, primary=True)
+        created.append((item, p))
         return "new"
 
+    def _duplicate_of(self, session: Session, created: list, result: dict, text_len: int) -> Item | None:
+        """An item with the same text: first among this batch's new items, then the index."""
+        for item, p in created:
+            if p.result["content_hash"] == result["content_hash"] or near_duplicate(
+                p.result["fingerprint"], result["fingerprint"], len(p.ex.body_text or ""), text_len
+            ):
+                return item
+        item_id = self.index.match(result["content_hash"], result["fingerprint"], text_len)
+        return session.get(Item, item_id) if item_id is not None else None
+
     # -- pieces --------------------------------------------------------------------
-    def _link(self, session, item, source, unit, url, fields, result, primary: bool, hint=None) -> ItemSource:
-        now = datetime.now(timezone.utc)
+    def _link(self, session: Session, item: Item, p: Prepared, primary: bool) -> ItemSource:
         link = ItemSource(
-            last_fetched=now,
-            list_date=(hint or {}).get("list_date") or "",
-            item=item,
-            source_id=source.id,
-            unit_id=unit.id,
-            url=url,
-            title=fields["title"],
-            source_text=fields["source_text"],
-            published_at=fields["published_at"],
+            last_fetched=datetime.now(timezone.utc),
+            list_date=p.hint.get("list_date") or "",
+            source_id=p.source.id,
+            unit_id=p.unit.id,
+            url=p.url,
+            title=p.fields["title"],
+            source_text=p.fields["source_text"],
+            published_at=p.fields["published_at"],
             is_primary=primary,
-            content_hash=result["content_hash"],
+            content_hash=p.result["content_hash"],
         )
-        session.add(link)
-        session.flush()
+        item.sources.append(link)
+        self._revision(session, link, p.result, p.run_id, p.page, p.ex)
         return link
 
     def _revision(self, session, link: ItemSource, result, run_id, page, ex) -> None:
         session.add(
             ItemRevision(
-                item_source_id=link.id,
+                item_source=link,
                 run_id=run_id,
                 content_hash=result["content_hash"],
                 http_status=page.get("status") or 200,
@@ -155,7 +220,7 @@ class Ingestor:
             )
         )
 
-    def _add_columns(self, session, item: Item, columns) -> None:
+    def _add_columns(self, item: Item, columns) -> None:
         have = {c.column_id for c in item.columns}
         for column in columns:
             if column not in have:

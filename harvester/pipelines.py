@@ -25,10 +25,9 @@ class HarvestPipeline:
             ctx.runs.error(source_id, item["url"], item["stage"], item["message"])
             return {"kind": "error"}
         if kind == "gone":
-            loop = asyncio.get_running_loop()
             spider = self.crawler.spider
             policy = spider.source.get("withdrawal") or "unpublish"
-            if await loop.run_in_executor(ctx.writer, ctx.ingestor.withdraw, item["url"], item["message"], policy):
+            if await asyncio.wrap_future(ctx.writer.submit(ctx.ingestor.withdraw, item["url"], item["message"], policy)):
                 ctx.runs.withdrew(source_id)
             return {"kind": "gone"}
         if kind == "skip":
@@ -42,7 +41,7 @@ class HarvestPipeline:
             ctx.runs.error(source_id, item["url"], "extract", message[:500])
             return {"kind": "error"}
         try:
-            outcome = await loop.run_in_executor(ctx.writer, ctx.ingestor.ingest, item, result, ctx.runs.tallies[source_id].run_id)
+            outcome = await asyncio.wrap_future(ctx.writer.store(item, result, ctx.runs.tallies[source_id].run_id))
         except NotAnArticle as exc:
             ctx.runs.skip(source_id, item["url"], str(exc))
             return {"kind": "skip"}

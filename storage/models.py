@@ -187,6 +187,9 @@ class ItemSource(Base):
     item: Mapped[Item] = relationship(back_populates="sources")
     source: Mapped[Source] = relationship()
     unit: Mapped[Unit] = relationship()
+    revisions: Mapped[list[ItemRevision]] = relationship(
+        back_populates="item_source", order_by="ItemRevision.id", lazy="noload", passive_deletes=True
+    )
 
 
 class ItemRevision(Base):
@@ -205,6 +208,8 @@ class ItemRevision(Base):
     raw_gz: Mapped[bytes] = mapped_column(LargeBinary)
     title: Mapped[str] = mapped_column(String(500), default="")  # as extracted, for diffs
     body_text: Mapped[str] = mapped_column(Text, default="")
+
+    item_source: Mapped[ItemSource] = relationship(back_populates="revisions")
 
 
 class HarvestRun(Base):
