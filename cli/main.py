@@ -7,6 +7,8 @@ from cli.demo_cmd import demo, demo_sites
 from cli.export_cmd import export
 from cli.extract_cmd import extract
 from cli.harvest_cmd import harvest
+from cli.health_cmd import runs, sources
+from cli.scheduler_cmd import scheduler
 from cli.registry_cmd import registry
 
 
@@ -16,7 +18,7 @@ def main() -> None:
     """站群 Zhanqun: harvest a city portal federation's sub-sites, review and publish."""
 
 
-for command in (registry, harvest, extract, export, demo_sites, demo):
+for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -38,12 +38,14 @@ class ListingTally:
         self.not_modified = False
         self.failed = False
         self.truncated = False  # stopped by max_pages with more pages declared
+        self.last_date: str | None = None  # date of the last entry read: lists run newest first
 
     def saw(self, url: str, list_date: str, titled: bool) -> None:
         self.entries += 1
         self.seen.add(url)
         if list_date:
             self.dates.append(list_date[:10])
+            self.last_date = list_date[:10]
         else:
             self.undated += 1
         if not titled:
@@ -51,7 +53,11 @@ class ListingTally:
 
     @property
     def oldest_date(self) -> str | None:
-        return min(self.dates) if self.dates else None
+        """The boundary of what the listings covered: the last entry read (lists run
+        newest first), or the oldest date seen if that is older still."""
+        if not self.dates:
+            return None
+        return max(min(self.dates), self.last_date or "")
 
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")

@@ -1,0 +1,147 @@
+"""``zhanqun sources`` and ``zhanqun runs``: harvest health for operators."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from cli.options import common
+from harvester.dates import as_local
+from harvester.registry import RegistryError, load_registry
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import HarvestRun, ItemSource, Source
+
+RUN_KEYS = ("id", "source_id", "status", "started_at", "finished_at", "fetched", "new", "updated", "unchanged", "errors")
+
+
+def _sessions(db_url: str):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    return session_factory(engine)
+
+
+def _tz(registry_path: str) -> str:
+    try:
+        return load_registry(registry_path).portal.timezone
+    except RegistryError:
+        return "Asia/Shanghai"
+
+
+def _iso(value: datetime | None, tz: str) -> str | None:
+    local = as_local(value, tz)
+    return local.isoformat(timespec="seconds") if local else None
+
+
+def source_rows(session, tz: str) -> list[dict]:
+    since = datetime.now(timezone.utc) - timedelta(days=30)
+    counts = dict(session.execute(
+        select(ItemSource.source_id, func.count(ItemSource.id)).where(ItemSource.published_at >= since).group_by(ItemSource.source_id)
+    ).all())
+    rows = []
+    for source in session.scalars(select(Source).order_by(Source.unit_id, Source.id)):
+        rows.append({
+            "id": source.id,
+            "unit": source.unit_id,
+            "type": source.type,
+            "status": source.status,
+            "last_success": _iso(source.last_success, tz),
+            "last_error": source.last_error,
+            "consecutive_failures": source.consecutive_failures,
+            "next_run": _iso(source.next_run, tz),
+            "items_30d": counts.get(source.id, 0),
+            "reason": source.paused_reason or source.health_note,
+        })
+    return rows
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print {\"sources\": [...]}.")
+@common
+@click.pass_context
+def sources(ctx, as_json: bool, registry_path: str, db_url: str) -> None:
+    """Every source's health: status (ok/failing/paused/broken-rules), last success and error, next run."""
+    ctx.obj = {"db_url": db_url}
+    if ctx.invoked_subcommand:
+        return
+    tz = _tz(registry_path)
+    with _sessions(db_url)() as session:
+        rows = source_rows(session, tz)
+    if as_json:
+        click.echo(json.dumps({"sources": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="采集源 sources")
+    for name in ("id", "unit", "type", "status", "last_success", "failures", "next_run", "items_30d", "last_error / reason"):
+        table.add_column(name)
+    style = {"ok": "green", "failing": "yellow", "paused": "bold red", "broken-rules": "magenta"}
+    for r in rows:
+        table.add_row(r["id"], r["unit"], r["type"], f"[{style.get(r['status'], '')}]{r['status']}[/]", r["last_success"] or "-",
+                      str(r["consecutive_failures"]), r["next_run"] or "-", str(r["items_30d"]), (r["reason"] or r["last_error"] or "")[:80])
+    Console().print(table)
+
+
+def _set_status(db_url: str, source_id: str, status: str, reason: str | None) -> None:
+    with _sessions(db_url).begin() as session:
+        source = session.get(Source, source_id)
+        if source is None:
+            raise click.BadParameter(f"no source {source_id!r} in the database (harvest once first)")
+        source.status, source.paused_reason = status, reason
+        if status == "ok":
+            source.consecutive_failures = 0
+
+
+@sources.command("pause")
+@click.argument("source_id")
+@click.option("--reason", default="paused by an operator")
+@click.pass_obj
+def pause(obj, source_id: str, reason: str) -> None:
+    """Stop harvesting a source until it is resumed."""
+    _set_status(obj["db_url"], source_id, "paused", reason)
+    click.echo(f"{source_id}: paused ({reason})")
+
+
+@sources.command("resume")
+@click.argument("source_id")
+@click.pass_obj
+def resume(obj, source_id: str) -> None:
+    """Harvest a paused or failing source again (its failure count starts over)."""
+    _set_status(obj["db_url"], source_id, "ok", None)
+    click.echo(f"{source_id}: resumed")
+
+
+@click.command()
+@click.option("--source", "source_id", default=None, help="Only this source's runs.")
+@click.option("--limit", default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print {\"runs\": [...]}.")
+@common
+def runs(source_id: str | None, limit: int, as_json: bool, registry_path: str, db_url: str) -> None:
+    """Recent harvest runs with their counts and errors."""
+    tz = _tz(registry_path)
+    query = select(HarvestRun).order_by(HarvestRun.id.desc()).limit(limit)
+    if source_id:
+        query = query.where(HarvestRun.source_id == source_id)
+    with _sessions(db_url)() as session:
+        found = list(session.scalars(query))
+        rows = [{
+            "id": r.id, "source_id": r.source_id, "status": r.status,
+            "started_at": _iso(r.started_at, tz), "finished_at": _iso(r.finished_at, tz),
+            "fetched": r.fetched, "new": r.new, "updated": r.updated, "unchanged": r.unchanged, "errors": r.errors,
+            "withdrawn": r.withdrawn, "requests": r.requests, "error_messages": r.error_messages,
+        } for r in found]
+    if as_json:
+        click.echo(json.dumps({"runs": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="采集记录 runs")
+    for name in ("id", "source", "status", "started", "fetched", "new", "upd", "same", "err", "requests"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(str(r["id"]), r["source_id"], r["status"], r["started_at"] or "", *(str(r[k]) for k in ("fetched", "new", "updated", "unchanged", "errors")),
+                      " ".join(f"{k}={v}" for k, v in sorted((r["requests"] or {}).items())))
+    Console().print(table)
+    for r in rows:
+        for m in (r["error_messages"] or [])[:3]:
+            click.echo(f"  run {r['id']} {r['source_id']}: [{m['stage']}] {m['url']} — {m['message']}")

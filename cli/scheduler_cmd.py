@@ -1,0 +1,32 @@
+"""``zhanqun scheduler``: harvest every source on its schedule until stopped."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from cli.options import common, load_or_exit
+
+
+@click.command()
+@common
+def scheduler(registry_path: str, db_url: str) -> None:
+    """Run each source on its registry schedule. SIGTERM stops cleanly; SIGHUP or
+    editing the registry reloads it (an invalid registry is refused, the old one kept)."""
+    from harvester.scheduler import Scheduler
+
+    load_or_exit(registry_path)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    done = threading.Event()
+    sched = Scheduler(registry_path, db_url, on_event=lambda m: click.echo(m, err=True))
+    sched.install_signal_handlers()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    sched.start()
+    done.wait()
+    click.echo("stopping: waiting for running harvests to close their runs…", err=True)
+    sched.stop()
+    click.echo("scheduler stopped", err=True)

@@ -1,0 +1,307 @@
+"""The long-running scheduler: each source on its own rhythm, unattended.
+
+APScheduler 3 keeps one job per source in the portal's own database
+(``apscheduler_jobs``), so a restart loses no schedule.  A job runs one
+harvest of its source in a child process (a Twisted reactor cannot be
+restarted), never two at once for one source, and never two at once for one
+host (politeness across processes).  After each run the source's next run is
+set from its health and, when adaptive, from how often it publishes.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+from apscheduler.executors.pool import ThreadPoolExecutor as JobThreads
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select
+
+from harvester.registry import Registry, RegistryError, Source, load_registry, parse_duration
+from harvester.runs import abort_dead_runs
+from harvester.sync import sync_registry
+from spiders.politeness import host_key
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import ItemSource
+from storage.models import Source as SourceRow
+
+log = logging.getLogger("zhanqun.scheduler")
+
+JOB_THREADS = 4  # harvests running at once (each in its own process)
+CHILD_GRACE_SECONDS = 30  # on shutdown, a harvest gets this long to close its run
+WATCH_SECONDS = 2.0  # how often the registry file is checked for changes
+JITTER_SHARE = 0.10  # at most 10% of the interval
+ADAPTIVE_WINDOW = timedelta(days=7)
+
+
+# -- the job ---------------------------------------------------------------------------
+# Module-level so the job store can refer to it by name; the live scheduler is found
+# through ``_ACTIVE`` (one per process).
+_ACTIVE: "Scheduler | None" = None
+
+
+def run_source(source_id: str) -> None:
+    if _ACTIVE is not None:
+        _ACTIVE.run_source(source_id)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a source is scheduled; a change of plan replaces its job."""
+
+    kind: str  # "every" | "cron"
+    seconds: int = 0
+    cron: str = ""
+
+    def trigger(self, tz: str, seconds: int | None = None):
+        if self.kind == "cron":
+            trigger = CronTrigger.from_crontab(self.cron, timezone=tz)
+            return CronTrigger.from_crontab(self.cron, timezone=tz, jitter=cron_jitter(trigger))
+        seconds = seconds or self.seconds
+        return IntervalTrigger(seconds=seconds, jitter=max(0, int(seconds * JITTER_SHARE)) or None, timezone=tz)
+
+
+def plan_of(source: Source) -> Plan:
+    if source.schedule.cron:
+        return Plan("cron", cron=source.schedule.cron)
+    return Plan("every", seconds=int(source.schedule.interval.total_seconds()))
+
+
+def cron_jitter(trigger: CronTrigger) -> int | None:
+    """10% of the gap between the cron expression's next two firings."""
+    now = datetime.now(timezone.utc)
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
+    if not first or not second:
+        return None
+    return max(0, int((second - first).total_seconds() * JITTER_SHARE)) or None
+
+
+def adaptive_seconds(weekly_items: int, low: timedelta, high: timedelta) -> int:
+    """Miniflux's entry-frequency rule: a source that published N items in the
+    last week is visited every week/N, within [low, high]."""
+    if weekly_items <= 0:
+        return int(high.total_seconds())
+    seconds = ADAPTIVE_WINDOW.total_seconds() / weekly_items
+    return int(min(max(seconds, low.total_seconds()), high.total_seconds()))
+
+
+class Scheduler:
+    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None):
+        self.registry_path = str(Path(registry_path).resolve())
+        self.db_url = db_url
+        self.on_event = on_event or (lambda message: log.info(message))
+        self.engine = make_engine(db_url)
+        upgrade(self.engine)
+        self.sessions = session_factory(self.engine)
+        self.registry = load_registry(self.registry_path)  # a broken registry never starts
+        self.mtime = Path(self.registry_path).stat().st_mtime
+        self.children: dict[str, subprocess.Popen] = {}
+        self.host_locks: dict[str, threading.Lock] = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.reload_requested = threading.Event()
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename="apscheduler_jobs")},
+            executors={"default": JobThreads(JOB_THREADS)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone=self.registry.portal.timezone,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> None:
+        global _ACTIVE
+        _ACTIVE = self
+        with self.sessions.begin() as session:
+            aborted = abort_dead_runs(session)
+            sync_registry(session, self.registry)
+        if aborted:
+            self.on_event(f"marked {aborted} run(s) left running by a crash as aborted")
+        self.scheduler.start(paused=True)
+        self.sync_jobs(self.registry)
+        self.scheduler.resume()
+        threading.Thread(target=self._watch, name="registry-watch", daemon=True).start()
+        self.on_event(f"scheduler started: {len(self.registry.sources())} sources")
+
+    def stop(self) -> None:
+        """Stop cleanly: no new runs; running harvests get SIGTERM and close their runs."""
+        if self.stopping.is_set():
+            return
+        self.stopping.set()
+        self.scheduler.pause()
+        with self.lock:
+            children = list(self.children.items())
+        for source_id, child in children:
+            self.on_event(f"stopping the harvest of {source_id}")
+            _signal(child, signal.SIGTERM)
+        for _, child in children:
+            try:
+                child.wait(CHILD_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                _signal(child, signal.SIGKILL)
+                child.wait()
+        self.scheduler.shutdown(wait=True)
+        with self.sessions.begin() as session:
+            abort_dead_runs(session)
+        self.engine.dispose()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGHUP, lambda *_: self.reload_requested.set())
+
+    # -- jobs ------------------------------------------------------------------------
+    def sync_jobs(self, registry: Registry) -> None:
+        """One job per source; a job whose plan is unchanged keeps its next run."""
+        tz = registry.portal.timezone
+        wanted = {source.id: source for _, source in registry.sources()}
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted:
+                self.scheduler.remove_job(job.id)
+                self.on_event(f"{job.id}: removed from the registry, job dropped")
+        for source_id, source in wanted.items():
+            plan = plan_of(source)
+            job = self.scheduler.get_job(source_id)
+            if job is not None and job.kwargs.get("plan") == plan.__dict__:
+                continue
+            self.scheduler.add_job(
+                run_source_job,
+                trigger=plan.trigger(tz),
+                id=source_id,
+                name=source_id,
+                kwargs={"source_id": source_id, "plan": plan.__dict__},
+                replace_existing=True,
+                misfire_grace_time=max(60, plan.seconds or 3600),
+                next_run_time=datetime.now(timezone.utc) if job is None else None,
+            )
+            self.on_event(f"{source_id}: scheduled ({plan.kind} {plan.seconds or plan.cron})")
+        self._record_next_runs()
+
+    def _record_next_runs(self) -> None:
+        with self.sessions.begin() as session:
+            for job in self.scheduler.get_jobs():
+                row = session.get(SourceRow, job.id)
+                if row is not None:
+                    row.next_run = job.next_run_time
+
+    def run_now(self, source_id: str) -> None:
+        self.scheduler.modify_job(source_id, next_run_time=datetime.now(timezone.utc))
+
+    # -- one run ---------------------------------------------------------------------
+    def run_source(self, source_id: str) -> None:
+        if self.stopping.is_set():
+            return
+        try:
+            _, source = self.registry.source(source_id)
+        except KeyError:
+            return
+        with self.sessions() as session:
+            row = session.get(SourceRow, source_id)
+            if row is not None and row.status == "paused":
+                return  # resumed by `zhanqun sources resume` or in the hub
+        host_lock = self.host_locks.setdefault(host_key(source.url), threading.Lock())
+        with host_lock:  # one harvest per host at a time across processes
+            if self.stopping.is_set():
+                return
+            result = self._harvest_child(source_id)
+        self.after_run(source_id, result)
+
+    def _harvest_child(self, source_id: str) -> dict | None:
+        cmd = [sys.executable, "-m", "cli.main", "harvest", "--source", source_id, "--registry", self.registry_path,
+               "--db", self.db_url, "--json", "--workers", "0"]
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                 cwd=Path(__file__).resolve().parents[1])
+        with self.lock:
+            self.children[source_id] = child
+        try:
+            out, err = child.communicate()
+        finally:
+            with self.lock:
+                self.children.pop(source_id, None)
+        try:
+            result = json.loads(out)["sources"][0]
+        except (ValueError, KeyError, IndexError):
+            self.on_event(f"{source_id}: harvest ended without a result (exit {child.returncode}): {err.strip()[-300:]}")
+            return None
+        self.on_event(f"{source_id}: {result['status']}, {result['new']} new, {result['updated']} updated, {result['errors']} errors")
+        return result
+
+    def after_run(self, source_id: str, result: dict | None) -> None:
+        """Next run: back off after failures, adapt to the publishing rate, else the plan."""
+        if self.stopping.is_set():
+            return
+        _, source = self.registry.source(source_id)
+        plan = plan_of(source)
+        policy = self.registry.harvest
+        # an explicit short schedule is never stretched below by the global bound
+        low = min(parse_duration(source.min_interval or policy.min_interval), timedelta(seconds=plan.seconds or 1))
+        high = parse_duration(source.max_interval or policy.max_interval)
+        with self.sessions.begin() as session:
+            row = session.get(SourceRow, source_id)
+            failures = row.consecutive_failures if row else 0
+            since = datetime.now(timezone.utc) - ADAPTIVE_WINDOW
+            weekly = session.scalar(
+                select(func.count(ItemSource.id)).where(ItemSource.source_id == source_id, ItemSource.published_at >= since)
+            ) or 0
+            seconds = None
+            if plan.kind == "every":
+                seconds = adaptive_seconds(weekly, low, high) if policy.adaptive else plan.seconds
+                if failures:
+                    seconds = int(min(max(seconds, plan.seconds) * 2 ** min(failures, 10), high.total_seconds()))
+                if row is not None:
+                    row.interval_seconds = seconds
+        if seconds is not None:
+            try:
+                self.scheduler.reschedule_job(source_id, trigger=plan.trigger(self.registry.portal.timezone, seconds))
+            except JobLookupError:
+                return
+        self._record_next_runs()
+
+    # -- registry changes --------------------------------------------------------------
+    def _watch(self) -> None:
+        while not self.stopping.wait(WATCH_SECONDS):
+            try:
+                mtime = Path(self.registry_path).stat().st_mtime
+            except OSError:
+                continue
+            if mtime != self.mtime or self.reload_requested.is_set():
+                self.mtime = mtime
+                self.reload_requested.clear()
+                self.reload()
+
+    def reload(self) -> bool:
+        """Adopt a changed registry; an invalid one is refused and the old one kept."""
+        try:
+            registry = load_registry(self.registry_path)
+        except RegistryError as exc:
+            self.on_event("registry change refused, the running schedule is kept:\n" + "\n".join(str(p) for p in exc.problems))
+            return False
+        with self.sessions.begin() as session:
+            sync_registry(session, registry)
+        self.registry = registry
+        self.sync_jobs(registry)
+        self.on_event("registry reloaded")
+        return True
+
+
+def run_source_job(source_id: str, plan: dict | None = None) -> None:
+    """The job the store remembers (importable by name)."""
+    run_source(source_id)
+
+
+def _signal(child: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(child.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
