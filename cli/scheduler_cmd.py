@@ -19,7 +19,9 @@ def scheduler(registry_path: str, db_url: str) -> None:
 
     load_or_exit(registry_path)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances reached" is the no-overlap rule working
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     done = threading.Event()
     sched = Scheduler(registry_path, db_url, on_event=lambda m: click.echo(m, err=True))
     sched.install_signal_handlers()

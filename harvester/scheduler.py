@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,7 +31,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
-from harvester.registry import Registry, RegistryError, Source, load_registry, parse_duration
+from harvester.registry import Registry, RegistryError, Source, parse_duration, parse_registry
 from harvester.runs import abort_dead_runs
 from harvester.sync import sync_registry
 from spiders.politeness import host_key
@@ -69,7 +71,8 @@ class Plan:
     def trigger(self, tz: str, seconds: int | None = None):
         if self.kind == "cron":
             trigger = CronTrigger.from_crontab(self.cron, timezone=tz)
-            return CronTrigger.from_crontab(self.cron, timezone=tz, jitter=cron_jitter(trigger))
+            trigger.jitter = cron_jitter(trigger)
+            return trigger
         seconds = seconds or self.seconds
         return IntervalTrigger(seconds=seconds, jitter=max(0, int(seconds * JITTER_SHARE)) or None, timezone=tz)
 
@@ -107,8 +110,10 @@ class Scheduler:
         self.engine = make_engine(db_url)
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
-        self.registry = load_registry(self.registry_path)  # a broken registry never starts
+        # Harvests read the last registry that passed validation, never the file being edited.
+        self.snapshot = Path(tempfile.mkdtemp(prefix="zhanqun-scheduler-")) / "registry.yaml"
         self.mtime = Path(self.registry_path).stat().st_mtime
+        self.registry = self._load()  # a broken registry never starts
         self.children: dict[str, subprocess.Popen] = {}
         self.host_locks: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
@@ -157,6 +162,7 @@ class Scheduler:
         with self.sessions.begin() as session:
             abort_dead_runs(session)
         self.engine.dispose()
+        shutil.rmtree(self.snapshot.parent, ignore_errors=True)
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGHUP, lambda *_: self.reload_requested.set())
@@ -218,7 +224,7 @@ class Scheduler:
         self.after_run(source_id, result)
 
     def _harvest_child(self, source_id: str) -> dict | None:
-        cmd = [sys.executable, "-m", "cli.main", "harvest", "--source", source_id, "--registry", self.registry_path,
+        cmd = [sys.executable, "-m", "cli.main", "harvest", "--source", source_id, "--registry", str(self.snapshot),
                "--db", self.db_url, "--json", "--workers", "0"]
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                                  cwd=Path(__file__).resolve().parents[1])
@@ -280,11 +286,21 @@ class Scheduler:
                 self.reload_requested.clear()
                 self.reload()
 
+    def _load(self) -> Registry:
+        """Validate the registry file and keep a snapshot of exactly what was validated."""
+        text = Path(self.registry_path).read_text(encoding="utf-8")
+        registry = parse_registry(text, self.registry_path)
+        self.snapshot.write_text(text, encoding="utf-8")
+        return registry
+
     def reload(self) -> bool:
         """Adopt a changed registry; an invalid one is refused and the old one kept."""
         try:
-            registry = load_registry(self.registry_path)
-        except RegistryError as exc:
+            registry = self._load()
+        except (RegistryError, OSError, UnicodeDecodeError) as exc:
+            if not isinstance(exc, RegistryError):
+                self.on_event(f"registry change refused, the running schedule is kept: {exc}")
+                return False
             self.on_event("registry change refused, the running schedule is kept:\n" + "\n".join(str(p) for p in exc.problems))
             return False
         with self.sessions.begin() as session:

@@ -1,0 +1,124 @@
+"""The scheduler, run as operators run it: a process started, reconfigured and stopped."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import HarvestRun, Source, Unit
+from tests.sitekit import HTML, Site, article, list_page
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def registry_text(site: Site, sources: list[str], extra: str = "") -> str:
+    lines = [
+        "portal: {name: 测试门户, timezone: Asia/Shanghai}",
+        "harvest: {adaptive: false, per_host: {concurrency: 4, delay: 0}}",
+        "columns:\n  - {id: tzgg, name: 通知公告}",
+        f"units:\n  - id: t\n    name: 测试单位\n    kind: department\n    homepage: {site.url}/\n    sources:",
+    ]
+    for sid in sources:
+        lines.append(f"      - {{id: {sid}, url: '{site.url}/col/{sid}.html', type: list, columns: [tzgg], "
+                     f"allow_private: true, schedule: {{every: 1s}}}}")
+    return "\n".join(lines) + "\n" + extra
+
+
+@pytest.fixture
+def site():
+    arts = [(f"/art/{i}.html", f"第{i}篇通知公告的标题", f"2026-11-{i + 1:02d}") for i in range(3)]
+    routes = {f"/col/{sid}.html": (200, HTML, list_page(arts)) for sid in ("a", "b")}
+    routes.update({href: (200, HTML, article(title, day)) for href, title, day in arts})
+    site = Site(routes, latency=0.4)  # every request is slow: a run lasts longer than the 1 s interval
+    yield site
+    site.stop()
+
+
+class SchedulerProcess:
+    def __init__(self, registry: Path, db_url: str, log: Path):
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "scheduler", "--registry", str(registry), "--db", db_url],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"), start_new_session=True,
+        )
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8")
+
+    def wait_for(self, needle: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.output():
+                return
+            assert self.proc.poll() is None, self.output()
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} not seen in:\n{self.output()}")
+
+    def stop(self) -> int:
+        os.kill(self.proc.pid, signal.SIGTERM)
+        return self.proc.wait(60)
+
+
+def runs_of(db_url: str) -> list[HarvestRun]:
+    with session_factory(make_engine(db_url))() as s:
+        return list(s.scalars(select(HarvestRun).order_by(HarvestRun.started_at)))
+
+
+def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlite_url):
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(registry_text(site, ["a"]), encoding="utf-8")
+
+    # A run "left running" by a crashed harvester, to be aborted at start-up.
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    with session_factory(engine).begin() as s:
+        s.add(Unit(id="t", name="测试单位", kind="department", homepage=site.url + "/"))
+        s.add(Source(id="a", unit_id="t", url=site.url + "/col/a.html", type="list", columns=["tzgg"]))
+        s.flush()
+        s.add(HarvestRun(source_id="a", status="running", pid=2**22 + 12345, hostname=None))
+
+    first = SchedulerProcess(registry, sqlite_url, tmp_path / "first.log")
+    first.wait_for("marked 1 run(s) left running by a crash as aborted")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sum(r.status in ("ok", "partial") for r in runs_of(sqlite_url)) < 3:
+        time.sleep(0.5)
+    assert first.stop() == 0
+
+    runs = [r for r in runs_of(sqlite_url)]
+    assert runs[0].status == "aborted"
+    done = [r for r in runs[1:]]
+    assert sum(r.status == "ok" for r in done) >= 3
+    assert all(r.status in ("ok", "aborted") for r in done), [r.status for r in done]
+    for earlier, later in zip(done, done[1:]):  # one run per source at a time
+        assert later.started_at >= earlier.finished_at
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM apscheduler_jobs WHERE id = 'a'")).scalar() == 1
+
+    # Restart: the job survives in the database and is not re-created.
+    second = SchedulerProcess(registry, sqlite_url, tmp_path / "second.log")
+    second.wait_for("scheduler started")
+    assert "a: scheduled" not in second.output()
+
+    # Registry edits are picked up without a restart; a broken edit is refused.
+    registry.write_text(registry_text(site, ["a", "b"]), encoding="utf-8")
+    second.wait_for("b: scheduled")
+    second.wait_for("registry reloaded")
+    registry.write_text(registry_text(site, ["a", "b"], extra="bogus_key: 1\n"), encoding="utf-8")
+    second.wait_for("registry change refused")
+    assert "bogus_key: unknown key" in second.output()
+    before = len(runs_of(sqlite_url))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(runs_of(sqlite_url)) < before + 2:
+        time.sleep(0.5)
+    assert len(runs_of(sqlite_url)) >= before + 2  # the old registry keeps running
+    assert second.stop() == 0
+    assert not [r for r in runs_of(sqlite_url) if r.status == "running"]
+    assert {r.source_id for r in runs_of(sqlite_url)} == {"a", "b"}
