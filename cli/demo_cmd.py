@@ -1,8 +1,6 @@
 """``zhanqun demo-sites`` and ``zhanqun demo``: the bundled demo federation."""
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import click
@@ -49,20 +47,40 @@ def demo_sites(host: str, port: int, publish_every: float | None) -> None:
 
 @click.command()
 @click.option("--port", default=8701, show_default=True)
+@click.option("--publish-every", type=float, default=60, show_default=True, help="A demo site publishes a new item every N seconds.")
 @common
-def demo(port: int, registry_path: str, db_url: str) -> None:
-    """Serve the demo federation, harvest it into the database, keep serving."""
+def demo(port: int, publish_every: float, registry_path: str, db_url: str) -> None:
+    """Serve the demo federation and keep harvesting it on schedule (what `make run` runs)."""
+    import logging
+    import signal
+    import threading
+
+    from harvester.scheduler import Scheduler
+
     load_or_exit(registry_path)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     federation, server = _serve("127.0.0.1", port)
-    click.echo(f"demo federation: {len(server.urls)} sub-sites on 127.0.0.1:{port}…")
-    code = subprocess.call([sys.executable, "-m", "cli.main", "harvest", "--registry", registry_path, "--db", db_url])
+    click.echo(f"demo federation: {len(server.urls)} sub-sites on 127.0.0.1:{port}-{port + len(server.urls) - 1}")
+    stamp = lambda m: click.echo(f"[{time.strftime('%H:%M:%S')}] {m}")  # noqa: E731
+    sched = Scheduler(registry_path, db_url, on_event=stamp)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    sched.install_signal_handlers()
+    sched.start()
     click.echo("")
-    click.echo(f"harvest finished (exit {code}; failures of the demo's broken sources are expected).")
-    click.echo(f"  items:       zhanqun export --db {db_url} | head")
-    click.echo(f"  again:       zhanqun harvest --db {db_url}   (adds nothing until a site publishes)")
-    click.echo(f"  publish:     curl -X POST http://127.0.0.1:{port}/_demo/publish")
-    click.echo("The demo sites keep running; Ctrl-C stops them.")
-    try:
-        _publish_loop(federation, None)
-    except KeyboardInterrupt:
-        server.stop()
+    click.echo("The scheduler harvests every source now, then on its registry schedule (minutes apart).")
+    click.echo(f"A demo site publishes a new item every {publish_every:g} s; it shows up at the next run.")
+    click.echo(f"  health:  zhanqun sources --db {db_url}      runs: zhanqun runs --db {db_url}")
+    click.echo(f"  items:   zhanqun export --db {db_url} | head")
+    click.echo(f"  publish: curl -X POST http://127.0.0.1:{port}/_demo/publish")
+    click.echo("Ctrl-C stops (running harvests close their runs first).")
+    last = time.monotonic()
+    while not done.wait(0.5):
+        if publish_every and time.monotonic() - last >= publish_every:
+            item = federation.publish()
+            stamp(f"demo site published: {item.title}")
+            last = time.monotonic()
+    click.echo("stopping…")
+    sched.stop()
+    server.stop()

@@ -39,7 +39,9 @@ def registry_yaml(urls: dict[str, str]) -> str:
         f"portal: {_flow(catalog.PORTAL)}",
         "# Politeness per host (name:port). The demo sites are on loopback and answer fast; real",
         "# sub-sites get the defaults (2 requests in flight, 0.5 s apart) unless a host says otherwise.",
-        "harvest: {per_host: {concurrency: 4, delay: 0.05}, min_interval: 1m, max_interval: 30m}",
+        "# Demo schedules are minutes apart so `make run` shows new items arriving; real sub-sites",
+        "# are visited every 30m-1d (adaptive between min_interval and max_interval).",
+        "harvest: {per_host: {concurrency: 4, delay: 0.05}, min_interval: 1m, max_interval: 5m}",
         "columns:",
     ]
     out += [f"  - {{id: {cid}, name: {name}}}" for cid, name in catalog.COLUMNS]
