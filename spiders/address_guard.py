@@ -7,6 +7,8 @@ harvester into the portal's own network.  A source opts out only with
 """
 from __future__ import annotations
 
+from spiders.middleware import CrawlerMiddleware
+
 import asyncio
 import ipaddress
 import socket
@@ -35,20 +37,12 @@ async def resolve(host: str) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
-class AddressGuardMiddleware:
+class AddressGuardMiddleware(CrawlerMiddleware):
     """Applies to every request of a spider, including robots.txt and redirects;
     the opt-out is the spider's source's ``allow_private``."""
 
-    def __init__(self, crawler=None):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
     def allowed_private(self, request) -> bool:
-        spider = self.crawler.spider if self.crawler else None
-        source = getattr(spider, "source", None) or {}
+        source = getattr(self.spider, "source", None) or {}
         return bool(source.get("allow_private") or request.meta.get("allow_private"))
 
     async def process_request(self, request, spider=None):

@@ -7,21 +7,12 @@ the harvest context and stored when the run closes.
 """
 from __future__ import annotations
 
+from spiders.middleware import CrawlerMiddleware
+
 from urllib.parse import urlsplit
 
 
-class ConditionalGetMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @property
-    def context(self):
-        return self.crawler.spider.context
-
+class ConditionalGetMiddleware(CrawlerMiddleware):
     def process_request(self, request, spider=None):
         if request.method != "GET" or request.meta.get("unconditional"):
             return None
@@ -33,7 +24,7 @@ class ConditionalGetMiddleware:
         return None
 
     def process_response(self, request, response, spider=None):
-        spider = self.crawler.spider
+        spider = self.spider
         kind = "robots" if urlsplit(request.url).path == "/robots.txt" else request.meta.get("stage", "other")
         counts = spider.request_counts
         counts[kind] = counts.get(kind, 0) + 1

@@ -8,6 +8,8 @@ exponentially until it answers again.
 """
 from __future__ import annotations
 
+from spiders.middleware import CrawlerMiddleware
+
 import asyncio
 import time
 from dataclasses import dataclass, field
@@ -102,20 +104,13 @@ def retry_after_seconds(value: bytes | None) -> float | None:
         return None
 
 
-class PolitenessMiddleware:
+class PolitenessMiddleware(CrawlerMiddleware):
     """Downloader middleware placed closest to the downloader (after every other
     ``process_request``), so a request that took a host slot always gives it back."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
     @property
     def gate(self) -> HostGate:
-        return self.crawler.spider.context.gate
+        return self.context.gate
 
     async def process_request(self, request, spider=None):
         host = host_key(request.url)
