@@ -66,13 +66,27 @@ class SchedulerProcess:
         os.kill(self.proc.pid, signal.SIGTERM)
         return self.proc.wait(60)
 
+    def kill(self) -> None:
+        """Whatever happened in the test, leave no scheduler behind."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+@pytest.fixture
+def schedulers():
+    started: list[SchedulerProcess] = []
+    yield started
+    for proc in started:
+        proc.kill()
+
 
 def runs_of(db_url: str) -> list[HarvestRun]:
     with session_factory(make_engine(db_url))() as s:
         return list(s.scalars(select(HarvestRun).order_by(HarvestRun.started_at)))
 
 
-def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlite_url):
+def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlite_url, schedulers):
     registry = tmp_path / "registry.yaml"
     registry.write_text(registry_text(site, ["a"]), encoding="utf-8")
 
@@ -86,6 +100,7 @@ def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlit
         s.add(HarvestRun(source_id="a", status="running", pid=2**22 + 12345, hostname=None))
 
     first = SchedulerProcess(registry, sqlite_url, tmp_path / "first.log")
+    schedulers.append(first)
     first.wait_for("marked 1 run(s) left running by a crash as aborted")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and sum(r.status in ("ok", "partial") for r in runs_of(sqlite_url)) < 3:
@@ -104,6 +119,7 @@ def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlit
 
     # Restart: the job survives in the database and is not re-created.
     second = SchedulerProcess(registry, sqlite_url, tmp_path / "second.log")
+    schedulers.append(second)
     second.wait_for("scheduler started")
     assert "a: scheduled" not in second.output()
 
