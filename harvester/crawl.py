@@ -3,9 +3,10 @@
 1. migrate the database and mirror the registry into it;
 2. open a run per selected source;
 3. crawl every source at once in one Scrapy process (one spider per source,
-   chosen by its access pattern), extracting pages in a process pool and
-   storing them in a single writer thread;
-4. close each run with its counts and errors.
+   chosen by its access pattern), extracting pages in a process pool that
+   hands them to a single writer process (batched transactions);
+4. close each run with its counts and errors, then its source's health;
+   keep the listings' validators only of runs that ended "ok".
 
 A Twisted reactor cannot be restarted, so call :func:`harvest` once per
 process; the scheduler runs each harvest in a child process.
@@ -23,8 +24,9 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from harvester.ingest import Ingestor
-from harvester.writer import BatchWriter
+from harvester.ingest import Ingestor, source_infos
+from harvester.worker import init_worker
+from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
 from harvester.state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
@@ -50,10 +52,11 @@ class HarvestContext:
     runs: RunBook
     ingestor: Ingestor
     extractors: Executor
-    writer: BatchWriter
+    writer: StoreWriter
     gate: HostGate
     validators: dict[str, tuple[str | None, str | None]]
-    new_validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    # source id → URL → (ETag, Last-Modified), kept only for runs that end "ok"
+    new_validators: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
 
 
 def scrapy_settings(registry: Registry) -> dict:
@@ -98,18 +101,23 @@ def scrapy_settings(registry: Registry) -> dict:
 class ExtractionPool(Executor):
     """``workers`` extraction processes, started on the first page: a harvest of
     an unchanged federation fetches no page and starts no process.
-    ``workers=0`` extracts in a thread of this process."""
+    ``workers=0`` extracts in a thread of this process.  Each worker is handed
+    the writer's inbox (``initializer(*initargs)``), so it sends finished pages
+    straight to the writer process.  Workers are spawned lean (no Scrapy)."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, initializer: Callable | None = None, initargs: tuple = ()):
         self.workers = workers
+        self.initializer, self.initargs = initializer, initargs
         self._pool: Executor | None = None
 
     def submit(self, fn, /, *args, **kwargs):
         if self._pool is None:
             if self.workers <= 0:
+                if self.initializer is not None:
+                    self.initializer(*self.initargs)
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
             else:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=LEAN, initializer=self.initializer, initargs=self.initargs)
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -158,10 +166,11 @@ def harvest(
 
     runs = RunBook(sessions, policy.failures_before_pause)
     runs.start([s.id for _, s in selected])
-    extractors = ExtractionPool(workers)
     gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
-    ingestor = Ingestor(sessions, registry)
-    writer = BatchWriter(ingestor.ingest_batch)
+    sources = source_infos(registry)
+    ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
+    writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
+    extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
     context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators)
     finished: list = []
     handlers: list = []  # Scrapy keeps only weak references to signal handlers
@@ -197,7 +206,8 @@ def harvest(
         wait(finished)
         for future in finished:
             future.result()
-        save_validators(sessions, context.new_validators)
+        complete = {sid: urls for sid, urls in context.new_validators.items() if runs.tallies[sid].status == "ok"}
+        save_validators(sessions, {url: v for urls in complete.values() for url, v in urls.items()})
     finally:
         extractors.shutdown(wait=True, cancel_futures=True)
         writer.shutdown(wait=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 NOISE = re.compile(r"[\s\u3000\xa0]+|[，。、；：？！“”‘’（）《》【】,.;:?!\"'()\[\]<>\-—_|/]")
 SHINGLE = 4
@@ -23,28 +24,27 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=32)
+def _low_bits(words: int) -> int:
+    """An integer of ``words`` 64-bit words, each with only its bit 0 set."""
+    return int.from_bytes(b"\x00\x00\x00\x00\x00\x00\x00\x01" * words, "big")
+
+
 def simhash(text: str) -> int:
     """Signed 64-bit simhash (fits PostgreSQL BIGINT)."""
     norm = normalise(text)
     if not norm:
         return 0
     grams = {norm[i : i + SHINGLE] for i in range(max(1, len(norm) - SHINGLE + 1))}
-    # Bit-sliced counters: planes[k] holds bit k of each of the 64 per-bit counts,
-    # so adding one hash costs a few integer operations instead of 64.
-    planes: list[int] = []
-    for gram in grams:
-        carry = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        k = 0
-        while carry:
-            if k == len(planes):
-                planes.append(0)
-            planes[k], carry = planes[k] ^ carry, planes[k] & carry
-            k += 1
+    # All 64-bit gram hashes side by side in one integer; the count of ones at bit k
+    # of every word is one shift, one mask and one popcount over the whole integer.
+    blake = hashlib.blake2b
+    packed = int.from_bytes(b"".join([blake(g.encode("utf-8"), digest_size=8).digest() for g in grams]), "big")
     total = len(grams)
+    ones = _low_bits(1 << (total - 1).bit_length())  # padded to a power of two: cached, zeros count nothing
     value = 0
     for bit in range(64):
-        count = sum(((plane >> bit) & 1) << k for k, plane in enumerate(planes))
-        if 2 * count > total:
+        if 2 * ((packed >> bit) & ones).bit_count() > total:
             value |= 1 << bit
     return value - (1 << 64) if value >= 1 << 63 else value
 

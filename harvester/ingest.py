@@ -1,8 +1,14 @@
-"""Store one extracted page: new item, repost of a known item, update, or unchanged.
+"""Store extracted pages: new item, repost of a known item, update, or unchanged.
 
-Each page is written in its own short transaction (item, its source URL, its
-columns and the raw-page revision together), so a run that dies leaves no
-half-written item behind.  Runs only in the harvest's single writer thread.
+Runs only in the harvest's single writer process (harvester/writer.py), which
+stores the pages that arrive together in one transaction: each page's item,
+source URL, columns and raw-page revision are written together, so a run that
+dies leaves no half-written item behind.  New items (the common case) go in with
+bulk Core-level inserts (``INSERT … RETURNING`` over many rows); updates, merges
+and withdrawals use the ORM.
+
+Pages arrive as plain records (:func:`harvester.worker.page_record`), already
+checked.  This module imports no Scrapy, no extraction code.
 """
 from __future__ import annotations
 
@@ -10,26 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from harvester.dates import parse_hint
 from harvester.dedupe import DuplicateIndex
 from harvester.fingerprint import near_duplicate
-from harvester.registry import Registry
-from harvester.urls import canonical_url
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
 
 SUMMARY_CHARS = 140
-
-
-class IngestError(ValueError):
-    """A page that cannot become an item (e.g. it has no title)."""
-
-
-class NotAnArticle(IngestError):
-    """A page that is no article (a sitemap's 关于我们 page): skipped, not an error."""
 
 
 def summarise(text: str) -> str:
@@ -37,188 +32,115 @@ def summarise(text: str) -> str:
     return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
 
 
-@dataclass
-class Prepared:
-    """A page checked and ready to be written."""
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the writer needs to know of a registry source (plain data, picklable)."""
 
-    page: dict[str, Any]
-    result: dict[str, Any]
-    run_id: int | None
-    ex: Any
-    hint: dict[str, Any]
-    unit: Any
-    source: Any
-    url: str
-    urls: set[str]
-    fields: dict[str, Any]
+    unit_id: str
+    unit_name: str
+    columns: tuple[str, ...]
+    review: str
+
+
+def source_infos(registry) -> dict[str, SourceInfo]:
+    return {
+        source.id: SourceInfo(unit.id, unit.name, tuple(source.columns), source.review)
+        for unit, source in registry.sources()
+    }
 
 
 class Ingestor:
-    def __init__(self, sessions: sessionmaker[Session], registry: Registry):
+    def __init__(self, sessions: sessionmaker[Session], sources: dict[str, SourceInfo], load_index: bool = True):
         self.sessions = sessions
-        self.tz = registry.portal.timezone
-        self.sources = {source.id: (unit, source) for unit, source in registry.sources()}
+        self.sources = sources
         self.index = DuplicateIndex()
-        with sessions() as session:
-            self.index.load(session)
+        if load_index:
+            with sessions() as session:
+                self.index.load(session)
 
-    def ingest(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> str:
-        """One page; returns its outcome or raises its IngestError."""
-        outcome = self.ingest_batch([(page, result, run_id)])[0]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    def ingest_batch(self, entries: list[tuple[dict, dict, int | None]]) -> list[str | Exception]:
+    def ingest_batch(self, records: list[dict[str, Any]]) -> list[str]:
         """Store several pages in one transaction.  Each outcome is 'new', 'merged'
-        (a repost added to a known item), 'updated', 'unchanged' or the page's
-        IngestError.  If the transaction fails (another process stored the same
-        URL meanwhile), every page is retried in a transaction of its own."""
+        (a repost added to a known item), 'updated' or 'unchanged'.  If the
+        transaction fails (another process stored the same URL meanwhile), every
+        page is retried in a transaction of its own."""
         try:
-            return self._batch(entries)
+            return self._batch(records)
         except IntegrityError:
-            outcomes: list[str | Exception] = []
-            for entry in entries:
+            outcomes: list[str] = []
+            for record in records:
                 try:
-                    outcomes.extend(self._batch([entry]))
+                    outcomes.extend(self._batch([record]))
                 except IntegrityError:
-                    outcomes.extend(self._batch([entry]))  # read again: now it is known
+                    outcomes.extend(self._batch([record]))  # read again: now it is known
             return outcomes
 
-    def _prepare(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> Prepared:
-        """Check a page before anything is written; raises IngestError."""
-        ex = result["extracted"]
-        hint = page.get("hint") or {}
-        unit, source = self.sources[page["source_id"]]
-        title = ex.title or hint.get("title") or ""
-        if not title.strip():
-            raise IngestError("no title found on the page")
-        if hint.get("require_date") and ex.published_at is None:
-            raise NotAnArticle("no publication date on the page: not an article")
-        if not (ex.body_text or "").strip() and not ex.attachments:
-            raise IngestError("no article text found on the page")
-        url = canonical_url(page["url"])
-        return Prepared(
-            page=page, result=result, run_id=run_id, ex=ex, hint=hint, unit=unit, source=source, url=url,
-            urls={url, canonical_url(page.get("listed_url") or page["url"])},
-            fields={
-                "title": title[:500],
-                "published_at": ex.published_at or parse_hint(hint.get("date"), self.tz),
-                "source_text": (ex.source or unit.name)[:200],
-            },
-        )
-
-    def _batch(self, entries: list[tuple[dict, dict, int | None]]) -> list[str | Exception]:
-        outcomes: list[str | Exception] = [""] * len(entries)
-        prepared: list[tuple[int, Prepared]] = []
-        for i, (page, result, run_id) in enumerate(entries):
-            try:
-                prepared.append((i, self._prepare(page, result, run_id)))
-            except IngestError as exc:
-                outcomes[i] = exc
-        if not prepared:
-            return outcomes
-        created: list[tuple[Item, Prepared]] = []
+    def _batch(self, records: list[dict[str, Any]]) -> list[str]:
+        outcomes = [""] * len(records)
+        batch = _Batch(self, records)
         with self.sessions.begin() as session:
-            wanted = set().union(*(p.urls for _, p in prepared))
+            wanted = {u for r in records for u in r["urls"]}
             known = {link.url: link for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(wanted)))}
-            for i, p in prepared:
-                outcomes[i] = self._apply(session, known, created, p)
-        for item, p in created:
-            self.index.add(item.id, p.result["content_hash"], p.result["fingerprint"], len(p.ex.body_text or ""))
+            for i, rec in enumerate(records):
+                outcomes[i] = self._apply(session, known, batch, rec)
+            batch.flush(session)
+        for item_id, rec in batch.created:
+            self.index.add(item_id, rec["content_hash"], rec["fingerprint"], len(rec["body_text"]))
         return outcomes
 
-    def _apply(self, session: Session, known: dict[str, ItemSource], created: list, p: Prepared) -> str:
+    def _apply(self, session: Session, known: dict[str, ItemSource], batch: _Batch, rec: dict) -> str:
         now = datetime.now(timezone.utc)
-        result, ex = p.result, p.ex
-        link = next((known[u] for u in p.urls if u in known), None)
+        if any(u in batch.pending_urls for u in rec["urls"]):  # the same page twice in one batch
+            batch.flush(session)
+            for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(rec["urls"]))):
+                known[link.url] = link
+        link = next((known[u] for u in rec["urls"] if u in known), None)
         if link is not None:
             link.last_seen = link.last_fetched = now
-            link.list_date = p.hint.get("list_date") or link.list_date
+            link.list_date = rec["list_date"] or link.list_date
             if link.status == "withdrawn":
                 self._reinstate(link, now)
-            if link.content_hash == result["content_hash"]:
+            if link.content_hash == rec["content_hash"]:
                 return "unchanged"
-            self._update(session, link, ex, result, p.fields, p.run_id, p.page, now)
+            self._update(session, link, rec, now)
             return "updated"
 
-        item = self._duplicate_of(session, created, result, len(ex.body_text or ""))
-        if item is not None:
-            link = self._link(session, item, p, primary=False)
-            known[p.url] = link
-            self._add_columns(item, p.source.columns)
+        match = batch.duplicate_of(rec)
+        if match is not None:
+            item = session.get(Item, batch.item_id(session, match))
+            info = self.sources[rec["source_id"]]
+            link = self._link(session, item, rec, primary=False)
+            known[rec["url"]] = link
+            self._add_columns(item, info.columns)
             primary = next((s for s in item.sources if s.is_primary), None)
-            published = p.fields["published_at"]
+            published = rec["published_at"]
             if published and (primary is None or primary.published_at is None or published < primary.published_at):
-                self._make_primary(item, link, ex)
+                self._make_primary(item, link)
             return "merged"
 
-        item = Item(
-            **p.fields,
-            url=p.url,
-            unit_id=p.unit.id,
-            column_name=(ex.column_name or "")[:200],
-            body_html=ex.body_html or "",
-            body_text=ex.body_text or "",
-            summary=summarise(ex.body_text or ""),
-            attachments=[{"name": a.name, "url": a.url} for a in ex.attachments],
-            images=[{"name": i.name, "url": i.url} for i in ex.images],
-            meta=dict(ex.meta),
-            status="published" if p.source.review == "auto" else "pending",
-            fingerprint=result["fingerprint"],
-            content_hash=result["content_hash"],
-            flags=[],
-            columns=[],
-            sources=[],
-        )
-        session.add(item)
-        self._add_columns(item, p.source.columns)
-        known[p.url] = self._link(session, item, p, primary=True)
-        created.append((item, p))
+        batch.add_new(rec)
         return "new"
 
-    def _duplicate_of(self, session: Session, created: list, result: dict, text_len: int) -> Item | None:
-        """An item with the same text: first among this batch's new items, then the index."""
-        for item, p in created:
-            if p.result["content_hash"] == result["content_hash"] or near_duplicate(
-                p.result["fingerprint"], result["fingerprint"], len(p.ex.body_text or ""), text_len
-            ):
-                return item
-        item_id = self.index.match(result["content_hash"], result["fingerprint"], text_len)
-        return session.get(Item, item_id) if item_id is not None else None
-
     # -- pieces --------------------------------------------------------------------
-    def _link(self, session: Session, item: Item, p: Prepared, primary: bool) -> ItemSource:
+    def source_text(self, rec: dict) -> str:
+        return (rec["source_text"] or self.sources[rec["source_id"]].unit_name)[:200]
+
+    def _link(self, session: Session, item: Item, rec: dict, primary: bool) -> ItemSource:
+        info = self.sources[rec["source_id"]]
         link = ItemSource(
             last_fetched=datetime.now(timezone.utc),
-            list_date=p.hint.get("list_date") or "",
-            source_id=p.source.id,
-            unit_id=p.unit.id,
-            url=p.url,
-            title=p.fields["title"],
-            source_text=p.fields["source_text"],
-            published_at=p.fields["published_at"],
+            list_date=rec["list_date"],
+            source_id=rec["source_id"],
+            unit_id=info.unit_id,
+            url=rec["url"],
+            title=rec["title"],
+            source_text=self.source_text(rec),
+            published_at=rec["published_at"],
             is_primary=primary,
-            content_hash=p.result["content_hash"],
+            content_hash=rec["content_hash"],
         )
         item.sources.append(link)
-        self._revision(session, link, p.result, p.run_id, p.page, p.ex)
+        session.add(ItemRevision(item_source=link, **revision_fields(rec)))
         return link
-
-    def _revision(self, session, link: ItemSource, result, run_id, page, ex) -> None:
-        session.add(
-            ItemRevision(
-                item_source=link,
-                run_id=run_id,
-                content_hash=result["content_hash"],
-                http_status=page.get("status") or 200,
-                content_type=(page.get("content_type") or "")[:200],
-                encoding=result["encoding"][:40],
-                raw_gz=result["raw_gz"],
-                title=(ex.title or "")[:500],
-                body_text=ex.body_text or "",
-            )
-        )
 
     def _add_columns(self, item: Item, columns) -> None:
         have = {c.column_id for c in item.columns}
@@ -226,27 +148,26 @@ class Ingestor:
             if column not in have:
                 item.columns.append(ItemColumn(column_id=column))
 
-    def _make_primary(self, item: Item, link: ItemSource, ex) -> None:
+    def _make_primary(self, item: Item, link: ItemSource) -> None:
         """The earliest publisher is the primary source: its URL, unit and 来源 lead."""
         for other in item.sources:
             other.is_primary = other is link
         item.url, item.unit_id = link.url, link.unit_id
         item.published_at, item.source_text = link.published_at, link.source_text
 
-    def _update(self, session, known: ItemSource, ex, result, fields, run_id, page, now) -> None:
+    def _update(self, session, known: ItemSource, rec: dict, now) -> None:
         """The page changed at its source: keep the old revision, store the new one, flag it."""
-        known.content_hash = result["content_hash"]
-        known.title, known.published_at, known.source_text = fields["title"], fields["published_at"], fields["source_text"]
-        self._revision(session, known, result, run_id, page, ex)
+        source_text = self.source_text(rec)
+        known.content_hash = rec["content_hash"]
+        known.title, known.published_at, known.source_text = rec["title"], rec["published_at"], source_text
+        session.add(ItemRevision(item_source=known, **revision_fields(rec)))
         item = known.item
         if known.is_primary:
-            item.title, item.published_at, item.source_text = fields["title"], fields["published_at"], fields["source_text"]
-            item.body_html, item.body_text = ex.body_html or "", ex.body_text or ""
-            item.summary = summarise(ex.body_text or "")
-            item.attachments = [{"name": a.name, "url": a.url} for a in ex.attachments]
-            item.images = [{"name": i.name, "url": i.url} for i in ex.images]
-            item.meta = dict(ex.meta)
-            item.content_hash, item.fingerprint = result["content_hash"], result["fingerprint"]
+            item.title, item.published_at, item.source_text = rec["title"], rec["published_at"], source_text
+            item.body_html, item.body_text = rec["body_html"], rec["body_text"]
+            item.summary = summarise(rec["body_text"])
+            item.attachments, item.images, item.meta = rec["attachments"], rec["images"], rec["meta"]
+            item.content_hash, item.fingerprint = rec["content_hash"], rec["fingerprint"]
         item.flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
 
     # -- withdrawals ---------------------------------------------------------------
@@ -266,7 +187,7 @@ class Ingestor:
             active = [s for s in item.sources if s.status == "active" and s is not link]
             if link.is_primary and active:
                 earliest = min(active, key=lambda s: (s.published_at is None, s.published_at or now))
-                self._make_primary(item, earliest, None)
+                self._make_primary(item, earliest)
             flag = {"kind": "withdrawn_at_source", "url": url, "reason": reason, "at": now.isoformat()}
             if not active:
                 flag["policy"] = policy
@@ -279,3 +200,89 @@ class Ingestor:
         """A withdrawn page answers again: note it for the editors (status stays theirs to decide)."""
         link.status, link.withdrawn_at, link.withdrawn_reason = "active", None, None
         link.item.flags = [*(link.item.flags or []), {"kind": "back_at_source", "url": link.url, "at": now.isoformat()}]
+
+
+def revision_fields(rec: dict) -> dict[str, Any]:
+    return {
+        "run_id": rec["run_id"],
+        "content_hash": rec["content_hash"],
+        "http_status": rec["http_status"],
+        "content_type": rec["content_type"],
+        "encoding": rec["encoding"],
+        "raw_gz": rec["raw_gz"],
+        "title": rec["extracted_title"],
+        "body_text": rec["body_text"],
+    }
+
+
+class _Batch:
+    """The new items of one transaction, inserted together (bulk, in order)."""
+
+    def __init__(self, ingestor: Ingestor, records: list[dict]):
+        self.ingestor = ingestor
+        self.pending: list[dict] = []
+        self.pending_urls: set[str] = set()
+        self.created: list[tuple[int, dict]] = []  # (item id, record), inserted in this transaction
+
+    def add_new(self, rec: dict) -> None:
+        self.pending.append(rec)
+        self.pending_urls.update(rec["urls"])
+
+    def duplicate_of(self, rec: dict) -> int | dict | None:
+        """An item with the same text: first among this batch's new items, then the index."""
+        text_len = len(rec["body_text"])
+        for item_id, other in [*self.created, *((None, p) for p in self.pending)]:
+            if other["content_hash"] == rec["content_hash"] or near_duplicate(
+                other["fingerprint"], rec["fingerprint"], len(other["body_text"]), text_len
+            ):
+                return item_id if item_id is not None else other
+        return self.ingestor.index.match(rec["content_hash"], rec["fingerprint"], text_len)
+
+    def item_id(self, session: Session, match: int | dict) -> int:
+        """``match`` from duplicate_of: an item id, or a record not inserted yet (inserted now)."""
+        if isinstance(match, int):
+            return match
+        self.flush(session)
+        return next(item_id for item_id, rec in self.created if rec is match)
+
+    def flush(self, session: Session) -> None:
+        if not self.pending:
+            return
+        session.flush()
+        recs, self.pending, self.pending_urls = self.pending, [], set()
+        sources = self.ingestor.sources
+        now = datetime.now(timezone.utc)
+        item_rows, link_rows = [], []
+        for rec in recs:
+            info = sources[rec["source_id"]]
+            source_text = self.ingestor.source_text(rec)
+            item_rows.append({
+                "title": rec["title"], "url": rec["url"], "unit_id": info.unit_id,
+                "published_at": rec["published_at"], "source_text": source_text,
+                "column_name": rec["column_name"], "body_html": rec["body_html"], "body_text": rec["body_text"],
+                "summary": summarise(rec["body_text"]), "attachments": rec["attachments"], "images": rec["images"],
+                "meta": rec["meta"], "status": "published" if info.review == "auto" else "pending",
+                "fingerprint": rec["fingerprint"], "content_hash": rec["content_hash"], "flags": [],
+                "created_at": now, "updated_at": now,
+            })
+        item_ids = list(session.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True), item_rows))
+        for item_id, rec in zip(item_ids, recs):
+            info = sources[rec["source_id"]]
+            link_rows.append({
+                "item_id": item_id, "source_id": rec["source_id"], "unit_id": info.unit_id, "url": rec["url"],
+                "title": rec["title"], "source_text": self.ingestor.source_text(rec), "published_at": rec["published_at"],
+                "is_primary": True, "content_hash": rec["content_hash"], "first_seen": now, "last_seen": now,
+                "last_fetched": now, "list_date": rec["list_date"], "status": "active",
+            })
+        link_ids = list(session.scalars(insert(ItemSource).returning(ItemSource.id, sort_by_parameter_order=True), link_rows))
+        session.execute(insert(ItemRevision), [
+            {"item_source_id": link_id, "fetched_at": now, **revision_fields(rec)} for link_id, rec in zip(link_ids, recs)
+        ])
+        column_rows = [
+            {"item_id": item_id, "column_id": column}
+            for item_id, rec in zip(item_ids, recs)
+            for column in dict.fromkeys(sources[rec["source_id"]].columns)
+        ]
+        if column_rows:
+            session.execute(insert(ItemColumn), column_rows)
+        self.created.extend(zip(item_ids, recs))

@@ -1,12 +1,14 @@
-"""The Scrapy item pipeline of a harvest: extract in the process pool, store in
-the writer thread, count on the run.  The reactor thread only shuttles items."""
+"""The Scrapy item pipeline of a harvest: extract in the process pool, which
+hands the page to the writer process; count the writer's outcome on the run.
+The reactor thread only shuttles items (and never sees the extracted page)."""
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from harvester.ingest import IngestError, NotAnArticle
-from harvester.worker import MalformedPage, process_page
+from harvester.dates import parse_hint
+from harvester.worker import IngestError, MalformedPage, NotAnArticle, extract_to_writer
+from harvester.writer import StoreError
 
 
 class HarvestPipeline:
@@ -34,22 +36,27 @@ class HarvestPipeline:
             ctx.runs.skip(source_id, item["url"], item["message"])
             return {"kind": "skip"}
         loop = asyncio.get_running_loop()
+        hint = item.get("hint") or {}
+        page = {**item, "hint_published": parse_hint(hint.get("date"), ctx.tz)}
+        token, stored = ctx.writer.expect()
         try:
-            result = await loop.run_in_executor(ctx.extractors, process_page, item, ctx.tz)
-        except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run
-            message = str(exc) if isinstance(exc, MalformedPage) else f"{type(exc).__name__}: {exc}"
-            ctx.runs.error(source_id, item["url"], "extract", message[:500])
-            return {"kind": "error"}
-        try:
-            outcome = await asyncio.wrap_future(ctx.writer.store(item, result, ctx.runs.tallies[source_id].run_id))
+            await loop.run_in_executor(ctx.extractors, extract_to_writer, token, page, ctx.tz, ctx.runs.tallies[source_id].run_id)
         except NotAnArticle as exc:
+            ctx.writer.forget(token)
             ctx.runs.skip(source_id, item["url"], str(exc))
             return {"kind": "skip"}
-        except IngestError as exc:
-            ctx.runs.error(source_id, item["url"], "extract", str(exc))
+        except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run
+            ctx.writer.forget(token)
+            message = str(exc) if isinstance(exc, (MalformedPage, IngestError)) else f"{type(exc).__name__}: {exc}"
+            ctx.runs.error(source_id, item["url"], "extract", message[:500])
             return {"kind": "error"}
+        del page
+        item.pop("body", None)  # the worker has it; do not keep it while the writer works
+        try:
+            outcome = await asyncio.wrap_future(stored)
         except Exception as exc:  # noqa: BLE001 - recorded on the run; other pages go on
-            ctx.runs.error(source_id, item["url"], "store", f"{type(exc).__name__}: {exc}"[:500])
+            message = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
+            ctx.runs.error(source_id, item["url"], "store", message[:500])
             return {"kind": "error"}
         ctx.runs.count(source_id, outcome)
         return {"kind": outcome, "url": item["url"]}

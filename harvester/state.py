@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import FetchState, ItemSource
+from storage.models import FetchState, HarvestRun, ItemSource
 
 
 @dataclass
@@ -29,6 +29,10 @@ class SourceState:
     revisit_every: timedelta = timedelta(days=1)
     revisit_window: timedelta = timedelta(days=30)
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # The last run read every listing and stored every page it found.  Only then may a
+    # listing answer 304 or a page of known entries end the paging: after a crash or a
+    # failed page the whole listing is walked again, so nothing is left behind.
+    trust_listing: bool = False
 
     def decide(self, url: str, list_date: str | None) -> str:
         """'new', 'changed' (listing date moved), 'revisit' (due) or 'skip'."""
@@ -51,6 +55,11 @@ def load_state(session: Session, source_id: str, revisit_every: timedelta, revis
     )
     for url, list_date, last_fetched, published_at, status in rows:
         state.known[url] = KnownPage(list_date or "", last_fetched, published_at, status)
+    last = session.scalar(
+        select(HarvestRun.status).where(HarvestRun.source_id == source_id, HarvestRun.status != "running")
+        .order_by(HarvestRun.id.desc()).limit(1)
+    )
+    state.trust_listing = last == "ok"
     return state
 
 

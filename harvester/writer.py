@@ -1,77 +1,183 @@
-"""The harvest's single database writer: a thread that stores pages in batches.
+"""The harvest's single database writer: a process that stores pages in batches.
 
-Storing one page per transaction costs more than extracting it, so pages that
-arrive together are written together (up to ``BATCH`` per transaction).  Other
-writes (withdrawals, closing runs) go through the same thread, in order, so
-there is one writer per harvest and no lock contention with itself.
+Extraction workers send each finished page (a plain record: bodies, raw page,
+fingerprints) straight to the writer process's inbox, so big results are never
+unpickled in the crawling process and storing does not compete with Scrapy for
+its GIL.  The writer owns the near-duplicate index, stores the pages that
+arrive together in one transaction (up to ``BATCH``) and reports one small
+outcome per page back: ``'new'``, ``'merged'``, ``'updated'``, ``'unchanged'``
+or an error string.
+
+Other writes (withdrawals, closing runs) run in one thread of the crawling
+process, in the order submitted, each in its own short transaction; a run is
+closed only after its spider closed, i.e. after all its pages were stored.
+
+The writer process is spawned lean: it imports SQLAlchemy and the models, no
+Scrapy, no extraction code.  It is a daemon in the harvester's process group,
+so a ``kill -9`` of the group leaves at most an uncommitted transaction.
 """
 from __future__ import annotations
 
+import itertools
 import queue
+import sys
 import threading
-from concurrent.futures import Future
+import types
+from concurrent.futures import Future, ThreadPoolExecutor
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable
 
 BATCH = 64
-_STOP = object()
+POLL_SECONDS = 0.5
 
 
-class BatchWriter:
-    def __init__(self, ingest_batch: Callable[[list], list]):
-        self.ingest_batch = ingest_batch
-        self.tasks: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="store", daemon=True)
-        self.thread.start()
+class StoreError(RuntimeError):
+    """Storing a page failed in the writer (database error): recorded on the run."""
 
-    def store(self, page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> Future:
-        future: Future = Future()
-        self.tasks.put(("page", (page, result, run_id), future))
-        return future
 
-    def submit(self, fn: Callable, *args: Any) -> Future:
-        future: Future = Future()
-        self.tasks.put(("call", (fn, args), future))
-        return future
+# -- lean spawned processes -------------------------------------------------------
+class LeanProcess(SpawnProcess):
+    """A spawned process that does not re-import the parent's ``__main__`` (the
+    ``zhanqun`` CLI, which would pull Scrapy and Twisted into every child)."""
 
-    def shutdown(self, wait: bool = True) -> None:
-        self.tasks.put((_STOP, None, None))
-        if wait:
-            self.thread.join()
+    _start_lock = threading.Lock()
 
-    def _run(self) -> None:
-        pending_call = None
-        while True:
-            task = pending_call or self.tasks.get()
-            pending_call = None
-            kind, payload, future = task
-            if kind is _STOP:
-                return
-            if kind == "call":
-                self._settle([future], lambda: [payload[0](*payload[1])])
-                continue
-            pages, futures = [payload], [future]
-            while len(pages) < BATCH:
+    def start(self) -> None:
+        with self._start_lock:
+            main = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                super().start()
+            finally:
+                sys.modules["__main__"] = main
+
+
+class LeanSpawnContext(SpawnContext):
+    Process = LeanProcess
+
+
+LEAN = LeanSpawnContext()
+
+
+# -- the writer process ------------------------------------------------------------
+def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
+    """The writer process: load the duplicate index, then store batches until ``None``."""
+    from storage.db import make_engine, session_factory
+    from harvester.ingest import Ingestor
+
+    engine = make_engine(db_url)
+    try:
+        ingestor = Ingestor(session_factory(engine), sources)
+        stop = False
+        while not stop:
+            first = inbox.get()
+            if first is None:
+                break
+            records = [first]
+            while len(records) < BATCH:
                 try:
-                    nxt = self.tasks.get_nowait()
+                    nxt = inbox.get_nowait()
                 except queue.Empty:
                     break
-                if nxt[0] != "page":
-                    pending_call = nxt
+                if nxt is None:
+                    stop = True
                     break
-                pages.append(nxt[1])
-                futures.append(nxt[2])
-            self._settle(futures, lambda: self.ingest_batch(pages))
+                records.append(nxt)
+            try:
+                outcomes: list = ingestor.ingest_batch(records)
+            except Exception as exc:  # noqa: BLE001 - reported for every page of the batch
+                outcomes = [f"{type(exc).__name__}: {exc}"[:500]] * len(records)
+            outbox.put([(r["token"], o) for r, o in zip(records, outcomes)])
+    finally:
+        engine.dispose()
 
-    @staticmethod
-    def _settle(futures: list[Future], work: Callable[[], list]) -> None:
-        try:
-            results = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to every waiting page
-            for future in futures:
-                future.set_exception(exc)
-            return
-        for future, result in zip(futures, results):
-            if isinstance(result, Exception):
-                future.set_exception(result)
-            else:
-                future.set_result(result)
+
+OUTCOMES = frozenset({"new", "merged", "updated", "unchanged"})
+
+
+class StoreWriter:
+    """The crawling process's side of the writer: the writer's inbox (for the
+    extraction workers), a future per page expected, and a thread for other writes."""
+
+    def __init__(self, db_url: str, sources: dict):
+        self.db_url = db_url
+        self.sources = sources
+        self.inbox = LEAN.Queue()
+        self.outbox = LEAN.Queue()
+        self.process: LeanProcess | None = None
+        self.futures: dict[int, Future] = {}
+        self.tokens = itertools.count(1)
+        self.lock = threading.Lock()
+        self.calls = ThreadPoolExecutor(1, thread_name_prefix="store-calls")
+        self.reader: threading.Thread | None = None
+        self.closing = False
+
+    def _start(self) -> None:
+        self.process = LEAN.Process(target=writer_main, args=(self.db_url, self.sources, self.inbox, self.outbox),
+                                    name="zhanqun-writer", daemon=True)
+        self.process.start()
+        self.reader = threading.Thread(target=self._read, name="store-outcomes", daemon=True)
+        self.reader.start()
+
+    def expect(self) -> tuple[int, Future]:
+        """A token for a page about to be extracted, and the future of its outcome."""
+        future: Future = Future()
+        with self.lock:
+            if self.process is None:
+                self._start()
+            elif not self.process.is_alive():
+                future.set_exception(StoreError("the writer process is gone"))
+                return 0, future
+            token = next(self.tokens)
+            self.futures[token] = future
+        return token, future
+
+    def forget(self, token: int) -> None:
+        """The page never reached the writer (extraction failed)."""
+        with self.lock:
+            self.futures.pop(token, None)
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        return self.calls.submit(fn, *args)
+
+    def _read(self) -> None:
+        while True:
+            try:
+                batch = self.outbox.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if self.process.is_alive():
+                    continue
+                self._fail_all(StoreError(f"the writer process stopped (exit code {self.process.exitcode})"))
+                return
+            except (EOFError, OSError):
+                self._fail_all(StoreError("the writer process is gone"))
+                return
+            if batch is None:
+                return
+            for token, outcome in batch:
+                with self.lock:
+                    future = self.futures.pop(token, None)
+                if future is None:
+                    continue
+                if outcome in OUTCOMES:
+                    future.set_result(outcome)
+                else:
+                    future.set_exception(StoreError(outcome))
+
+    def _fail_all(self, exc: Exception) -> None:
+        with self.lock:
+            futures, self.futures = list(self.futures.values()), {}
+        for future in futures:
+            future.set_exception(exc)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Call after the extraction workers are shut down: they are the writer's producers."""
+        if self.process is not None:
+            self.inbox.put(None)
+            if wait:
+                self.process.join()
+            self.outbox.put(None)  # ends the reader once every outcome is delivered
+            if wait:
+                self.reader.join()
+            self._fail_all(StoreError("the harvest stopped before the page was stored"))
+        self.calls.shutdown(wait=wait)

@@ -16,6 +16,8 @@ class ConditionalGetMiddleware(CrawlerMiddleware):
     def process_request(self, request, spider=None):
         if request.method != "GET" or request.meta.get("unconditional"):
             return None
+        if request.meta.get("stage") == "listing" and not self.spider.state.trust_listing:
+            return None  # the last run did not finish its listing: read it all again
         etag, modified = self.context.validators.get(request.url, (None, None))
         if etag and b"If-None-Match" not in request.headers:
             request.headers[b"If-None-Match"] = etag
@@ -34,7 +36,7 @@ class ConditionalGetMiddleware(CrawlerMiddleware):
             etag = response.headers.get(b"ETag")
             modified = response.headers.get(b"Last-Modified")
             if etag or modified:
-                self.context.new_validators[request.url] = (
+                self.context.new_validators.setdefault(spider.source_id, {})[request.url] = (
                     etag.decode("latin-1") if etag else None,
                     modified.decode("latin-1") if modified else None,
                 )

@@ -88,7 +88,7 @@ class HanwebSpider(SourceSpider):
 
     def next_group(self, start: int, paging: dict):
         """POST for the next page of records, unless the last page showed nothing new."""
-        if start > paging["limit"] or self.listing.unseen_on_page == 0:
+        if start > paging["limit"] or (self.listing.unseen_on_page == 0 and self.state.trust_listing):
             return
         end = min(start + paging["per_page"] - 1, paging["limit"])
         yield scrapy.FormRequest(

@@ -32,7 +32,7 @@ class ListSpider(SourceSpider):
         )
         if page_no == 1:
             yield from self.listing_done(response.url, len(entries))
-        if not entries or self.listing.unseen_on_page == 0:
+        if not entries or (self.listing.unseen_on_page == 0 and self.state.trust_listing):
             return  # early stop: this page holds nothing new, older pages hold nothing new either
         if trs_pages is None and page_no == 1:
             trs_pages = paging.trs_pages(response.text, response.url)

@@ -187,9 +187,8 @@ class ItemSource(Base):
     item: Mapped[Item] = relationship(back_populates="sources")
     source: Mapped[Source] = relationship()
     unit: Mapped[Unit] = relationship()
-    revisions: Mapped[list[ItemRevision]] = relationship(
-        back_populates="item_source", order_by="ItemRevision.id", lazy="noload", passive_deletes=True
-    )
+    # Read-only history (raw pages are large: load it only when asked for).
+    revisions: Mapped[list[ItemRevision]] = relationship(order_by="ItemRevision.id", viewonly=True)
 
 
 class ItemRevision(Base):
@@ -209,7 +208,7 @@ class ItemRevision(Base):
     title: Mapped[str] = mapped_column(String(500), default="")  # as extracted, for diffs
     body_text: Mapped[str] = mapped_column(Text, default="")
 
-    item_source: Mapped[ItemSource] = relationship(back_populates="revisions")
+    item_source: Mapped[ItemSource] = relationship()
 
 
 class HarvestRun(Base):
