@@ -46,6 +46,7 @@ import sites  # noqa: E402
 
 TARGET_RATIO = 0.75
 TARGET_RSS_MB = 400.0
+TARGET_INCREMENTAL_TIME = 0.05  # re-harvest of the unchanged farm, as a share of the cold harvest
 SAMPLE_SECONDS = 0.05
 
 BARE_SPIDER = r'''
@@ -226,7 +227,7 @@ def run_bare(workdir: Path, settings_path: Path, urls_path: Path, timeout: float
     return Run("bare", seconds, result["details"], rss, code, result)
 
 
-def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: int | None) -> Run:
+def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: int | None, kind: str = "zhanqun") -> Run:
     db = workdir / f"bench-{n}.db"
     exe = Path(sys.executable).parent / "zhanqun"
     cmd = [str(exe) if exe.exists() else str(ROOT / ".venv" / "bin" / "zhanqun"),
@@ -240,7 +241,11 @@ def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: 
     except ValueError:
         raise RuntimeError(f"zhanqun harvest failed (exit {code}): {err[-2000:]}") from None
     totals = result["totals"]
-    detail = {"totals": totals, "db": str(db)}
+    requests: dict[str, int] = {}
+    for source in result.get("sources", []):
+        for key, count in (source.get("requests") or {}).items():
+            requests[key] = requests.get(key, 0) + count
+    detail = {"totals": totals, "db": str(db), "requests": requests}
     try:
         with sqlite3.connect(db) as conn:
             detail["items"] = conn.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -252,7 +257,7 @@ def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: 
         detail["stderr_tail"] = err.strip()[-600:]
     if messages:
         detail["messages"] = messages[:5]
-    return Run("zhanqun", seconds, totals["fetched"] + totals["errors"], rss, code, detail)
+    return Run(kind, seconds, totals["fetched"] + totals["errors"], rss, code, detail)
 
 
 # --- the benchmark ------------------------------------------------------------
@@ -306,6 +311,11 @@ def benchmark(args: argparse.Namespace, workdir: Path, say) -> dict:
         record(run_bare(workdir, settings_path, urls_path, args.timeout))
         for n in range(1, args.repeat + 1):
             record(run_zhanqun(workdir, registry, n, args.timeout, args.workers))
+            if n == 1:
+                # The incremental case: the same database, the farm unchanged.
+                again = run_zhanqun(workdir, registry, n, args.timeout, args.workers, kind="incremental")
+                runs.append(again)
+                say(f"  incremental {again.seconds:6.2f} s  requests {again.detail.get('requests')}")
             record(run_bare(workdir, settings_path, urls_path, args.timeout))
     finally:
         server.stop()
@@ -315,6 +325,7 @@ def benchmark(args: argparse.Namespace, workdir: Path, say) -> dict:
 def summarise(args, federation, server_kind: str, how: str, runs: list[Run], settings: dict) -> dict:
     bare = [r for r in runs if r.kind == "bare"]
     zq = [r for r in runs if r.kind == "zhanqun"]
+    inc = next((r for r in runs if r.kind == "incremental"), None)
     bare_pps = statistics.mean(r.pages_per_second for r in bare)
     zq_pps = statistics.mean(r.pages_per_second for r in zq)
     ratio = zq_pps / bare_pps if bare_pps else 0.0
@@ -322,6 +333,18 @@ def summarise(args, federation, server_kind: str, how: str, runs: list[Run], set
     bare_rss = max(r.peak_rss_mb for r in bare)
     expected = federation.detail_pages
     last = zq[-1].detail.get("totals", {})
+    incremental = None
+    if inc is not None:
+        requests = inc.detail.get("requests", {})
+        incremental = {
+            "seconds": round(inc.seconds, 2),
+            "cold_seconds": round(zq[0].seconds, 2),
+            "time_ratio": round(inc.seconds / zq[0].seconds, 3) if zq[0].seconds else None,
+            "requests": requests,
+            "detail_requests": requests.get("detail", 0),
+            "new": inc.detail.get("totals", {}).get("new"),
+        }
+        incremental["pass"] = incremental["detail_requests"] == 0 and (incremental["time_ratio"] or 1) <= TARGET_INCREMENTAL_TIME
     checks = {
         "bare_fetched_all": all(r.pages == expected for r in bare),
         "zhanqun_fetched_all": all(r.pages == expected for r in zq),
@@ -350,7 +373,9 @@ def summarise(args, federation, server_kind: str, how: str, runs: list[Run], set
         "zhanqun_peak_rss_mb": round(zq_rss, 1),
         "zhanqun_totals": last,
         "checks": checks,
-        "targets": {"ratio": TARGET_RATIO, "peak_rss_mb": TARGET_RSS_MB},
+        "targets": {"ratio": TARGET_RATIO, "peak_rss_mb": TARGET_RSS_MB, "incremental_time_ratio": TARGET_INCREMENTAL_TIME,
+                    "incremental_detail_requests": 0},
+        "incremental": incremental,
         "ratio_pass": ratio >= TARGET_RATIO,
         "rss_pass": zq_rss <= TARGET_RSS_MB,
         "result": "PASS" if ratio >= TARGET_RATIO and zq_rss <= TARGET_RSS_MB else "FAIL",
@@ -374,7 +399,7 @@ def report(s: dict) -> str:
         f"  {'run':18s}{'wall s':>9s}{'pages':>8s}{'pages/s':>10s}{'peak RSS MB':>13s}",
     ]
     for i, r in enumerate(s["runs"], 1):
-        name = "bare Scrapy" if r["kind"] == "bare" else "zhanqun harvest"
+        name = {"bare": "bare Scrapy", "zhanqun": "zhanqun harvest"}.get(r["kind"], "zhanqun again")
         lines.append(f"  {i}. {name:15s}{r['seconds']:9.2f}{r['pages']:8d}{r['pages_per_second']:10.1f}{r['peak_rss_mb']:13.1f}"
                      + ("" if r["exit_code"] == 0 else f"  exit {r['exit_code']}"))
     lines += [
@@ -387,6 +412,16 @@ def report(s: dict) -> str:
         f"  zhanqun peak RSS       {s['zhanqun_peak_rss_mb']:.1f} MB (target ≤ {TARGET_RSS_MB:.0f} MB)  {ok(s['rss_pass'])}",
         f"  RESULT: {s['result']}",
     ]
+    inc = s.get("incremental")
+    if inc:
+        lines += [
+            "Incremental re-harvest of the unchanged farm (same database)",
+            f"  requests by kind       {', '.join(f'{k}={v}' for k, v in sorted(inc['requests'].items()))}",
+            f"  detail requests        {inc['detail_requests']}   (target 0)   {ok(inc['detail_requests'] == 0)}",
+            f"  wall time              {inc['seconds']:.2f} s = {inc['time_ratio']:.3f} of the cold {inc['cold_seconds']:.2f} s "
+            f"(target ≤ {TARGET_INCREMENTAL_TIME})   {ok((inc['time_ratio'] or 1) <= TARGET_INCREMENTAL_TIME)}",
+            f"  new items              {inc['new']}",
+        ]
     for r in zq_runs:
         for m in r["detail"].get("messages", []):
             lines.append(f"  note: {m}")

@@ -81,6 +81,8 @@ def scrapy_settings(registry: Registry) -> dict:
         # Scrapy defaults True: no debugging consoles or control ports on a production harvester.
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        # Scrapy default True: a development-time check that re-inspects every callback.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         # Scrapy default 100: items in flight per response; fewer keeps memory flat.
         "CONCURRENT_ITEMS": 16,
         # Scrapy default 16 / 8 per crawler; the real per-host limits are the

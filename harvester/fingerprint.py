@@ -59,3 +59,23 @@ def near_duplicate(a: int, b: int, len_a: int, len_b: int) -> bool:
     if min(len_a, len_b) / max(len_a, len_b) < 0.8:
         return False
     return distance(a, b) <= NEAR_DUPLICATE_BITS
+
+
+REPOST_PREFIX = re.compile(r"^(转发|转载|转|【转载】|\[转载\])")
+TITLE_SIMILARITY = 0.8  # bigram Jaccard: "第29号" and "第30号" notices stay apart
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def titles_compatible(a: str, b: str) -> bool:
+    """Reposts keep the title (perhaps with 转发/转载 in front, or a unit's suffix).
+    Template notices with near-identical text but another number or subject do not."""
+    na, nb = REPOST_PREFIX.sub("", normalise(a)), REPOST_PREFIX.sub("", normalise(b))
+    if not na or not nb:
+        return True
+    if na in nb or nb in na:
+        return True
+    ba, bb = _bigrams(na), _bigrams(nb)
+    return len(ba & bb) / len(ba | bb) >= TITLE_SIMILARITY

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.dedupe import DuplicateIndex
-from harvester.fingerprint import near_duplicate
+from harvester.fingerprint import near_duplicate, titles_compatible
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
 
 SUMMARY_CHARS = 140
@@ -84,7 +84,7 @@ class Ingestor:
                 outcomes[i] = self._apply(session, known, batch, rec)
             batch.flush(session)
         for item_id, rec in batch.created:
-            self.index.add(item_id, rec["content_hash"], rec["fingerprint"], len(rec["body_text"]))
+            self.index.add(item_id, rec["content_hash"], rec["fingerprint"], len(rec["body_text"]), rec["title"])
         return outcomes
 
     def _apply(self, session: Session, known: dict[str, ItemSource], batch: _Batch, rec: dict) -> str:
@@ -232,11 +232,12 @@ class _Batch:
         """An item with the same text: first among this batch's new items, then the index."""
         text_len = len(rec["body_text"])
         for item_id, other in [*self.created, *((None, p) for p in self.pending)]:
-            if other["content_hash"] == rec["content_hash"] or near_duplicate(
-                other["fingerprint"], rec["fingerprint"], len(other["body_text"]), text_len
+            if other["content_hash"] == rec["content_hash"] or (
+                near_duplicate(other["fingerprint"], rec["fingerprint"], len(other["body_text"]), text_len)
+                and titles_compatible(other["title"], rec["title"])
             ):
                 return item_id if item_id is not None else other
-        return self.ingestor.index.match(rec["content_hash"], rec["fingerprint"], text_len)
+        return self.ingestor.index.match(rec["content_hash"], rec["fingerprint"], text_len, rec["title"])
 
     def item_id(self, session: Session, match: int | dict) -> int:
         """``match`` from duplicate_of: an item id, or a record not inserted yet (inserted now)."""

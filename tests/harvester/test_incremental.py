@@ -204,3 +204,31 @@ def test_retry_after_is_honoured(tmp_path, sqlite_url):
         assert tries[1].started - tries[0].started >= 0.95
     finally:
         site.stop()
+
+
+def test_template_notices_with_near_identical_text_stay_apart(tmp_path, sqlite_url):
+    """Numbered notices share a template: same text but for the number. They are different
+    notices and must not be merged as reposts (the public would lose one of them)."""
+
+    def template(n: int) -> bytes:
+        body = "".join(f"<p>各单位：现将第{n}号事项的有关要求通知如下，请各单位认真组织实施，按时报送工作情况，确保各项任务落到实处。</p>" for _ in range(4))
+        title = f"关于第{n}号事项的通知公告"
+        return (f"<html><head><meta charset='utf-8'><meta name='ArticleTitle' content='{title}'>"
+                f"<meta name='PubDate' content='2026-11-0{n}'></head><body><h1>{title}</h1><div id='zoom'>{body}</div></body></html>").encode()
+
+    routes = {"/col/index.html": (200, HTML, list_page([(f"/art/{n}.html", f"关于第{n}号事项的通知公告", f"2026-11-0{n}") for n in (1, 2, 3)]))}
+    routes.update({f"/art/{n}.html": (200, HTML, template(n)) for n in (1, 2, 3)})
+    site = Site(routes)
+    try:
+        registry = tmp_path / "registry.yaml"
+        registry.write_text(
+            "portal: {name: 测试, timezone: Asia/Shanghai}\nharvest: {per_host: {concurrency: 2, delay: 0}}\n"
+            "columns:\n  - {id: tzgg, name: 通知公告}\nunits:\n  - id: t\n    name: 测试单位\n    kind: department\n"
+            f"    homepage: {site.url}/\n    sources:\n"
+            f"      - {{id: a, url: '{site.url}/col/index.html', type: list, columns: [tzgg], allow_private: true}}\n",
+            encoding="utf-8")
+        harvest(registry, sqlite_url)
+        with session_factory(make_engine(sqlite_url))() as s:
+            assert sorted(s.scalars(select(Item.title))) == [f"关于第{n}号事项的通知公告" for n in (1, 2, 3)]
+    finally:
+        site.stop()

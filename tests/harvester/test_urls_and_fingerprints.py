@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from harvester.fingerprint import content_hash, distance, near_duplicate, simhash
+from harvester.fingerprint import content_hash, distance, near_duplicate, simhash, titles_compatible
 from harvester.urls import canonical_url
 from spiders.address_guard import AddressGuardMiddleware, PrivateAddressRefused, is_forbidden
 
@@ -59,3 +59,11 @@ def test_reposts_are_near_duplicates_and_other_notices_are_not():
     assert near_duplicate(a, b, len(NOTICE), len(NOTICE) + 12), distance(a, b)
     assert not near_duplicate(a, other, len(NOTICE), 120)
     assert content_hash("关于 通知。") == content_hash("关于通知")
+
+
+def test_reposted_titles_match_but_numbered_template_notices_do_not():
+    original = "衢州市人民政府办公室关于做好2026年冬季森林防火工作的通知"
+    assert titles_compatible(original, "转发：" + original)
+    assert titles_compatible(original, original + "（转载）")
+    assert not titles_compatible("关于第29号事项的通知公告", "关于第30号事项的通知公告")
+    assert not titles_compatible("2026年第10期政务信息", "2026年第11期政务信息")
