@@ -8,24 +8,14 @@ import click
 from harvester.registry import Registry, RegistryError, load_registry
 
 
-def registry_option(f):
-    return click.option(
-        "--registry",
-        "registry_path",
-        default=lambda: os.environ.get("ZHANQUN_REGISTRY", "registry.yaml"),
-        show_default="$ZHANQUN_REGISTRY or ./registry.yaml",
-        help="Path of the federation registry.",
-    )(f)
+def env_option(flag: str, dest: str, env: str, fallback: str, help_text: str):
+    """An option whose default is ``$ENV``, else ``fallback``, read when the command runs."""
+    return click.option(flag, dest, default=lambda: os.environ.get(env, fallback),
+                        show_default=f"${env} or {fallback}", help=help_text)
 
 
-def db_option(f):
-    return click.option(
-        "--db",
-        "db_url",
-        default=lambda: os.environ.get("ZHANQUN_DATABASE_URL", "sqlite:///var/zhanqun.db"),
-        show_default="$ZHANQUN_DATABASE_URL or sqlite:///var/zhanqun.db",
-        help="SQLAlchemy database URL.",
-    )(f)
+registry_option = env_option("--registry", "registry_path", "ZHANQUN_REGISTRY", "registry.yaml", "Path of the federation registry.")
+db_option = env_option("--db", "db_url", "ZHANQUN_DATABASE_URL", "sqlite:///var/zhanqun.db", "SQLAlchemy database URL.")
 
 
 def common(f):

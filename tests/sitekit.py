@@ -124,3 +124,15 @@ def list_page(links: list[tuple[str, str, str]], next_href: str | None = None) -
     items = "".join(f"<li><a href='{href}'>{title}</a><span>{day}</span></li>" for href, title, day in links)
     nxt = f"<a href='{next_href}'>下一页</a>" if next_href else ""
     return f"<html><head><meta charset='utf-8'></head><body><ul class='list'>{items}</ul>{nxt}</body></html>".encode("utf-8")
+
+
+def one_source_registry(path, site: Site, list_path: str = "/col/index.html",
+                        policy: str = "{per_host: {concurrency: 2, delay: 0}}", extra: str = ""):
+    """A registry with one unit and one auto-detected list source on ``site``."""
+    path.write_text(
+        f"portal: {{name: 测试, timezone: Asia/Shanghai}}\nharvest: {policy}\n"
+        "columns:\n  - {id: tzgg, name: 通知公告}\nunits:\n  - id: t\n    name: 测试单位\n    kind: department\n"
+        f"    homepage: {site.url}/\n    sources:\n"
+        f"      - {{id: a, url: '{site.url}{list_path}', type: list, columns: [tzgg], allow_private: true{extra}}}\n",
+        encoding="utf-8")
+    return path

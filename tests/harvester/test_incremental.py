@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from storage.db import make_engine, session_factory
 from storage.models import HarvestRun, Item, ItemRevision, ItemSource, Source
-from tests.sitekit import HTML, Site, article, list_page
+from tests.sitekit import HTML, Site, article, list_page, one_source_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_PAGE = 10
@@ -190,13 +190,7 @@ def test_retry_after_is_honoured(tmp_path, sqlite_url):
 
     site.routes = Once(original)
     try:
-        registry = tmp_path / "registry.yaml"
-        registry.write_text(
-            "portal: {name: 测试, timezone: Asia/Shanghai}\nharvest: {per_host: {concurrency: 2, delay: 0}}\n"
-            "columns:\n  - {id: tzgg, name: 通知公告}\nunits:\n  - id: t\n    name: 测试单位\n    kind: department\n"
-            f"    homepage: {site.url}/\n    sources:\n"
-            f"      - {{id: a, url: '{site.url}/col/index.html', type: list, columns: [tzgg], allow_private: true}}\n",
-            encoding="utf-8")
+        registry = one_source_registry(tmp_path / "registry.yaml", site)
         result = harvest(registry, sqlite_url)
         assert result["new"] == 2 and result["errors"] == 0
         tries = [h for h in site.hits if h.path == "/art/1.html"]
@@ -220,13 +214,7 @@ def test_template_notices_with_near_identical_text_stay_apart(tmp_path, sqlite_u
     routes.update({f"/art/{n}.html": (200, HTML, template(n)) for n in (1, 2, 3)})
     site = Site(routes)
     try:
-        registry = tmp_path / "registry.yaml"
-        registry.write_text(
-            "portal: {name: 测试, timezone: Asia/Shanghai}\nharvest: {per_host: {concurrency: 2, delay: 0}}\n"
-            "columns:\n  - {id: tzgg, name: 通知公告}\nunits:\n  - id: t\n    name: 测试单位\n    kind: department\n"
-            f"    homepage: {site.url}/\n    sources:\n"
-            f"      - {{id: a, url: '{site.url}/col/index.html', type: list, columns: [tzgg], allow_private: true}}\n",
-            encoding="utf-8")
+        registry = one_source_registry(tmp_path / "registry.yaml", site)
         harvest(registry, sqlite_url)
         with session_factory(make_engine(sqlite_url))() as s:
             assert sorted(s.scalars(select(Item.title))) == [f"关于第{n}号事项的通知公告" for n in (1, 2, 3)]
