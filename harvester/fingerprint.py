@@ -14,6 +14,9 @@ NOISE = re.compile(r"[\s\u3000\xa0]+|[，。、；：？！“”‘’（）《
 SHINGLE = 4
 NEAR_DUPLICATE_BITS = 6  # at most this many differing bits (of 64) count as the same text
 MIN_TEXT_FOR_SIMHASH = 80  # shorter texts only merge when identical
+# Reposts share their opening; fingerprinting the first 2,000 characters keeps long
+# documents as cheap as short ones (the title and length checks guard the rest).
+FINGERPRINT_CHARS = 2000
 
 
 def normalise(text: str) -> str:
@@ -32,7 +35,7 @@ def _low_bits(words: int) -> int:
 
 def simhash(text: str) -> int:
     """Signed 64-bit simhash (fits PostgreSQL BIGINT)."""
-    norm = normalise(text)
+    norm = normalise(text)[:FINGERPRINT_CHARS]
     if not norm:
         return 0
     grams = {norm[i : i + SHINGLE] for i in range(max(1, len(norm) - SHINGLE + 1))}

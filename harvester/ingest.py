@@ -266,7 +266,9 @@ class _Batch:
                 "fingerprint": rec["fingerprint"], "content_hash": rec["content_hash"], "flags": [],
                 "created_at": now, "updated_at": now,
             })
-        item_ids = list(session.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True), item_rows))
+        # Core inserts (tables, not mapped classes): no ORM bookkeeping per row.
+        items, links = Item.__table__, ItemSource.__table__
+        item_ids = list(session.execute(insert(items).returning(items.c.id, sort_by_parameter_order=True), item_rows).scalars())
         for item_id, rec in zip(item_ids, recs):
             info = sources[rec["source_id"]]
             link_rows.append({
@@ -275,8 +277,8 @@ class _Batch:
                 "is_primary": True, "content_hash": rec["content_hash"], "first_seen": now, "last_seen": now,
                 "last_fetched": now, "list_date": rec["list_date"], "status": "active",
             })
-        link_ids = list(session.scalars(insert(ItemSource).returning(ItemSource.id, sort_by_parameter_order=True), link_rows))
-        session.execute(insert(ItemRevision), [
+        link_ids = list(session.execute(insert(links).returning(links.c.id, sort_by_parameter_order=True), link_rows).scalars())
+        session.execute(insert(ItemRevision.__table__), [
             {"item_source_id": link_id, "fetched_at": now, **revision_fields(rec)} for link_id, rec in zip(link_ids, recs)
         ])
         column_rows = [
@@ -285,5 +287,5 @@ class _Batch:
             for column in dict.fromkeys(sources[rec["source_id"]].columns)
         ]
         if column_rows:
-            session.execute(insert(ItemColumn), column_rows)
+            session.execute(insert(ItemColumn.__table__), column_rows)
         self.created.extend(zip(item_ids, recs))
