@@ -22,12 +22,16 @@ import itertools
 import queue
 import sys
 import threading
+import time
 import types
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable
 
 BATCH = 64
+# Wait this long for more pages before writing: one commit for several pages costs far
+# less than one per page, and 50 ms is nothing to a page that took seconds to harvest.
+LINGER_SECONDS = 0.05
 POLL_SECONDS = 0.5
 
 
@@ -74,9 +78,10 @@ def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
             if first is None:
                 break
             records = [first]
+            deadline = time.monotonic() + LINGER_SECONDS
             while len(records) < BATCH:
                 try:
-                    nxt = inbox.get_nowait()
+                    nxt = inbox.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
                 if nxt is None:
