@@ -9,6 +9,7 @@ set from its health and, when adaptive, from how often it publishes.
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -85,6 +86,8 @@ def plan_of(source: Source) -> Plan:
 
 def cron_jitter(trigger: CronTrigger) -> int | None:
     """10% of the gap between the cron expression's next two firings."""
+    trigger = copy.copy(trigger)
+    trigger.jitter = None
     now = datetime.now(timezone.utc)
     first = trigger.get_next_fire_time(None, now)
     second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
