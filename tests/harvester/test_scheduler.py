@@ -127,6 +127,11 @@ def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlit
     registry.write_text(registry_text(site, ["a", "b"]), encoding="utf-8")
     second.wait_for("b: scheduled")
     second.wait_for("registry reloaded")
+    os.kill(second.proc.pid, signal.SIGHUP)  # operators reload by signal too
+    deadline = time.monotonic() + 20
+    while second.output().count("registry reloaded") < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert second.output().count("registry reloaded") == 2
     registry.write_text(registry_text(site, ["a", "b"], extra="bogus_key: 1\n"), encoding="utf-8")
     second.wait_for("registry change refused")
     assert "bogus_key: unknown key" in second.output()
