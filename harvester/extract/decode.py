@@ -104,6 +104,18 @@ def _declared_in_body(body: bytes) -> str | None:
     return None
 
 
+def _declared(body: bytes, enc: str | None) -> tuple[str, str] | None:
+    """``body`` decoded with a declared encoding, if it decodes strictly (UTF-8 wins
+    when the bytes are valid non-ASCII UTF-8 too: saved pages often lie)."""
+    if not enc:
+        return None
+    text = _strict(body, enc)
+    if text is None:
+        return None
+    utf = _utf8_beats(body, enc)
+    return (utf, "utf-8") if utf is not None else (text, enc)
+
+
 def decode_body(
     body: bytes, content_type: str | None = None, override: str | None = None
 ) -> tuple[str, str]:
@@ -126,27 +138,18 @@ def decode_body(
         enc = normalize_encoding(bom_enc) or "utf-8"
         return body[len(bom):].decode(enc, errors="replace"), enc
 
+    header_enc = None
     if content_type:
         try:
-            enc = normalize_encoding(http_content_type_encoding(content_type))
+            header_enc = normalize_encoding(http_content_type_encoding(content_type))
         except Exception:  # noqa: BLE001
-            enc = None
-        if enc:
-            text = _strict(body, enc)
-            if text is not None:
-                utf = _utf8_beats(body, enc)
-                if utf is not None:
-                    return utf, "utf-8"
-                return text, enc
-
-    enc = _declared_in_body(body)
-    if enc:
-        text = _strict(body, enc)
-        if text is not None:
-            utf = _utf8_beats(body, enc)
-            if utf is not None:
-                return utf, "utf-8"
-            return text, enc
+            header_enc = None
+    # The header's charset, then the page's own declaration: each only if the bytes
+    # really decode with it (a lying header falls through to the next).
+    for enc in (header_enc, _declared_in_body(body)):
+        decoded = _declared(body, enc)
+        if decoded is not None:
+            return decoded
 
     text = _strict(body, "utf-8")
     if text is not None:
