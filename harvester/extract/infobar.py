@@ -7,13 +7,14 @@ after the body (footer).  Dates are then preferred by zone and by label.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from harvester.extract.dom import block_text
 from harvester.extract.patterns import find_dates, find_source, is_copyright_line
 
-__all__ = ["Zones", "page_lines", "pick_date", "pick_source"]
+__all__ = ["Zones", "page_lines", "pick_date", "pick_month", "pick_source"]
 
 _T, _B, _E = "\ue000T\ue001", "\ue000B\ue001", "\ue000E\ue001"
 _INFO_AFTER = 8     # lines after the title that still count as info bar
@@ -157,3 +158,26 @@ def pick_source(z: Zones) -> str:
         if src:
             return src
     return ""
+
+
+_CLOSING_LINES = 8
+_MONTH_ONLY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:号|刊|份)?(?!\s*\d{1,2}\s*日)")
+
+
+def pick_month(zones: Zones):
+    """Last resort for pages that name only a month, near the title or in the
+    closing lines (a reprint signed "——《北京之春》1998年3月号"): the 1st of that
+    month.  Returns a naive datetime or None."""
+    if not zones.lines:
+        return None
+    lo, hi = zones.info_range()
+    near_title = range(max(lo, 0), min(hi, len(zones.lines)))
+    closing = [i for i in range(len(zones.lines) - 1, -1, -1) if zones.lines[i].strip()][:_CLOSING_LINES]
+    for i in [*near_title, *closing]:
+        line = zones.lines[i]
+        match = _MONTH_ONLY.search(line)
+        if match and not is_copyright_line(line):
+            year, month = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12:
+                return datetime(year, month, 1)
+    return None

@@ -19,7 +19,7 @@ from harvester.extract import body as body_mod
 from harvester.extract.dom import norm_space, parse_html, strip_junk
 from harvester.extract.fallback import text_to_html, trafilatura_extract
 from harvester.extract.govinfo import extract_gov_fields
-from harvester.extract.infobar import page_lines, pick_date, pick_source
+from harvester.extract.infobar import page_lines, pick_date, pick_month, pick_source
 from harvester.extract.links import attachment_scopes, find_attachments, find_images
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
@@ -97,6 +97,10 @@ def _extract(html: str, url: str, tz_name: str) -> Extracted:
             if body_missing and len(traf.text) > len(out.body_text):
                 out.body_text = "\n".join(l.strip() for l in traf.text.splitlines() if l.strip())
                 out.body_html = text_to_html(out.body_text)
+
+    # 4. a page that names only a month near its title is dated the 1st of that month
+    if published is None:
+        published = pick_month(zones)
 
     out.title = title
     out.published_at = to_aware(published, tz)

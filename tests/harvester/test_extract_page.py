@@ -117,3 +117,11 @@ def test_five_megabytes_of_flat_markup_is_bounded():
     t0 = time.perf_counter()
     assert isinstance(extract_page(html, "https://a.gov.cn/"), Extracted)
     assert time.perf_counter() - t0 < 15
+
+
+def test_a_page_that_names_only_a_month_is_dated_the_first_of_it():
+    html = ("<html><head><title>论权力与暴力</title></head><body><h1>论权力与暴力</h1><div class='content'>"
+            + "<p>正文段落，讨论权力与暴力的区别，以及合法性从何而来的问题。</p>" * 8
+            + "<p>——《北京之春》1998年3月号</p></div><p>版权所有 2005年1月</p></body></html>")
+    page = extract_page(html, "http://example.gov.cn/a.html")
+    assert page.published_at.isoformat() == "1998-03-01T00:00:00+08:00"
