@@ -18,7 +18,7 @@ STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "bold red", "runni
 
 def summary_table(tallies: list[RunTally], title: str) -> Table:
     table = Table(title=title)
-    for name in ("来源 source", "状态 status", "fetched", "new", "updated", "unchanged", "errors"):
+    for name in ("采集源 source", "状态 status", "fetched", "new", "updated", "unchanged", "errors"):
         table.add_column(name, justify="right" if name[0].islower() else "left")
     for t in tallies:
         style = STATUS_STYLE.get(t.status, "")
