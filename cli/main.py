@@ -10,6 +10,8 @@ from cli.harvest_cmd import harvest
 from cli.health_cmd import runs, sources
 from cli.scheduler_cmd import scheduler
 from cli.registry_cmd import registry
+from cli.serve_cmd import serve
+from cli.users_cmd import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +20,7 @@ def main() -> None:
     """站群 Zhanqun: harvest a city portal federation's sub-sites, review and publish."""
 
 
-for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo):
+for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo, users, serve):
     main.add_command(command)
 
 if __name__ == "__main__":

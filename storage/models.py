@@ -246,3 +246,40 @@ class FetchState(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[int] = mapped_column(Integer, default=200)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+USER_ROLES = ("admin", "editor", "reporter")
+
+
+class User(Base):
+    """An account of the editors' hub: admin, editor or reporter (reporters belong to a unit)."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="editor")
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    api_token_hash: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class AuditEntry(Base):
+    """One editorial action (publish, reject, unpublish…): append-only."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str] = mapped_column(String(100))  # kept even if the account changes
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()

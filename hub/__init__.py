@@ -1,0 +1,78 @@
+"""The editors' hub (编辑后台): a Flask application factory."""
+from __future__ import annotations
+
+import secrets
+import sys
+
+from flask import Flask, g, redirect, url_for
+
+from hub.config import ConfigError, load_config
+from hub.security import CSRF_FIELD, LoginLimiter, check_csrf, csrf_token
+
+__all__ = ["create_app", "ConfigError"]
+
+ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
+
+
+def _error_handler(code: int, title: str):
+    def handle(exc):
+        from flask import render_template
+
+        message = getattr(exc, "description", "") or title
+        if code == 403:
+            message = "您的账号没有访问此页面的权限。"
+        elif code == 404:
+            message = "找不到请求的页面。"
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    return handle
+
+
+def create_app(config=None) -> Flask:
+    """``config``: None (``$ZHANQUN_ENV``), a name, a config class, or a dict of overrides."""
+    values = load_config(config)
+    app = Flask(__name__)
+    app.config.from_mapping(values)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        print("zhanqun hub: WARNING: no ZHANQUN_SECRET_KEY, using a generated one "
+              "(development only; sessions end at restart)", file=sys.stderr, flush=True)
+
+    from hub import db
+
+    db.init_app(app)
+    app.extensions["zhanqun_login_limiter"] = LoginLimiter(
+        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_WINDOW_SECONDS"]
+    )
+    app.before_request(check_csrf)
+    app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
+
+    from hub.auth import bp as auth_bp
+    from hub.review import bp as review_bp
+    from hub.filters import register_filters
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(review_bp)
+    register_filters(app)
+
+    @app.get("/")
+    def home():
+        if g.user is None:
+            return redirect(url_for("auth.login"))
+        return redirect(url_for("review.index"))
+
+    for code, title in ERRORS.items():
+        app.register_error_handler(code, _error_handler(code, title))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+    return app

@@ -1,0 +1,92 @@
+"""Login, logout, the current user and the role checks."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hub.db import db_session
+from hub.security import safe_next
+from storage.models import User
+
+bp = Blueprint("auth", __name__)
+
+# A valid hash to check against when the username is unknown (same timing either way).
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+@bp.before_app_request
+def load_user() -> None:
+    g.user = None
+    user_id = session.get("user_id")
+    if user_id is not None:
+        user = db_session().get(User, user_id)
+        if user is None:
+            session.clear()
+        g.user = user
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def roles_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if g.user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if g.user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "-"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.values.get("next"), url_for("review.index"))
+    if request.method == "GET":
+        return render_template("auth/login.html", next_url=next_url)
+    username = (request.form.get("username") or "").strip()
+    password = request.form.get("password") or ""
+    limiter = current_app.extensions["zhanqun_login_limiter"]
+    ip = _client_ip()
+    if limiter.blocked(username, ip):
+        return render_template(
+            "auth/login.html", next_url=next_url, username=username,
+            error="登录失败次数过多，请 10 分钟后再试。",
+        ), 429
+    user = db_session().scalar(select(User).where(User.username == username)) if username else None
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if not (user and valid):
+        limiter.fail(username, ip)
+        return render_template(
+            "auth/login.html", next_url=next_url, username=username, error="用户名或密码错误。"
+        ), 401
+    limiter.reset(username, ip)
+    session.clear()  # new session (and new CSRF token) on login
+    session["user_id"] = user.id
+    session.permanent = True
+    return redirect(next_url)
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    flash("已退出登录。")
+    return redirect(url_for("auth.login"))

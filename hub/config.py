@@ -1,0 +1,101 @@
+"""Configuration classes of the editors' hub, read from the environment.
+
+``ZHANQUN_ENV`` picks the class (production by default); ``ZHANQUN_DATABASE_URL``
+and ``ZHANQUN_SECRET_KEY`` fill it. Production refuses to start without a secret.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from storage.db import DEFAULT_URL
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (e.g. production without a secret key)."""
+
+
+def _bool_env(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = "production"
+    TESTING = False
+    DEBUG = False
+    TIMEZONE = "Asia/Shanghai"
+    PAGE_SIZE = 50
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_SECONDS = 600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    ALLOW_GENERATED_SECRET = False
+
+    def __init__(self) -> None:
+        self.DATABASE_URL = os.environ.get("ZHANQUN_DATABASE_URL") or DEFAULT_URL
+        self.SECRET_KEY = os.environ.get("ZHANQUN_SECRET_KEY") or None
+        self.SESSION_COOKIE_SECURE = _bool_env("ZHANQUN_SECURE_COOKIES", self.default_secure_cookies())
+
+    def default_secure_cookies(self) -> bool:
+        return True
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in dir(self) if k.isupper()}
+
+
+class ProductionConfig(Config):
+    pass
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+    ALLOW_GENERATED_SECRET = True
+
+    def default_secure_cookies(self) -> bool:
+        return False  # plain http on localhost
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    ALLOW_GENERATED_SECRET = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or "testing-secret-key"
+
+    def default_secure_cookies(self) -> bool:
+        return False
+
+
+CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "testing": TestingConfig}
+
+
+def load_config(config=None) -> dict:
+    """A config dict from None (``$ZHANQUN_ENV``), a name, a Config class/instance, or a dict of overrides.
+
+    A dict may name its base with ``ENV_NAME``; its other keys override that base.
+    """
+    overrides: dict = {}
+    if isinstance(config, dict):
+        overrides = dict(config)
+        config = overrides.pop("ENV_NAME", None)
+    if config is None:
+        config = os.environ.get("ZHANQUN_ENV", "production")
+    if isinstance(config, str):
+        try:
+            config = CONFIGS[config]
+        except KeyError:
+            raise ConfigError(f"unknown ZHANQUN_ENV {config!r} (one of {', '.join(CONFIGS)})") from None
+    if isinstance(config, type):
+        config = config()
+    values = config.as_dict()
+    values.update(overrides)
+    if not values.get("SECRET_KEY") and not values.get("ALLOW_GENERATED_SECRET"):
+        raise ConfigError("ZHANQUN_SECRET_KEY is not set: the hub refuses to start in production without a secret key")
+    return values

@@ -1,0 +1,70 @@
+"""Login, logout, rate limit, safe ``next``, CSRF."""
+from __future__ import annotations
+
+from tests.hub.conftest import PASSWORD, csrf_from, login
+
+
+def test_login_page_is_accessible(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html
+    assert 'class="skip-link"' in html
+    assert '<label for="username">' in html and '<label for="password">' in html
+    assert "/static/hub.css" in html and "cdn" not in html.lower()
+    assert client.get("/static/hub.css").status_code == 200
+
+
+def test_login_and_logout(client):
+    response = login(client, "editor")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/review/")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/review/").status_code == 200
+    token = csrf_from(client, "/review/")
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert "/login" in client.get("/review/").headers["Location"]
+
+
+def test_logout_is_post_only(client):
+    login(client, "editor")
+    assert client.get("/logout").status_code == 405
+
+
+def test_wrong_password(client):
+    response = login(client, "editor", "wrong")
+    assert response.status_code == 401
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+    assert client.get("/review/").status_code == 302
+    assert login(client, "nobody", "wrong").status_code == 401
+
+
+def test_rate_limit_after_five_failures(client):
+    for _ in range(5):
+        assert login(client, "editor", "wrong").status_code == 401
+    response = login(client, "editor", PASSWORD)  # even the right password is refused now
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+    # Another username from the same address is not blocked.
+    assert login(client, "boss").status_code == 302
+
+
+def test_next_only_local_paths(client):
+    response = login(client, "editor", next="/review/items/1")
+    assert response.headers["Location"] == "/review/items/1"
+    for evil in ("//evil.com", "http://evil.com", "https://evil.com/x", "/\\evil.com", "javascript:alert(1)", "///evil.com"):
+        client.post("/logout", data={"csrf_token": csrf_from(client, "/review/")})
+        response = login(client, "editor", next=evil)
+        assert response.status_code == 302
+        location = response.headers["Location"]
+        assert "evil" not in location and location.endswith("/review/"), (evil, location)
+
+
+def test_post_without_csrf_is_400(client, app):
+    response = client.post("/login", data={"username": "editor", "password": PASSWORD})
+    assert response.status_code == 400
+    login(client, "editor")
+    item = app.seeded["pending"]
+    assert client.post(f"/review/items/{item}/publish").status_code == 400
+    assert client.post(f"/review/items/{item}/publish", data={"csrf_token": "forged"}).status_code == 400
+    assert client.post("/logout").status_code == 400
