@@ -1,6 +1,7 @@
 """``zhanqun demo-sites`` and ``zhanqun demo``: the bundled demo federation."""
 from __future__ import annotations
 
+import threading
 import time
 
 import click
@@ -45,15 +46,26 @@ def demo_sites(host: str, port: int, publish_every: float | None) -> None:
         server.stop()
 
 
+def _serve_hub(db_url: str, port: int) -> None:
+    """The editors' hub beside the demo, on plain-http loopback (development config)."""
+    from waitress.server import create_server
+
+    from hub import create_app
+
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": db_url})
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, name="hub", daemon=True).start()
+
+
 @click.command()
 @click.option("--port", default=8701, show_default=True)
+@click.option("--hub-port", default=5000, show_default=True, help="Port of the editors' hub (0: do not serve it).")
 @click.option("--publish-every", type=float, default=60, show_default=True, help="A demo site publishes a new item every N seconds.")
 @common
-def demo(port: int, publish_every: float, registry_path: str, db_url: str) -> None:
-    """Serve the demo federation and keep harvesting it on schedule (what `make run` runs)."""
+def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_url: str) -> None:
+    """Serve the demo federation, keep harvesting it on schedule and serve the hub (what `make run` runs)."""
     import logging
     import signal
-    import threading
 
     from harvester.scheduler import Scheduler
 
@@ -68,7 +80,11 @@ def demo(port: int, publish_every: float, registry_path: str, db_url: str) -> No
         signal.signal(sig, lambda *_: done.set())
     sched.install_signal_handlers()
     sched.start()
+    if hub_port:
+        _serve_hub(db_url, hub_port)
     click.echo("")
+    if hub_port:
+        click.echo(f"审核 hub: http://127.0.0.1:{hub_port}/  (first start: the admin password is printed above, once)")
     click.echo("The scheduler harvests every source now, then on its registry schedule (minutes apart).")
     click.echo(f"A demo site publishes a new item every {publish_every:g} s; it shows up at the next run.")
     click.echo(f"  health:  zhanqun sources --db {db_url}      runs: zhanqun runs --db {db_url}")
