@@ -407,7 +407,7 @@ def report(s: dict) -> str:
         f"  zhanqun harvest        {s['zhanqun_pages_per_second']:8.1f} pages/s   peak RSS {s['zhanqun_peak_rss_mb']:6.1f} MB",
         f"  zhanqun: fetched {t.get('fetched')}, new {t.get('new')}, updated {t.get('updated')}, "
         f"unchanged {t.get('unchanged')}, errors {t.get('errors')}; {items} items stored",
-        f"  checks       " + ", ".join(f"{k}={'ok' if v else 'NO'}" for k, v in s["checks"].items()),
+        "  checks       " + ", ".join(f"{k}={'ok' if v else 'NO'}" for k, v in s["checks"].items()),
         f"  ratio zhanqun/bare     {s['ratio']:.3f}   (target ≥ {TARGET_RATIO})      {ok(s['ratio_pass'])}",
         f"  zhanqun peak RSS       {s['zhanqun_peak_rss_mb']:.1f} MB (target ≤ {TARGET_RSS_MB:.0f} MB)  {ok(s['rss_pass'])}",
         f"  RESULT: {s['result']}",

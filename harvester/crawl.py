@@ -13,7 +13,6 @@ process; the scheduler runs each harvest in a child process.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field

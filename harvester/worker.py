@@ -114,9 +114,3 @@ def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | N
     record = page_record(page, process_page(page, tz), run_id)
     record["token"] = token
     _WRITER_INBOX.put(record)
-
-
-def warm_up() -> bool:
-    """Import everything heavy once per worker, before the first page arrives."""
-    process_page({"body": b"<html><body><p>warm up</p></body></html>", "url": "http://example.invalid/"}, "Asia/Shanghai")
-    return True

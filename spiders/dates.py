@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
@@ -26,7 +26,3 @@ def find_date(text: str) -> str | None:
                 out += f"T{hour:02d}:{minute:02d}:{second:02d}"
         return out
     return None
-
-
-def iso_or_none(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

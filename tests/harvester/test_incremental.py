@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.db import make_engine, session_factory
-from storage.models import HarvestRun, Item, ItemRevision, ItemSource, Source
+from storage.models import Item, ItemRevision, ItemSource, Source
 from tests.sitekit import HTML, Site, article, list_page, one_source_registry
 
 ROOT = Path(__file__).resolve().parents[2]
