@@ -56,6 +56,8 @@ def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_p
         tallies = run_harvest(registry, db_url, list(source_ids) or None, workers=workers, on_progress=progress)
     except KeyError as exc:
         raise click.UsageError(str(exc.args[0])) from None
+    except RuntimeError as exc:  # e.g. a source is being harvested by another process right now
+        raise click.ClickException(str(exc)) from None
     finally:
         if live:
             live.stop()

@@ -101,7 +101,7 @@ def scrapy_settings(registry: Registry) -> dict:
 
 class ExtractionPool(Executor):
     """``workers`` extraction processes, started on the first page: a harvest of
-    an unchanged federation fetches no page and starts no process.
+    an unchanged federation fetches no page and starts no extraction process.
     ``workers=0`` extracts in a thread of this process.  Each worker is handed
     the writer's inbox (``initializer(*initargs)``), so it sends finished pages
     straight to the writer process.  Workers are spawned lean (no Scrapy)."""
