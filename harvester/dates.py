@@ -1,7 +1,7 @@
 """Turn the date strings that listings give (hints) into aware datetimes."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from spiders.dates import find_date
@@ -29,7 +29,5 @@ def as_local(value: datetime | None, tz: str) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        from datetime import timezone
-
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(ZoneInfo(tz))

@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import Flask
 
+from harvester.dates import as_local
+
 
 def register_filters(app: Flask) -> None:
-    tz = ZoneInfo(app.config["TIMEZONE"])
+    tz = app.config["TIMEZONE"]
 
     @app.template_filter("localtime")
     def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        if value is None:
-            return "—"
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(tz).strftime(fmt)
+        local = as_local(value, tz)
+        return local.strftime(fmt) if local else "—"
 
     @app.template_filter("tojson_cn")
     def tojson_cn(value) -> str:

@@ -146,17 +146,16 @@ class SourceSpider(scrapy.Spider):
         yield self.page(response, response.meta.get("hint") or {})
 
     def page(self, response: Response, hint: dict[str, Any]) -> dict[str, Any]:
+        listed = response.request.meta.get("redirect_urls", [response.url])[0] if response.request else response.url
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return self.page_item(response.url, listed, response.body, content_type, self.source.get("encoding"), hint, response.status)
+
+    def page_item(self, url: str, listed_url: str, body: bytes, content_type: str, encoding: str | None,
+                  hint: dict[str, Any], status: int = 200) -> dict[str, Any]:
+        """A fetched (or feed-supplied) detail page, for the pipeline to extract and store."""
         return {
-            "kind": "page",
-            "source_id": self.source_id,
-            "unit_id": self.unit_id,
-            "url": response.url,
-            "listed_url": response.request.meta.get("redirect_urls", [response.url])[0] if response.request else response.url,
-            "status": response.status,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-            "body": response.body,
-            "encoding": self.source.get("encoding"),
-            "hint": hint,
+            "kind": "page", "source_id": self.source_id, "unit_id": self.unit_id, "url": url, "listed_url": listed_url,
+            "status": status, "content_type": content_type, "body": body, "encoding": encoding, "hint": hint,
         }
 
     def error(self, url: str, stage: str, message: str) -> dict[str, Any]:

@@ -8,7 +8,6 @@ DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)"
 )
-SHORT_DATE = re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})(?![\d-])")  # "11-18" on some lists
 
 
 def find_date(text: str) -> str | None:

@@ -101,11 +101,7 @@ class FeedSpider(SourceSpider):
                 continue
             if content:  # the entry carries the full text: no need to fetch the page
                 body = entry_page_html(title, hint["date"], entry.get("author") or "", content)
-                yield {
-                    "kind": "page", "source_id": self.source_id, "unit_id": self.unit_id, "url": url,
-                    "listed_url": url, "status": 200, "content_type": "text/html; charset=utf-8",
-                    "body": body.encode("utf-8"), "encoding": "utf-8", "hint": request.meta["hint"],
-                }
+                yield self.page_item(url, url, body.encode("utf-8"), "text/html; charset=utf-8", "utf-8", request.meta["hint"])
             else:
                 yield request
         if found == 0 and feed.bozo:

@@ -24,7 +24,6 @@ PROXY_URL = re.compile(r"""\burl\s*=\s*["']([^"']*dataproxy\.jsp[^"']*)["']""", 
 JS_PAIR = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,}\s]+))""")
 TOTAL = re.compile(r"""(?:totalRecord|totalrecord)["']?\s*[:=]\s*["']?(\d+)|<totalrecord>\s*(\d+)\s*</totalrecord>""", re.I)
 PER_PAGE = re.compile(r"""perPage["']?\s*[:=]\s*["']?(\d+)""", re.I)
-FORM_FIELDS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname", "permissiontype")
 DEFAULT_PER_PAGE = 15
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 
