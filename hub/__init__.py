@@ -1,15 +1,21 @@
 """The editors' hub (编辑后台): a Flask application factory."""
 from __future__ import annotations
 
+import importlib
 import secrets
 import sys
 
 from flask import Flask, g, redirect, url_for
+from werkzeug.routing import BuildError
 
 from hub.config import ConfigError, load_config
 from hub.security import CSRF_FIELD, LoginLimiter, check_csrf, csrf_token
 
 __all__ = ["create_app", "ConfigError"]
+
+# The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue,
+# 信息报送, column rules, harvest control, users, the API; then the public portal and its feeds.
+BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "users", "api", "portal", "feeds")
 
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 
@@ -26,6 +32,13 @@ def _error_handler(code: int, title: str):
         return render_template("error.html", code=code, title=title, message=message), code
 
     return handle
+
+
+def _nav_url(endpoint: str, **values) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 def create_app(config=None) -> Flask:
@@ -47,18 +60,20 @@ def create_app(config=None) -> Flask:
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
 
-    from hub.auth import bp as auth_bp
-    from hub.review import bp as review_bp
     from hub.filters import register_filters
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(review_bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"hub.{name}").bp)
     register_filters(app)
+    app.jinja_env.globals["nav_url"] = _nav_url
 
-    @app.get("/")
-    def home():
+    @app.get("/hub/")
+    def hub_home():
+        """The editors' start page: where each role works."""
         if g.user is None:
             return redirect(url_for("auth.login"))
+        if g.user.role == "reporter":
+            return redirect(url_for("submissions.index"))
         return redirect(url_for("review.index"))
 
     for code, title in ERRORS.items():

@@ -37,7 +37,9 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ITEM_STATUSES = ("pending", "published", "rejected", "withdrawn")
+# scheduled: approved, goes public at ``publish_at`` (hub.actions.promote_due)
+ITEM_STATUSES = ("pending", "scheduled", "published", "rejected", "withdrawn")
+ITEM_ORIGINS = ("harvest", "submission")
 SOURCE_STATUSES = ("ok", "failing", "paused", "broken-rules")
 RUN_STATUSES = ("running", "ok", "partial", "failed", "aborted")  # partial: harvested, with some page errors
 
@@ -122,6 +124,8 @@ class Item(Base):
     """One piece of content as the portal shows it."""
 
     __tablename__ = "items"
+    # The public pages read published items newest first.
+    __table_args__ = (Index("ix_items_status_published_at", "status", "published_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
@@ -142,6 +146,16 @@ class Item(Base):
     flags: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Editorial state (the hub)
+    origin: Mapped[str] = mapped_column(String(20), default="harvest")  # harvest | submission (信息报送)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why rejected, shown to the reporter
+    sensitive_terms: Mapped[list[Any]] = mapped_column(default=list)  # screen hits: held for review
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)  # 置顶 in its columns
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)  # 首页推荐
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # status "scheduled": when it goes public
+    edited_fields: Mapped[list[Any]] = mapped_column(default=list)  # set by an editor: harvest updates keep them
+    columns_locked: Mapped[bool] = mapped_column(Boolean, default=False)  # columns set by an editor
 
     sources: Mapped[list[ItemSource]] = relationship(
         back_populates="item",
@@ -149,6 +163,8 @@ class Item(Base):
     )
     columns: Mapped[list[ItemColumn]] = relationship(back_populates="item", cascade="all, delete-orphan")
     unit: Mapped[Unit] = relationship()
+    submitted_by: Mapped[User | None] = relationship()
+    uploads: Mapped[list[Upload]] = relationship(back_populates="item", order_by="Upload.id")
 
 
 class ItemColumn(Base):
@@ -263,6 +279,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20), default="editor")
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     api_token_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # disabled accounts cannot log in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
@@ -283,3 +300,68 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
+
+
+COLUMN_RULE_MATCHES = ("title_keyword", "title_regex", "column_name")
+COLUMN_RULE_ACTIONS = ("add", "override")
+
+
+class ColumnRule(Base):
+    """Maps items to portal columns beyond their source's registry columns.
+
+    Matches a keyword or regular expression in the title, or the page's own
+    ``ColumnName``; ``add`` puts the item in one more column, ``override``
+    replaces the source's columns.  Optionally limited to one source.
+    """
+
+    __tablename__ = "column_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    match: Mapped[str] = mapped_column(String(20))  # one of COLUMN_RULE_MATCHES
+    pattern: Mapped[str] = mapped_column(String(500))
+    column_id: Mapped[str] = mapped_column(ForeignKey("columns.id"))
+    action: Mapped[str] = mapped_column(String(20), default="add")
+    source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+DEFAULT_SENSITIVE_TERMS = ("涉密", "秘密", "机密", "绝密", "内部资料", "内部文件", "不宜公开")
+
+
+class SensitiveTerm(Base):
+    """One term of the sensitive-term screen: an item containing it is held for review."""
+
+    __tablename__ = "sensitive_terms"
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Upload(Base):
+    """An attachment uploaded with a submission (信息报送), stored in the database."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[Item | None] = relationship(back_populates="uploads")
+
+
+class Counter(Base):
+    """A named counter.  ``content`` grows with every change to what the public sees,
+    so every web worker can tell that its cached pages and ETags are stale."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -59,7 +59,7 @@ def _client_ip() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = safe_next(request.values.get("next"), url_for("review.index"))
+    next_url = safe_next(request.values.get("next"), url_for("hub_home"))
     if request.method == "GET":
         return render_template("auth/login.html", next_url=next_url)
     username = (request.form.get("username") or "").strip()

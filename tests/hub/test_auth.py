@@ -16,7 +16,7 @@ def test_login_page_is_accessible(client):
 def test_login_and_logout(client):
     response = login(client, "editor")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/review/")
+    assert response.headers["Location"].endswith("/hub/")
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert client.get("/review/").status_code == 200
@@ -57,7 +57,7 @@ def test_next_only_local_paths(client):
         response = login(client, "editor", next=evil)
         assert response.status_code == 302
         location = response.headers["Location"]
-        assert "evil" not in location and location.endswith("/review/"), (evil, location)
+        assert "evil" not in location and location.endswith("/hub/"), (evil, location)
 
 
 def test_post_without_csrf_is_400(client, app):

@@ -15,7 +15,7 @@ def post_action(client, item_id, action, **data):
 
 def test_anonymous_is_redirected_and_sees_no_title(client, app):
     item = app.seeded["pending"]
-    for path in ("/review/", f"/review/items/{item}", "/audit/", "/"):
+    for path in ("/review/", f"/review/items/{item}", "/audit/", "/hub/"):
         response = client.get(path)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]

@@ -1,0 +1,4 @@
+"""(being built by its owner; see hub/__init__.py BLUEPRINTS)"""
+from flask import Blueprint
+
+bp = Blueprint("harvest", __name__)
