@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from cli.options import db_option
+from hub.tokens import hash_token, new_token
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import USER_ROLES, Unit, User
@@ -58,7 +59,7 @@ def token(name: str, db_url: str) -> None:
         user = session.scalar(select(User).where(User.username == name))
         if user is None:
             raise click.ClickException(f"no user {name!r}")
-        value = secrets.token_urlsafe(32)
-        user.api_token_hash = generate_password_hash(value)
+        value = new_token()
+        user.api_token_hash = hash_token(value)
         session.commit()
     click.echo(value)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from hub.tokens import hash_token
 from storage.db import make_engine, session_factory
 from storage.models import Unit, User
 
@@ -50,7 +51,7 @@ def test_users_add_and_token(sqlite_url):
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
     stored = users_in(sqlite_url)["li"].api_token_hash
-    assert token not in stored and check_password_hash(stored, token)
+    assert token.startswith("zq_") and token not in stored and stored == hash_token(token)
     assert zhanqun("users", "token", "ghost", "--db", sqlite_url).returncode != 0
 
 
