@@ -20,8 +20,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from harvester.column_rules import columns_for, load_rules
 from harvester.dedupe import DuplicateIndex
 from harvester.fingerprint import near_duplicate, titles_compatible
+from harvester.screen import Screen, load_terms
+from storage import counters, search
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
 
 SUMMARY_CHARS = 140
@@ -54,9 +57,22 @@ class Ingestor:
         self.sessions = sessions
         self.sources = sources
         self.index = DuplicateIndex()
-        if load_index:
-            with sessions() as session:
+        with sessions() as session:
+            # The screen and the column rules as they are when the run starts.
+            self.screen = Screen(load_terms(session))
+            self.rules = load_rules(session)
+            if load_index:
                 self.index.load(session)
+
+    def columns(self, rec: dict) -> list[str]:
+        info = self.sources[rec["source_id"]]
+        return columns_for(rec["title"], rec["column_name"], rec["source_id"], info.columns, self.rules)
+
+    def initial_status(self, rec: dict) -> tuple[str, list[str]]:
+        """``published`` only for a ``review: auto`` source and a page the screen passes."""
+        terms = self.screen.find(rec["title"], rec["body_text"])
+        auto = self.sources[rec["source_id"]].review == "auto"
+        return ("published" if auto and not terms else "pending"), terms
 
     def ingest_batch(self, records: list[dict[str, Any]]) -> list[str]:
         """Store several pages in one transaction.  Each outcome is 'new', 'merged'
@@ -83,6 +99,7 @@ class Ingestor:
             for i, rec in enumerate(records):
                 outcomes[i] = self._apply(session, known, batch, rec)
             batch.flush(session)
+            batch.publicise(session)
         for item_id, rec in batch.created:
             self.index.add(item_id, rec["content_hash"], rec["fingerprint"], len(rec["body_text"]), rec["title"])
         return outcomes
@@ -102,6 +119,7 @@ class Ingestor:
             if link.content_hash == rec["content_hash"]:
                 return "unchanged"
             self._update(session, link, rec, now)
+            batch.touched.add(link.item_id)
             return "updated"
 
         match = batch.duplicate_of(rec)
@@ -110,7 +128,9 @@ class Ingestor:
             info = self.sources[rec["source_id"]]
             link = self._link(session, item, rec, primary=False)
             known[rec["url"]] = link
-            self._add_columns(item, info.columns)
+            if not item.columns_locked:
+                self._add_columns(item, self.columns(rec) or info.columns)
+            batch.touched.add(item.id)
             primary = next((s for s in item.sources if s.is_primary), None)
             published = rec["published_at"]
             if published and (primary is None or primary.published_at is None or published < primary.published_at):
@@ -156,19 +176,34 @@ class Ingestor:
         item.published_at, item.source_text = link.published_at, link.source_text
 
     def _update(self, session, known: ItemSource, rec: dict, now) -> None:
-        """The page changed at its source: keep the old revision, store the new one, flag it."""
+        """The page changed at its source: keep the old revision, store the new one, flag it.
+
+        Fields an editor set (title, summary) stay as the editor left them.  A
+        change that brings in a sensitive term takes a public item back to
+        pending review."""
         source_text = self.source_text(rec)
         known.content_hash = rec["content_hash"]
         known.title, known.published_at, known.source_text = rec["title"], rec["published_at"], source_text
         session.add(ItemRevision(item_source=known, **revision_fields(rec)))
         item = known.item
+        flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
         if known.is_primary:
-            item.title, item.published_at, item.source_text = rec["title"], rec["published_at"], source_text
+            edited = set(item.edited_fields or [])
+            if "title" not in edited:
+                item.title = rec["title"]
+            if "summary" not in edited:
+                item.summary = summarise(rec["body_text"])
+            item.published_at, item.source_text = rec["published_at"], source_text
             item.body_html, item.body_text = rec["body_html"], rec["body_text"]
-            item.summary = summarise(rec["body_text"])
             item.attachments, item.images, item.meta = rec["attachments"], rec["images"], rec["meta"]
             item.content_hash, item.fingerprint = rec["content_hash"], rec["fingerprint"]
-        item.flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
+            terms = self.screen.find(item.title, rec["body_text"])
+            new_terms = [t for t in terms if t not in (item.sensitive_terms or [])]
+            item.sensitive_terms = terms
+            if new_terms and item.status in ("published", "scheduled"):
+                item.status, item.publish_at = "pending", None
+                flags.append({"kind": "held_sensitive", "terms": new_terms, "url": known.url, "at": now.isoformat()})
+        item.flags = flags
 
     # -- withdrawals ---------------------------------------------------------------
     def withdraw(self, url: str, reason: str, policy: str) -> bool:
@@ -189,11 +224,16 @@ class Ingestor:
                 earliest = min(active, key=lambda s: (s.published_at is None, s.published_at or now))
                 self._make_primary(item, earliest)
             flag = {"kind": "withdrawn_at_source", "url": url, "reason": reason, "at": now.isoformat()}
+            was_public = item.status == "published"
             if not active:
                 flag["policy"] = policy
                 if policy == "unpublish":
                     item.status = "withdrawn"
             item.flags = [*(item.flags or []), flag]
+            session.flush()
+            search.refresh(session, [item.id])
+            if was_public:
+                counters.bump(session)
         return True
 
     def _reinstate(self, link: ItemSource, now) -> None:
@@ -223,6 +263,7 @@ class _Batch:
         self.pending: list[dict] = []
         self.pending_urls: set[str] = set()
         self.created: list[tuple[int, dict]] = []  # (item id, record), inserted in this transaction
+        self.touched: set[int] = set()  # items changed or created public: the search index follows
 
     def add_new(self, rec: dict) -> None:
         self.pending.append(rec)
@@ -257,12 +298,13 @@ class _Batch:
         for rec in recs:
             info = sources[rec["source_id"]]
             source_text = self.ingestor.source_text(rec)
+            status, terms = self.ingestor.initial_status(rec)
             item_rows.append({
                 "title": rec["title"], "url": rec["url"], "unit_id": info.unit_id,
                 "published_at": rec["published_at"], "source_text": source_text,
                 "column_name": rec["column_name"], "body_html": rec["body_html"], "body_text": rec["body_text"],
                 "summary": summarise(rec["body_text"]), "attachments": rec["attachments"], "images": rec["images"],
-                "meta": rec["meta"], "status": "published" if info.review == "auto" else "pending",
+                "meta": rec["meta"], "status": status, "sensitive_terms": terms,
                 "fingerprint": rec["fingerprint"], "content_hash": rec["content_hash"], "flags": [],
                 "created_at": now, "updated_at": now,
             })
@@ -284,8 +326,16 @@ class _Batch:
         column_rows = [
             {"item_id": item_id, "column_id": column}
             for item_id, rec in zip(item_ids, recs)
-            for column in dict.fromkeys(sources[rec["source_id"]].columns)
+            for column in self.ingestor.columns(rec)
         ]
         if column_rows:
             session.execute(insert(ItemColumn.__table__), column_rows)
         self.created.extend(zip(item_ids, recs))
+        public = [item_id for item_id, row in zip(item_ids, item_rows) if row["status"] == "published"]
+        self.touched.update(public)
+
+    def publicise(self, session: Session) -> None:
+        """Keep the search index and the public pages' counter in step with this batch."""
+        if self.touched:
+            search.refresh(session, sorted(self.touched))
+            counters.bump(session)

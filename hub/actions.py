@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import search
-from storage.models import AuditEntry, Counter, Item, ItemColumn, ItemSource, PortalColumn, User
+from storage import counters, search
+from storage.models import AuditEntry, Item, ItemColumn, ItemSource, PortalColumn, User
 
 REVIEWERS = ("admin", "editor")
 ACTION_LABELS = {
@@ -66,9 +66,7 @@ def record(session: Session, user: User | None, action: str, item_id: int | None
 
 def bump_content(session: Session) -> None:
     """Public content changed: every worker's cached pages and ETags are stale."""
-    result = session.execute(update(Counter).where(Counter.name == "content").values(value=Counter.value + 1))
-    if result.rowcount == 0:
-        session.add(Counter(name="content", value=1))
+    counters.bump(session)
 
 
 def _finish(session: Session, user: User | None, action: str, item: Item, before: dict,
