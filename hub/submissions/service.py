@@ -1,0 +1,183 @@
+"""信息报送: a unit's reporter submits an item for review, with attachments.
+
+Shared by the hub's form and its API.  The item is stored ``pending`` (it is
+public only once an editor publishes it through :mod:`hub.actions`), so nothing
+public changes and no search refresh or content counter bump is needed.  The
+caller commits.
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harvester.extract.dom import block_text, parse_html
+from harvester.extract.sanitize import sanitize_html
+from harvester.fingerprint import content_hash, simhash
+from harvester.ingest import summarise
+from harvester.screen import Screen, load_terms
+from hub.actions import record, snapshot
+from hub.submissions.files import (
+    ALLOWED_LABEL,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    TYPES,
+    clean_filename,
+    extension,
+    human_size,
+    sniff,
+)
+from storage.models import Item, ItemColumn, PortalColumn, Unit, Upload, User
+
+__all__ = ["SubmissionError", "UploadFile", "create_submission", "download_path", "SUBMITTERS"]
+
+TITLE_MAX = 500
+SUBMITTERS = ("reporter",)  # editors publish directly; the 报送 form is the units' channel
+# Submissions have no page of their own elsewhere: Item.url (required) holds this
+# internal marker, never a link.  Pages show 原文链接 only for harvested items
+# (origin == "harvest"); a submission's own address is its portal page.
+URL_PREFIX = "submission:"
+# The download route of hub.submissions (kept here so the service needs no request context).
+FILES_PATH = "/hub/files/{upload_id}/{filename}"
+
+
+class SubmissionError(ValueError):
+    """The submission cannot be accepted as sent: a message for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """One attached file as received (name and type as the client sent them)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def download_path(upload_id: int, filename: str) -> str:
+    return FILES_PATH.format(upload_id=upload_id, filename=quote(filename, safe=""))
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise SubmissionError("请填写标题。")
+    if len(title) > TITLE_MAX:
+        raise SubmissionError(f"标题不能超过 {TITLE_MAX} 个字符（现为 {len(title)} 个）。")
+    return title
+
+
+def _body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
+    """Sanitized HTML, its text (one line per block) and its images."""
+    html = sanitize_html(body_html or "")
+    root = parse_html(html) if html else None
+    text = block_text(root).strip() if root is not None else ""
+    if not text:
+        raise SubmissionError("请填写正文（正文不能只有空白或图片）。")
+    images = []
+    for img in root.iter("img") if root is not None else ():
+        src = (img.get("src") or "").strip()
+        if src.startswith(("http://", "https://")):
+            images.append({"name": (img.get("alt") or "").strip(), "url": src})
+    return html, text, images
+
+
+def _columns(session: Session, column_ids: list[str]) -> list[str]:
+    wanted = list(dict.fromkeys(c.strip() for c in column_ids or [] if c and c.strip()))
+    if not wanted:
+        raise SubmissionError("请至少选择一个目标栏目。")
+    known = set(session.scalars(select(PortalColumn.id).where(PortalColumn.id.in_(wanted))))
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise SubmissionError("未知栏目：" + "、".join(unknown))
+    return wanted
+
+
+def _uploads(uploads: list[UploadFile]) -> list[tuple[str, str, bytes]]:
+    """(clean name, stored type, bytes) per file, or a SubmissionError naming the file."""
+    files = [u for u in uploads or [] if u.filename or u.data]
+    if len(files) > MAX_FILES:
+        raise SubmissionError(f"附件最多 {MAX_FILES} 个（现为 {len(files)} 个）。")
+    total = sum(len(u.data) for u in files)
+    if total > MAX_TOTAL_BYTES:
+        raise SubmissionError(
+            f"附件总大小不能超过 {human_size(MAX_TOTAL_BYTES)}（现为 {human_size(total)}）。"
+        )
+    accepted = []
+    for upload in files:
+        name = clean_filename(upload.filename)
+        shown = name or "（无文件名）"
+        if not name or not extension(name):
+            raise SubmissionError(f"附件“{shown}”没有文件扩展名，无法识别类型。允许的类型：{ALLOWED_LABEL}。")
+        if not upload.data:
+            raise SubmissionError(f"附件“{shown}”是空文件。")
+        if len(upload.data) > MAX_FILE_BYTES:
+            raise SubmissionError(
+                f"附件“{shown}”为 {human_size(len(upload.data))}，单个附件不能超过 {human_size(MAX_FILE_BYTES)}。"
+            )
+        ext = extension(name)
+        if ext not in TYPES:
+            raise SubmissionError(f"附件“{shown}”的类型（.{ext}）不允许。允许的类型：{ALLOWED_LABEL}。")
+        ctype = sniff(name, upload.data)
+        if ctype is None:
+            raise SubmissionError(
+                f"附件“{shown}”的内容与扩展名（.{ext}）不符，请确认文件完好、扩展名正确后重新上传。"
+            )
+        accepted.append((name, ctype, upload.data))
+    return accepted
+
+
+def _reporter_unit(session: Session, user: User) -> Unit:
+    if user is None or not user.active or user.role not in SUBMITTERS:
+        raise SubmissionError("只有单位报送员账号可以报送信息。")
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    if unit is None:
+        raise SubmissionError("您的账号未关联单位，请联系管理员。")
+    return unit
+
+
+def create_submission(session: Session, user: User, *, title: str, body_html: str,
+                      column_ids: list[str], uploads: list[UploadFile],
+                      now: datetime | None = None) -> Item:
+    """Validate, sanitize, screen and store one submission of ``user``'s unit (pending review)."""
+    unit = _reporter_unit(session, user)
+    title = _clean_title(title)
+    html, text, images = _body(body_html)
+    columns = _columns(session, column_ids)
+    files = _uploads(uploads)
+    now = now or datetime.now(timezone.utc)
+
+    screen = Screen(load_terms(session))
+    terms = screen.find(title, text, *(name for name, _t, _d in files))
+    item = Item(
+        title=title, url=f"{URL_PREFIX}{uuid.uuid4().hex}", unit_id=unit.id, published_at=now,
+        source_text=unit.name[:200], body_html=html, body_text=text, summary=summarise(text),
+        images=images, attachments=[], meta={}, flags=[], status="pending", origin="submission",
+        submitted_by_id=user.id, sensitive_terms=terms,
+        content_hash=content_hash(title + "\n" + text), fingerprint=simhash(text),
+    )
+    item.columns = [ItemColumn(column_id=c) for c in columns]
+    session.add(item)
+    session.flush()
+    stored = []
+    for name, ctype, data in files:
+        upload = Upload(
+            item_id=item.id, filename=name, content_type=ctype, size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by_id=user.id,
+        )
+        session.add(upload)
+        stored.append(upload)
+    session.flush()
+    item.attachments = [{"name": u.filename, "url": download_path(u.id, u.filename)} for u in stored]
+    session.flush()
+    after = snapshot(item)
+    after.update(unit=unit.id, sensitive_terms=terms,
+                 files=[{"name": u.filename, "size": u.size, "sha256": u.sha256} for u in stored])
+    record(session, user, "submit", item.id, {}, after)
+    return item
