@@ -41,6 +41,15 @@ def _nav_url(endpoint: str, **values) -> str | None:
         return None
 
 
+def _registry_portal_name(path: str | None, default: str) -> str:
+    from harvester.registry import RegistryError, load_registry
+
+    try:
+        return load_registry(path).portal.name if path else default
+    except (RegistryError, OSError):
+        return default
+
+
 def create_app(config=None) -> Flask:
     """``config``: None (``$ZHANQUN_ENV``), a name, a config class, or a dict of overrides."""
     values = load_config(config)
@@ -50,6 +59,9 @@ def create_app(config=None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         print("zhanqun hub: WARNING: no ZHANQUN_SECRET_KEY, using a generated one "
               "(development only; sessions end at restart)", file=sys.stderr, flush=True)
+
+    if not app.config.get("PORTAL_NAME"):
+        app.config["PORTAL_NAME"] = _registry_portal_name(app.config.get("REGISTRY_PATH"), app.config["DEFAULT_PORTAL_NAME"])
 
     from hub import db
 

@@ -34,9 +34,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     ALLOW_GENERATED_SECRET = False
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # a submission's attachments (50 MB) plus its form
+    DEFAULT_PORTAL_NAME = "中国衢州"
 
     def __init__(self) -> None:
         self.DATABASE_URL = os.environ.get("ZHANQUN_DATABASE_URL") or DEFAULT_URL
+        # The registry: "harvest now" runs it, admins view it, the portal takes its name from it.
+        self.REGISTRY_PATH = os.environ.get("ZHANQUN_REGISTRY") or "registry.yaml"
+        self.PORTAL_NAME = os.environ.get("ZHANQUN_PORTAL_NAME") or None  # None: the registry's portal.name
         self.SECRET_KEY = os.environ.get("ZHANQUN_SECRET_KEY") or None
         self.SESSION_COOKIE_SECURE = _bool_env("ZHANQUN_SECURE_COOKIES", self.default_secure_cookies())
 

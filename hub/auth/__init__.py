@@ -23,8 +23,9 @@ def load_user() -> None:
     user_id = session.get("user_id")
     if user_id is not None:
         user = db_session().get(User, user_id)
-        if user is None:
+        if user is None or not user.active:  # deleted or deactivated: signed out at once
             session.clear()
+            user = None
         g.user = user
 
 
@@ -73,7 +74,7 @@ def login():
         ), 429
     user = db_session().scalar(select(User).where(User.username == username)) if username else None
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if not (user and valid):
+    if not (user and valid and user.active):  # a deactivated account gets the same answer
         limiter.fail(username, ip)
         return render_template(
             "auth/login.html", next_url=next_url, username=username, error="用户名或密码错误。"

@@ -68,3 +68,19 @@ def test_post_without_csrf_is_400(client, app):
     assert client.post(f"/review/items/{item}/publish").status_code == 400
     assert client.post(f"/review/items/{item}/publish", data={"csrf_token": "forged"}).status_code == 400
     assert client.post("/logout").status_code == 400
+
+
+def test_deactivated_user_cannot_log_in_and_is_signed_out(app, client):
+    from hub.db import new_session
+    from storage.models import User
+    from sqlalchemy import select
+
+    login(client, "editor")
+    assert client.get("/review/").status_code == 200
+    with new_session(app) as s:
+        s.scalar(select(User).where(User.username == "editor")).active = False
+        s.commit()
+    assert client.get("/review/").status_code == 302  # the open session ends at once
+    token = csrf_from(client)
+    response = client.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 401
