@@ -228,7 +228,7 @@ def merge(session: Session, target: Item, other: Item, user: User) -> AuditEntry
                                                            "sources": [s.url for s in other.sources]}}
     moved = list(other.sources)
     for link in moved:
-        link.item_id = target.id
+        link.item = target  # moves it out of other.sources as well
         link.is_primary = False
     have = {c.column_id for c in target.columns}
     target.columns.extend(ItemColumn(column_id=c.column_id) for c in other.columns if c.column_id not in have)
@@ -266,7 +266,7 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
     session.add(new)
     session.flush()
     was_primary = link.is_primary
-    link.item_id, link.is_primary = new.id, True
+    link.item, link.is_primary = new, True
     session.flush()
     session.expire(item, ["sources"])
     if was_primary:

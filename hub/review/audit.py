@@ -1,0 +1,40 @@
+"""The audit log: every editorial action, newest first, filterable; admins only; never deleted."""
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from sqlalchemy import select
+
+from hub.auth import roles_required
+from hub.db import db_session
+from hub.review import bp
+from hub.review.query import paginate
+from storage.models import AuditEntry, User
+
+
+@bp.get("/audit/")
+@roles_required("admin")
+def audit():
+    session = db_session()
+    filters = {k: (request.args.get(k) or "").strip() for k in ("user", "action", "item")}
+    query = select(AuditEntry)
+    if filters["user"]:
+        query = query.where(AuditEntry.username == filters["user"])
+    if filters["action"]:
+        query = query.where(AuditEntry.action == filters["action"])
+    if filters["item"].isdigit():
+        query = query.where(AuditEntry.item_id == int(filters["item"]))
+    size = current_app.config["PAGE_SIZE"]
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        page = 1
+    total, page, pages = paginate(session, query, page, size)
+    entries = session.scalars(
+        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(size).offset((page - 1) * size)
+    ).all()
+    recorded = session.scalars(select(AuditEntry.action).distinct()).all()
+    return render_template(
+        "review/audit.html", entries=entries, total=total, page=page, pages=pages, filters=filters,
+        users=session.scalars(select(User.username).order_by(User.username)).all(),
+        actions=sorted(set(recorded) | {"publish", "reject", "unpublish", "edit"}),
+    )
