@@ -132,7 +132,8 @@ def sniff(filename: str, data: bytes) -> str | None:
 
 def human_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        mb = size / (1024 * 1024)
+        return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
     if size >= 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size} B"

@@ -8,11 +8,13 @@ caller commits.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -73,9 +75,24 @@ def _clean_title(title: str) -> str:
     return title
 
 
+_MARKUP = re.compile(r"<[a-zA-Z!/]")
+
+
+def _plain_text_as_html(text: str) -> str:
+    """Text typed without markup: blank lines part paragraphs, single newlines are line breaks."""
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    return "".join(
+        "<p>" + "<br>".join(str(escape(line.strip())) for line in p.split("\n")) + "</p>"
+        for p in paragraphs if p.strip()
+    )
+
+
 def _body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
     """Sanitized HTML, its text (one line per block) and its images."""
-    html = sanitize_html(body_html or "")
+    body_html = body_html or ""
+    if not _MARKUP.search(body_html):
+        body_html = _plain_text_as_html(body_html)
+    html = sanitize_html(body_html)
     root = parse_html(html) if html else None
     text = block_text(root).strip() if root is not None else ""
     if not text:
