@@ -46,13 +46,13 @@ def demo_sites(host: str, port: int, publish_every: float | None) -> None:
         server.stop()
 
 
-def _serve_hub(db_url: str, port: int) -> None:
-    """The editors' hub beside the demo, on plain-http loopback (development config)."""
+def _serve_hub(db_url: str, port: int, registry_path: str) -> None:
+    """The portal and the editors' hub beside the demo, on plain-http loopback (development config)."""
     from waitress.server import create_server
 
     from hub import create_app
 
-    app = create_app({"ENV_NAME": "development", "DATABASE_URL": db_url})
+    app = create_app({"ENV_NAME": "development", "DATABASE_URL": db_url, "REGISTRY_PATH": registry_path})
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
     threading.Thread(target=server.run, name="hub", daemon=True).start()
 
@@ -81,10 +81,11 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
     sched.install_signal_handlers()
     sched.start()
     if hub_port:
-        _serve_hub(db_url, hub_port)
+        _serve_hub(db_url, hub_port, registry_path)
     click.echo("")
     if hub_port:
-        click.echo(f"审核 hub: http://127.0.0.1:{hub_port}/  (first start: the admin password is printed above, once)")
+        click.echo(f"portal (门户):  http://127.0.0.1:{hub_port}/")
+        click.echo(f"hub (审核后台): http://127.0.0.1:{hub_port}/hub/  (first start: the admin password is printed above, once)")
     click.echo("The scheduler harvests every source now, then on its registry schedule (minutes apart).")
     click.echo(f"A demo site publishes a new item every {publish_every:g} s; it shows up at the next run.")
     click.echo(f"  health:  zhanqun sources --db {db_url}      runs: zhanqun runs --db {db_url}")
