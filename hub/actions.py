@@ -81,6 +81,12 @@ def _finish(session: Session, user: User | None, action: str, item: Item, before
     return entry
 
 
+def _was_published(session: Session, item: Item) -> bool:
+    return session.scalar(
+        select(AuditEntry.id).where(AuditEntry.item_id == item.id, AuditEntry.action == "publish").limit(1)
+    ) is not None
+
+
 def _require(item: Item, action: str) -> None:
     if item.status not in ALLOWED_FROM[action]:
         raise ActionError(
@@ -105,6 +111,8 @@ def publish(session: Session, item: Item, user: User, *, at: datetime | None = N
     item.status = "scheduled" if scheduled else "published"
     item.publish_at = at if scheduled else None
     item.status_reason = None
+    if item.origin == "submission" and not _was_published(session, item):
+        item.published_at = at if scheduled else now  # 发布时间 of a submission: when the portal adopts it
     extra = {"confirmed_sensitive": list(item.sensitive_terms)} if item.sensitive_terms else None
     return _finish(session, user, action, item, before, extra)
 
@@ -138,6 +146,8 @@ def promote_due(session: Session, now: datetime | None = None) -> list[int]:
     for item in due:
         before = snapshot(item)
         item.status = "published"
+        if item.origin == "submission" and not _was_published(session, item):
+            item.published_at = item.publish_at
         _finish(session, None, "publish", item, before, {"scheduled_for": item.publish_at.isoformat()})
     return [item.id for item in due]
 
