@@ -21,10 +21,27 @@ def csrf_token() -> str:
     return token
 
 
+API_PREFIX = "/api/"
+
+
+def _bearer_api_request() -> bool:
+    """A call to the API authenticated by a token, which a foreign page cannot send (the API
+    ignores cookies, see hub.api.auth): nothing for a cross-site request to forge."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return request.path.startswith(API_PREFIX) and scheme.lower() == "bearer" and bool(token.strip())
+
+
 def check_csrf() -> None:
-    """``before_request``: every state-changing request carries the session's token."""
+    """``before_request``: every state-changing request carries the session's token.
+
+    Bearer requests to the API are exempt; any other write to the API is refused
+    outright (401: the API accepts tokens only, so a cookie can never act there)."""
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
+    if request.path.startswith(API_PREFIX):
+        if _bearer_api_request():
+            return
+        abort(401, description="需要 API 令牌：请在请求头中提供 Authorization: Bearer <令牌>。")
     expected = session.get(CSRF_KEY)
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token")
     if not expected or not sent or not hmac.compare_digest(expected, sent):

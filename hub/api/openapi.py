@@ -1,0 +1,216 @@
+"""The OpenAPI 3.1 document of the API, served publicly at ``/api/v1/openapi.json``.
+
+Written by hand next to the routes (the tests check that every route is in it).
+"""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+
+from hub.actions import ALLOWED_FROM
+from hub.api import bp
+from hub.api.items import PER_PAGE_DEFAULT, PER_PAGE_MAX
+from hub.api.openapi_schemas import SCHEMAS, ref
+from storage.models import ITEM_ORIGINS, ITEM_STATUSES
+
+VERSION = "1.0.0"
+ERROR = {"application/json": {"schema": ref("Error")}}
+RESPONSES = {
+    "BadRequest": "Malformed request: a bad query parameter, a body that is not a JSON object, a field of the "
+                  "wrong type or an unknown field.",
+    "Unauthorized": "No token, an unknown or revoked token, or the token's account is deactivated.",
+    "Forbidden": "The token's role may not do this.",
+    "NotFound": "No such item, or not one the token's user may see.",
+    "Conflict": "The item's status does not allow this action (e.g. publishing a published item).",
+    "Unprocessable": "The content is invalid: missing reason, unknown column, empty title, sensitive terms not "
+                     "confirmed, a schedule time in the past…",
+}
+SCOPE = ("Editors and admins see every item. A reporter sees only the submissions (信息报送) of their own unit; "
+         "any other item is 404 for them.")
+ACTIONS_NOTE = "Editors and admins only (reporters: 403). Written to the audit log. Returns the item as it is now."
+
+
+def _response(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def _ok(schema: str, description: str, status: str = "200") -> dict:
+    return {status: {"description": description, "content": {"application/json": {"schema": ref(schema)}}}}
+
+
+def _errors(*names: str) -> dict:
+    codes = {"BadRequest": "400", "Unauthorized": "401", "Forbidden": "403", "NotFound": "404",
+             "Conflict": "409", "Unprocessable": "422"}
+    return {codes[n]: _response(n) for n in ("Unauthorized", *names)}
+
+
+def _body(schema: str, required: bool = True) -> dict:
+    return {"required": required, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def _param(name: str) -> dict:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _operation(op_id: str, summary: str, description: str, responses: dict, tags: list[str], **extra) -> dict:
+    return {"operationId": op_id, "summary": summary, "description": description, "tags": tags,
+            "responses": responses, **extra}
+
+
+def _applies(action: str) -> str:
+    statuses = ", ".join(f"`{s}`" for s in ITEM_STATUSES if s in ALLOWED_FROM[action])
+    return f"Applies to items in status {statuses} (409 otherwise)."
+
+
+def _action(op_id: str, summary: str, description: str, body: str, body_required: bool) -> dict:
+    return {"post": _operation(
+        op_id, summary, f"{description} {ACTIONS_NOTE}",
+        {**_ok("ItemDetail", "The item after the action."),
+         **_errors("BadRequest", "Forbidden", "NotFound", "Conflict", "Unprocessable")},
+        ["items"], parameters=[_param("ItemId")], requestBody=_body(body, body_required),
+    )}
+
+
+PATHS = {
+    "/openapi.json": {"get": _operation(
+        "getOpenAPI", "This document", "The OpenAPI 3.1 description of the API. Public (no token).",
+        {"200": {"description": "The document.", "content": {"application/json": {"schema": {"type": "object"}}}}},
+        ["meta"], security=[],
+    )},
+    "/me": {"get": _operation(
+        "getMe", "The token's account", "Who the token belongs to: role and (for reporters) unit.",
+        {**_ok("Me", "The account."), **_errors()}, ["meta"],
+    )},
+    "/items": {"get": _operation(
+        "listItems", "List items",
+        f"Items, newest 发布时间 first, filtered and paged. {SCOPE}",
+        {**_ok("ItemList", "One page of items."), **_errors("BadRequest")}, ["items"],
+        parameters=[_param("Status"), _param("Unit"), _param("Column"), _param("Origin"), _param("Page"),
+                    _param("PerPage")],
+    )},
+    "/items/{item_id}": {
+        "get": _operation(
+            "getItem", "One item", f"The item with its body and attachments. {SCOPE}",
+            {**_ok("ItemDetail", "The item."), **_errors("NotFound")}, ["items"], parameters=[_param("ItemId")],
+        ),
+        "patch": _operation(
+            "updateItem", "Edit an item",
+            "Change title, summary, columns (栏目), 置顶 (pinned) or 首页推荐 (featured); only the fields sent change, "
+            f"all or nothing. {ACTIONS_NOTE}",
+            {**_ok("ItemDetail", "The item after the change."),
+             **_errors("BadRequest", "Forbidden", "NotFound", "Unprocessable")},
+            ["items"], parameters=[_param("ItemId")], requestBody=_body("ItemPatch"),
+        ),
+    },
+    "/items/{item_id}/publish": _action(
+        "publishItem", "Publish or schedule",
+        "Publish now (status `published`), or at `at` (status `scheduled` until then). "
+        f"{_applies('publish')} An item with `sensitive_terms` needs `confirm_sensitive: true` (422 otherwise).",
+        "PublishRequest", False,
+    ),
+    "/items/{item_id}/reject": _action(
+        "rejectItem", "Reject (退回)",
+        "Reject with a reason (required, 422 without), shown to the reporter of a submission. "
+        f"{_applies('reject')}", "RejectRequest", True,
+    ),
+    "/items/{item_id}/unpublish": _action(
+        "unpublishItem", "Unpublish (撤销发布)",
+        "Take an item off the portal (status `withdrawn`), with an optional reason. "
+        f"{_applies('unpublish')}", "UnpublishRequest", False,
+    ),
+    "/submissions": {
+        "get": _operation(
+            "listSubmissions", "Our unit's submissions",
+            "Reporters only (others: 403): the submissions (信息报送) of the token's unit, newest first, with "
+            "their outcome — pending, adopted (采用) or rejected (退回, with `status_reason`).",
+            {**_ok("SubmissionList", "One page of submissions."), **_errors("BadRequest", "Forbidden")},
+            ["submissions"], parameters=[_param("Status"), _param("Page"), _param("PerPage")],
+        ),
+        "post": _operation(
+            "createSubmission", "Submit (报送)",
+            "Reporters only (others: 403). Submits an item for the token's own unit (never one named in the "
+            "request); it waits for review (status `pending`). The body is sanitized and screened for "
+            "sensitive terms. Attachments are submitted on the hub's form.",
+            {**_ok("SubmissionDetail", "The submission, pending review. `Location` names it.", "201"),
+             **_errors("BadRequest", "Forbidden", "Unprocessable")},
+            ["submissions"], requestBody=_body("SubmissionCreate"),
+        ),
+    },
+    "/columns": {"get": _operation(
+        "listColumns", "Columns (栏目)", "Every portal column, in the portal's order.",
+        {**_ok("ColumnList", "The columns."), **_errors()}, ["catalog"],
+    )},
+    "/units": {"get": _operation(
+        "listUnits", "Units (单位)", "Every unit of the federation.",
+        {**_ok("UnitList", "The units."), **_errors()}, ["catalog"],
+    )},
+    "/sources": {"get": _operation(
+        "listSources", "Sources (来源) and their health",
+        "Editors and admins only (reporters: 403): every harvested address with its status, failures, "
+        "last success and last harvest run.",
+        {**_ok("SourceList", "The sources."), **_errors("Forbidden")}, ["catalog"],
+    )},
+}
+
+PARAMETERS = {
+    "ItemId": {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+    "Status": {"name": "status", "in": "query", "required": False,
+               "description": "Only items in this status (400 for another value).",
+               "schema": {"type": "string", "enum": list(ITEM_STATUSES)}},
+    "Unit": {"name": "unit", "in": "query", "required": False,
+             "description": "Only items whose (primary) unit has this id (400 for an unknown unit).",
+             "schema": {"type": "string"}},
+    "Column": {"name": "column", "in": "query", "required": False,
+               "description": "Only items in the column with this id (400 for an unknown column).",
+               "schema": {"type": "string"}},
+    "Origin": {"name": "origin", "in": "query", "required": False,
+               "description": "`harvest` (collected from units' sites) or `submission` (信息报送); 400 for another "
+                              "value.", "schema": {"type": "string", "enum": list(ITEM_ORIGINS)}},
+    "Page": {"name": "page", "in": "query", "required": False, "description": "1 for the first page.",
+             "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    "PerPage": {"name": "per_page", "in": "query", "required": False,
+                "description": f"Entries per page, at most {PER_PAGE_MAX} (400 above).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": PER_PAGE_DEFAULT}},
+}
+
+
+def document() -> dict:
+    responses = {
+        name: {"description": text, "content": ERROR} for name, text in RESPONSES.items()
+    }
+    responses["Unauthorized"]["headers"] = {"WWW-Authenticate": {
+        "description": "`Bearer realm=\"zhanqun\"`, with `error=\"invalid_token\"` for a bad token.",
+        "schema": {"type": "string"},
+    }}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{current_app.config.get('PORTAL_NAME') or 'Zhanqun'} hub API",
+            "version": VERSION,
+            "description": (
+                "The editors' hub over HTTP: review items, submit (信息报送), look up columns, units and sources. "
+                "Authenticate every request (except this document) with `Authorization: Bearer <token>` (an API "
+                "token issued to a hub account); session cookies are ignored. Permissions are those of the "
+                "account's role. Errors are JSON `{\"error\", \"message\"}` with the message in Chinese. "
+                "Times are ISO 8601; answers give them in UTC."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [{"name": "items", "description": "Items and the editorial actions (审核)."},
+                 {"name": "submissions", "description": "信息报送 by units' reporters."},
+                 {"name": "catalog", "description": "Ids to filter and submit with."},
+                 {"name": "meta", "description": "The API itself."}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "An API token of a hub account."}},
+            "schemas": SCHEMAS, "parameters": PARAMETERS, "responses": responses,
+        },
+    }
+
+
+@bp.get("/v1/openapi.json")
+def openapi_json():
+    response = jsonify(document())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

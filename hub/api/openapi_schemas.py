@@ -1,0 +1,138 @@
+"""The component schemas of the OpenAPI document: what every JSON body looks like."""
+from __future__ import annotations
+
+from storage.models import ITEM_STATUSES, SOURCE_STATUSES, USER_ROLES
+
+DATETIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required: list[str] | None = None, description: str | None = None) -> dict:
+    schema = {"type": "object", "properties": properties, "required": required or list(properties)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def listing(item_schema: str, paged: bool = False) -> dict:
+    properties = {"items": {"type": "array", "items": ref(item_schema)},
+                  "total": {"type": "integer", "description": "Number of matching entries (all pages)."}}
+    if paged:
+        properties["page"] = {"type": "integer", "minimum": 1}
+        properties["per_page"] = {"type": "integer", "minimum": 1, "maximum": 500}
+    return obj(properties)
+
+
+SCHEMAS = {
+    "Error": obj({
+        "error": {"type": "string", "description": "Machine-readable code, e.g. `unauthorized`, `wrong_status`."},
+        "message": {"type": "string", "description": "What went wrong, in Chinese, for the user."},
+    }, description="Every error answer."),
+    "UnitRef": obj({"id": {"type": "string"}, "name": {"type": ["string", "null"]}}),
+    "SourceLink": obj({
+        "url": {"type": "string", "description": "Where the unit published the item (canonical URL)."},
+        "unit_id": {"type": "string"},
+        "unit_name": {"type": ["string", "null"]},
+        "is_primary": {"type": "boolean", "description": "The first publisher: its URL, unit and date are the item's."},
+        "published_at": NULLABLE_DATETIME,
+        "status": {"type": "string", "enum": ["active", "withdrawn"],
+                   "description": "`withdrawn`: the page is gone at the source."},
+    }, description="One URL where a unit published the item (a repost by several units is one item)."),
+    "Item": obj({
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "status": {"type": "string", "enum": list(ITEM_STATUSES)},
+        "origin": {"type": "string", "enum": ["harvest", "submission"],
+                   "description": "`harvest`: collected from a unit's site; `submission`: 信息报送 by a unit's reporter."},
+        "unit": ref("UnitRef"),
+        "columns": {"type": "array", "items": {"type": "string"}, "description": "Column ids (栏目)."},
+        "url": {"type": ["string", "null"],
+                "description": "The original page (原文链接) of a harvested item; null for a submission."},
+        "summary": {"type": "string"},
+        "published_at": {**NULLABLE_DATETIME, "description": "发布时间 (UTC)."},
+        "sources": {"type": "array", "items": ref("SourceLink"), "description": "Primary first."},
+        "flags": {"type": "array", "items": {"type": ["object", "string"]},
+                  "description": "Notes for editors, e.g. `{\"kind\": \"updated_at_source\", \"url\", \"at\"}`."},
+        "pinned": {"type": "boolean", "description": "置顶 in its columns."},
+        "featured": {"type": "boolean", "description": "首页推荐."},
+        "publish_at": {**NULLABLE_DATETIME, "description": "Status `scheduled`: when it goes public."},
+        "sensitive_terms": {"type": "array", "items": {"type": "string"},
+                            "description": "Sensitive terms found: publishing needs `confirm_sensitive`."},
+        "status_reason": {"type": ["string", "null"], "description": "Why it was rejected or withdrawn."},
+    }),
+    "ItemDetail": {"allOf": [ref("Item"), obj({
+        "body_html": {"type": "string", "description": "Sanitized HTML of the body."},
+        "attachments": {"type": "array", "items": obj({"name": {"type": "string"}, "url": {"type": "string"}})},
+    })]},
+    "ItemList": listing("Item", paged=True),
+    "Outcome": obj({
+        "outcome": {"type": "string", "enum": ["pending", "adopted", "rejected", "withdrawn"],
+                    "description": "As the unit sees it: `adopted` (采用) = published or scheduled; "
+                                   "`rejected` (退回) with `status_reason`."},
+        "submitted_at": DATETIME,
+    }),
+    "Submission": {"allOf": [ref("Item"), ref("Outcome")]},
+    "SubmissionDetail": {"allOf": [ref("ItemDetail"), ref("Outcome")]},
+    "SubmissionList": listing("Submission", paged=True),
+    "SubmissionCreate": obj({
+        "title": {"type": "string", "maxLength": 500},
+        "body": {"type": "string", "description": "The body as HTML; sanitized (scripts, styles and "
+                                                  "event handlers are removed)."},
+        "columns": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                    "description": "Target column ids (see `GET /columns`)."},
+    }),
+    "PublishRequest": obj({
+        "at": {**NULLABLE_DATETIME, "description": "Schedule for this time (ISO 8601, in the future; without an "
+                                                   "offset it is Asia/Shanghai local time). Absent or null: now."},
+        "confirm_sensitive": {"type": "boolean", "default": False,
+                              "description": "Required (true) when the item has `sensitive_terms`: the editor "
+                                             "checked them."},
+    }, required=[]),
+    "RejectRequest": obj({"reason": {"type": "string", "minLength": 1,
+                                     "description": "Shown to the reporter of a submission."}}),
+    "UnpublishRequest": obj({"reason": {"type": "string"}}, required=[]),
+    "ItemPatch": obj({
+        "title": {"type": "string", "minLength": 1, "maxLength": 500},
+        "summary": {"type": "string", "maxLength": 2000},
+        "columns": {"type": "array", "items": {"type": "string"},
+                    "description": "The item's columns, replacing the current ones (later harvests keep them)."},
+        "pinned": {"type": "boolean"},
+        "featured": {"type": "boolean"},
+    }, required=[], description="Only the fields sent change; edited title and summary survive later harvests."),
+    "Column": obj({"id": {"type": "string"}, "name": {"type": "string"}, "position": {"type": "integer"}}),
+    "ColumnList": listing("Column"),
+    "Unit": obj({"id": {"type": "string"}, "name": {"type": "string"},
+                 "kind": {"type": "string"}, "homepage": {"type": "string"}}),
+    "UnitList": listing("Unit"),
+    "HarvestRun": obj({
+        "id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["running", "ok", "partial", "failed", "aborted"]},
+        "started_at": DATETIME, "finished_at": NULLABLE_DATETIME,
+        "fetched": {"type": "integer"}, "new": {"type": "integer"}, "updated": {"type": "integer"},
+        "unchanged": {"type": "integer"}, "withdrawn": {"type": "integer"}, "errors": {"type": "integer"},
+    }),
+    "SourceHealth": obj({
+        "id": {"type": "string"}, "unit": ref("UnitRef"), "url": {"type": "string"}, "type": {"type": "string"},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "review": {"type": "string", "description": "`required` or `auto`."},
+        "status": {"type": "string", "enum": list(SOURCE_STATUSES)},
+        "consecutive_failures": {"type": "integer"},
+        "last_success": NULLABLE_DATETIME,
+        "last_error": {"type": ["string", "null"]},
+        "paused_reason": {"type": ["string", "null"]},
+        "health_note": {"type": ["string", "null"]},
+        "next_run": NULLABLE_DATETIME,
+        "interval_seconds": {"type": ["integer", "null"]},
+        "last_run": {"oneOf": [ref("HarvestRun"), {"type": "null"}]},
+    }),
+    "SourceList": listing("SourceHealth"),
+    "Me": obj({
+        "id": {"type": "integer"}, "username": {"type": "string"},
+        "role": {"type": "string", "enum": list(USER_ROLES)},
+        "unit": {"oneOf": [ref("UnitRef"), {"type": "null"}], "description": "A reporter's unit."},
+    }),
+}
