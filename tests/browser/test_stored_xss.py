@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -26,6 +27,8 @@ from tests.browser.pages import login, new_page
 from tests.sitekit import Site
 
 ROOT = Path(__file__).resolve().parents[2]
+# Typed into a search box or a queue filter, and shown back on the results page.
+REFLECTED = "\"'><script>window.__xss=60</script><img src=x onerror=window.__xss=61>专项"
 
 # Everything a payload could leave behind in the DOM, as a list of findings.
 DOM_FINDINGS = """
@@ -165,6 +168,8 @@ def test_portal_pages_run_no_payload(hostile, browser):
         for path in ("/", "/columns/tzgg", "/units/hostile", "/search?q=%E4%B8%93%E9%A1%B9"):
             check_page(page, hub.url + path, "main")
             assert page.get_by_text(HOSTILE_TITLE).count() >= 1, f"{path} lists the item"
+        check_page(page, f"{hub.url}/search?q={quote(REFLECTED)}", "main")
+        assert page.locator("main input[name=q]").first.input_value() == REFLECTED  # shown back as text
     finally:
         page.context.close()
 
@@ -179,5 +184,7 @@ def test_hub_review_page_runs_no_payload(hostile, browser):
         assert page.locator("article h1").inner_text().strip() == HOSTILE_TITLE
         check_page(page, f"{hub.url}/review/?status=all", "table.queue")
         assert page.get_by_role("link", name=HOSTILE_TITLE).count() == 1
+        check_page(page, f"{hub.url}/review/?status=all&q={quote(REFLECTED)}", "main")
+        assert page.get_by_label("标题含").input_value() == REFLECTED
     finally:
         page.context.close()
