@@ -1,4 +1,7 @@
-"""(being built by its owner; see hub/__init__.py BLUEPRINTS)"""
-from flask import Blueprint
+"""Feeds (Atom, RSS), the sitemap and robots.txt of the public portal."""
+from __future__ import annotations
 
-bp = Blueprint("feeds", __name__)
+from hub.feeds import routes, sitemap  # noqa: F401 - the routes
+from hub.feeds.blueprint import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,79 @@
+"""Atom and RSS feeds: everything, per column, per unit (latest 50 published items)."""
+from __future__ import annotations
+
+from flask import Response, abort, url_for
+
+from hub.db import db_session
+from hub.feeds import build
+from hub.feeds.blueprint import bp
+from hub.portal import queries
+from hub.portal.cache import portal_state
+from hub.portal.http_cache import base_url, content_counter, public_page
+from hub.portal.pages import portal_name, site_lookups
+
+FEED_SIZE = 50
+MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+BUILDERS = {"atom": build.atom, "rss": build.rss}
+
+
+def absolute(endpoint: str, **values) -> str:
+    return base_url() + url_for(endpoint, **values)
+
+
+def _entries(items) -> tuple[build.Entry, ...]:
+    look = site_lookups()
+    units, columns = look.unit_names, look.column_names
+    entries = []
+    for item in items:
+        primary = next((s for s in item.sources if s.is_primary), None)
+        source_url = None
+        if item.origin != "submission":
+            candidate = primary.url if primary else item.url
+            source_url = candidate if candidate and candidate.startswith(("http://", "https://")) else None
+        entries.append(build.Entry(
+            title=item.title, url=absolute("portal.item", item_id=item.id), source_url=source_url,
+            published=item.published_at, updated=item.updated_at or item.published_at,
+            author=units.get(item.unit_id, item.unit_id), summary=item.summary or "",
+            categories=tuple(columns[c.column_id] for c in item.columns if c.column_id in columns),
+        ))
+    return tuple(entries)
+
+
+def _respond(fmt: str, title: str, subtitle: str, self_endpoint: str, page_url: str, items, **values) -> Response:
+    entries = _entries(items)
+    updated = max((e.updated for e in entries if e.updated), default=None)
+    feed = build.Feed(
+        title=title, subtitle=subtitle, self_url=absolute(self_endpoint, fmt=fmt, **values), page_url=page_url,
+        updated=updated or portal_state().last_modified(content_counter()), author=portal_name(), entries=entries,
+    )
+    return Response(BUILDERS[fmt](feed), mimetype=MEDIA_TYPES[fmt])
+
+
+@bp.get("/feeds/all.<any(atom, rss):fmt>")
+@public_page
+def all_feed(fmt: str):
+    name = portal_name()
+    items = queries.feed_items(db_session(), FEED_SIZE)
+    return _respond(fmt, name, f"{name}最新发布的信息", "feeds.all_feed", absolute("portal.home"), items)
+
+
+@bp.get("/feeds/columns/<column_id>.<any(atom, rss):fmt>")
+@public_page
+def column_feed(column_id: str, fmt: str):
+    column = site_lookups().column(column_id)
+    if column is None:
+        abort(404)
+    items = queries.feed_items(db_session(), FEED_SIZE, column_id=column_id)
+    return _respond(fmt, f"{column.name} - {portal_name()}", f"{portal_name()}“{column.name}”栏目最新信息",
+                    "feeds.column_feed", absolute("portal.column", column_id=column_id), items, column_id=column_id)
+
+
+@bp.get("/feeds/units/<unit_id>.<any(atom, rss):fmt>")
+@public_page
+def unit_feed(unit_id: str, fmt: str):
+    unit = site_lookups().unit(unit_id)
+    if unit is None:
+        abort(404)
+    items = queries.feed_items(db_session(), FEED_SIZE, unit_id=unit_id)
+    return _respond(fmt, f"{unit.name} - {portal_name()}", f"{unit.name}在{portal_name()}发布的最新信息",
+                    "feeds.unit_feed", absolute("portal.unit", unit_id=unit_id), items, unit_id=unit_id)

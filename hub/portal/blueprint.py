@@ -1,0 +1,50 @@
+"""The ``portal`` blueprint: the public site's headers, error pages and template context."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from hub.portal import public_session
+from hub.portal.cache import init_state
+from hub.portal.pages import render_page, template_context
+
+bp = Blueprint("portal", __name__)
+
+# Nothing on a portal page comes from elsewhere: no CDN, no hot-linked images
+# (see hub/portal/body.py), no inline script or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+ERROR_TITLES = {400: "请求无效", 404: "页面不存在", 405: "方法不允许"}
+ERROR_MESSAGES = {404: "找不到您要访问的页面，它可能已被移动或从未发布。"}
+
+
+def setup_public_blueprint(state) -> None:
+    init_state(state.app)
+    public_session.install(state.app)
+
+
+def security_headers(response):
+    """The strict policy wins over the hub's defaults (which use setdefault)."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+bp.record_once(setup_public_blueprint)
+bp.after_request(security_headers)
+bp.context_processor(template_context)
+
+
+def _error_page(code: int):
+    def handle(exc):
+        message = ERROR_MESSAGES.get(code) or getattr(exc, "description", "") or ERROR_TITLES[code]
+        return render_page("portal/error.html", status=code, code=code, title=ERROR_TITLES[code], message=message)
+
+    return handle
+
+
+for _code in ERROR_TITLES:
+    bp.register_error_handler(_code, _error_page(_code))

@@ -1,0 +1,128 @@
+"""Conditional GET and whole-response caching for public pages and feeds.
+
+A public response depends only on the published content, the URL (path and
+query, which carries the 繁體/纯文字版 choice) and the portal's own code.  The
+ETag is a digest of exactly that, with the ``content`` counter standing for
+the content: every publish, unpublish or edit bumps it and so changes every
+ETag.  A request whose validator still matches gets 304 without touching
+anything but the counter; otherwise the rendered response is kept in an
+in-process LRU for the same counter value.
+
+The portal ignores the visitor's session: nothing here reads it, and
+:mod:`hub.portal.public_session` keeps the session cookie off public responses.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from functools import wraps
+
+from flask import Response, current_app, g, request
+from sqlalchemy.orm import Session
+
+from hub.db import db_session
+from hub.portal.cache import PortalState, portal_state
+from storage import counters
+
+log = logging.getLogger(__name__)
+
+CACHE_CONTROL = "public, max-age=60, must-revalidate"
+PROMOTE_EVERY_SECONDS = 30.0
+CACHED_STATUSES = (200,)
+
+
+def base_url() -> str:
+    """The portal's public origin: ``PORTAL_BASE_URL`` when configured, else this request's."""
+    configured = current_app.config.get("PORTAL_BASE_URL")
+    return (configured or request.host_url).rstrip("/")
+
+
+def promote_scheduled(session: Session, state: PortalState) -> None:
+    """Publish due 定时发布 items, at most once every 30 s per process.
+
+    A failure here must not take the public pages down: it is logged and the
+    page is served from what is published.
+    """
+    now = time.monotonic()
+    with state.promote_lock:
+        if now - state.promoted_at < PROMOTE_EVERY_SECONDS:
+            return
+        state.promoted_at = now
+    from hub.actions import promote_due
+
+    try:
+        promoted = promote_due(session)
+        if promoted:
+            session.commit()
+        else:
+            session.rollback()
+    except Exception:  # noqa: BLE001 - log and keep serving
+        session.rollback()
+        log.exception("portal: promoting scheduled items failed")
+
+
+def content_counter() -> int:
+    """The ``content`` counter for this request, read once."""
+    if "portal_counter" not in g:
+        session = db_session()
+        promote_scheduled(session, portal_state())
+        g.portal_counter = counters.value(session)
+    return g.portal_counter
+
+
+def page_key() -> tuple:
+    args = tuple(sorted(request.args.items(multi=True)))
+    origin = "" if current_app.config.get("PORTAL_BASE_URL") else request.host_url
+    return (origin, request.path, args)
+
+
+def make_etag(state: PortalState, counter: int, key: tuple) -> str:
+    digest = hashlib.sha256(repr((state.render_version, counter, key)).encode()).hexdigest()[:24]
+    return f"c{counter}-{digest}"
+
+
+def _not_modified(etag: str, last_modified) -> bool:
+    if request.if_none_match:
+        # RFC 9110 13.1.3: with If-None-Match present, If-Modified-Since is ignored.
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and last_modified <= since
+
+
+def _with_validators(response: Response, etag: str, last_modified) -> Response:
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def public_page(view):
+    """Serve ``view`` with ETag/Last-Modified, 304s and the per-counter response cache.
+
+    Only 200 responses are cached and carry validators; 404 and 410 answers
+    are computed each time (they are cheap and must follow the content).
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        state = portal_state()
+        counter = content_counter()
+        key = page_key()
+        etag = make_etag(state, counter, key)
+        last_modified = state.last_modified(counter)
+        if _not_modified(etag, last_modified):
+            return _with_validators(Response(status=304), etag, last_modified)
+        cached = state.pages.get(counter, key)
+        if cached is not None:
+            status, content_type, body = cached
+            return _with_validators(Response(body, status=status, content_type=content_type), etag, last_modified)
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code not in CACHED_STATUSES:
+            response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+            return response
+        body = response.get_data()
+        state.pages.put(counter, key, (response.status_code, response.content_type, body))
+        return _with_validators(response, etag, last_modified)
+
+    return wrapped

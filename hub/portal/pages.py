@@ -1,0 +1,83 @@
+"""Shared pieces of the portal's HTML pages: rendering in the reader's version,
+cached fragments, the lookups every page needs, page numbers."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from flask import abort, current_app, g, render_template, request, url_for
+from markupsafe import Markup
+
+from harvester.dates import as_local
+from hub.db import db_session
+from hub.portal import queries
+from hub.portal.cache import portal_state
+from hub.portal.http_cache import content_counter
+from hub.portal.variants import NOCONV_END, NOCONV_START, current_mode, purl, switch_url, to_traditional_html
+
+DEFAULT_PORTAL_NAME = "衢州市人民政府门户网站"
+PER_PAGE = 20
+
+
+def portal_name() -> str:
+    return current_app.config.get("PORTAL_NAME") or DEFAULT_PORTAL_NAME
+
+
+def site_lookups() -> queries.Lookups:
+    """Columns and units, once per counter value per process."""
+    if "portal_lookups" not in g:
+        g.portal_lookups = portal_state().fragments.get_or_make(
+            content_counter(), ("lookups",), lambda: queries.lookups(db_session())
+        )
+    return g.portal_lookups
+
+
+def fragment(name: str, render: Callable[[], str]) -> Markup:
+    """A rendered block kept for the current counter value.  Keyed by the reader's
+    version too, because the links inside carry it."""
+    key = ("fragment", name, current_mode())
+    return Markup(portal_state().fragments.get_or_make(content_counter(), key, render))
+
+
+def cached_count(key: tuple, count: Callable[[], int]) -> int:
+    return portal_state().counts.get_or_make(content_counter(), key, count)
+
+
+def page_number() -> int:
+    """``?page=`` as a number from 1 to MAX_PAGE; anything else is not a page of ours."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= queries.MAX_PAGE:
+        abort(404)
+    return int(raw)
+
+
+def iso_time(value: datetime | None) -> str:
+    """``<time datetime>`` value in the portal's timezone (RFC 3339)."""
+    local = as_local(value, current_app.config["TIMEZONE"])
+    return local.isoformat(timespec="seconds") if local else ""
+
+
+def noconv(text: str) -> Markup:
+    """Text shown as is in every version (URLs written out, the 简体 switch)."""
+    return Markup(NOCONV_START) + text + Markup(NOCONV_END)
+
+
+def render_page(template: str, status: int = 200, **context):
+    html = render_template(template, **context)
+    if current_mode().hant:
+        html = to_traditional_html(html)
+    return html, status
+
+
+def template_context() -> dict:
+    state = portal_state()
+    return {
+        "portal_name": portal_name(),
+        "mode": current_mode(),
+        "purl": purl,
+        "switch_url": switch_url,
+        "iso_time": iso_time,
+        "site_lookups": site_lookups,
+        "css_url": url_for("static", filename="portal/portal.css", v=state.render_version),
+        "noconv": noconv,
+    }

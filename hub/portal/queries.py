@@ -1,0 +1,212 @@
+"""Read-only queries of the public portal: published items only, shaped for the indexes.
+
+Lists walk ``items`` newest first through an index on (status[, pinned],
+published_at) and test column membership with the ``item_columns`` primary key,
+so a page costs a short index walk, never a sort of the whole table.  List
+rows load only the columns a list shows (bodies are large).  Counts over big
+sets are cached per ``content`` counter value by the callers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from math import ceil
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+
+from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, Upload
+
+PUBLIC = Item.status == "published"
+NEWEST = (Item.published_at.desc().nulls_last(), Item.id.desc())  # undated items last on every database
+PINNED_FIRST = (Item.pinned.desc(), *NEWEST)
+LIST_FIELDS = load_only(Item.id, Item.title, Item.published_at, Item.unit_id, Item.pinned)
+FEED_FIELDS = load_only(
+    Item.id, Item.title, Item.published_at, Item.updated_at, Item.unit_id, Item.summary, Item.url, Item.origin,
+)
+MAX_PAGE = 500  # deeper pages are for search, not for paging through a column
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: str
+    name: str
+    kind: str
+    homepage: str
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Columns and units: small, read on every page, cached per counter value."""
+
+    columns: tuple[ColumnInfo, ...]
+    units: tuple[UnitInfo, ...]
+
+    @property
+    def column_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.columns}
+
+    @property
+    def unit_names(self) -> dict[str, str]:
+        return {u.id: u.name for u in self.units}
+
+    def column(self, column_id: str) -> ColumnInfo | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+    def unit(self, unit_id: str) -> UnitInfo | None:
+        return next((u for u in self.units if u.id == unit_id), None)
+
+
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, ceil(self.total / self.per_page)))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def exists(self) -> bool:
+        return 1 <= self.page <= self.pages
+
+    def window(self, size: int = 2) -> list[int]:
+        """Page numbers around the current one, for the numbered links."""
+        return list(range(max(1, self.page - size), min(self.pages, self.page + size) + 1))
+
+
+@dataclass(frozen=True)
+class KeyColumn:
+    """One address of a unit's site and the portal columns it feeds (站群导航)."""
+
+    url: str
+    names: str
+
+
+def lookups(session: Session) -> Lookups:
+    columns = session.execute(
+        select(PortalColumn.id, PortalColumn.name).order_by(PortalColumn.position, PortalColumn.id)
+    ).all()
+    units = session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.homepage).order_by(Unit.kind, Unit.id)).all()
+    return Lookups(tuple(ColumnInfo(*row) for row in columns), tuple(UnitInfo(*row) for row in units))
+
+
+def key_columns(session: Session, column_names: dict[str, str]) -> dict[str, list[KeyColumn]]:
+    """Each unit's source addresses with the names of the columns they feed."""
+    out: dict[str, list[KeyColumn]] = {}
+    seen: set[str] = set()
+    for source in session.scalars(select(Source).order_by(Source.unit_id, Source.id)):
+        if source.url in seen:
+            continue
+        seen.add(source.url)
+        names = "、".join(column_names.get(c, c) for c in (source.columns or []))
+        out.setdefault(source.unit_id, []).append(KeyColumn(source.url, names or "信息"))
+    return out
+
+
+def in_column(column_id: str):
+    return exists().where(ItemColumn.item_id == Item.id, ItemColumn.column_id == column_id)
+
+
+def column_items(session: Session, column_id: str, offset: int, limit: int) -> list[Item]:
+    """Pinned (置顶) items first, then newest first."""
+    return list(session.scalars(
+        select(Item).options(LIST_FIELDS).where(PUBLIC, in_column(column_id))
+        .order_by(*PINNED_FIRST).offset(offset).limit(limit)
+    ))
+
+
+def column_total(session: Session, column_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Item).where(PUBLIC, in_column(column_id))) or 0
+
+
+def unit_items(session: Session, unit_id: str, offset: int, limit: int) -> list[Item]:
+    """Items the unit published first (reposts by other units stay with the original)."""
+    return list(session.scalars(
+        select(Item).options(LIST_FIELDS).where(Item.unit_id == unit_id, PUBLIC)
+        .order_by(*NEWEST).offset(offset).limit(limit)
+    ))
+
+
+def unit_total(session: Session, unit_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Item).where(Item.unit_id == unit_id, PUBLIC)) or 0
+
+
+def latest_in_column(session: Session, column_id: str, limit: int) -> list[Item]:
+    return list(session.scalars(
+        select(Item).options(LIST_FIELDS).where(PUBLIC, in_column(column_id)).order_by(*NEWEST).limit(limit)
+    ))
+
+
+def featured(session: Session, limit: int) -> list[Item]:
+    """首页推荐, newest first (``featured = true``: an equality the index can use)."""
+    is_featured = Item.featured == True  # noqa: E712
+    return list(session.scalars(
+        select(Item).options(LIST_FIELDS).where(PUBLIC, is_featured).order_by(*NEWEST).limit(limit)
+    ))
+
+
+def feed_items(session: Session, limit: int, *, column_id: str | None = None, unit_id: str | None = None) -> list[Item]:
+    query = select(Item).options(FEED_FIELDS, selectinload(Item.columns), selectinload(Item.sources).load_only(
+        ItemSource.url, ItemSource.is_primary, ItemSource.published_at, ItemSource.id, ItemSource.item_id,
+    ))
+    if unit_id is not None:
+        query = query.where(Item.unit_id == unit_id)
+    query = query.where(PUBLIC)
+    if column_id is not None:
+        query = query.where(in_column(column_id))
+    return list(session.scalars(query.order_by(*NEWEST).limit(limit)))
+
+
+def item_for_page(session: Session, item_id: int) -> Item | None:
+    """One item, any status (the view decides what the public may see), with what its page shows."""
+    return session.scalar(
+        select(Item).where(Item.id == item_id).options(
+            joinedload(Item.unit),
+            selectinload(Item.sources).selectinload(ItemSource.unit),
+            selectinload(Item.columns),
+            selectinload(Item.uploads).load_only(Upload.id, Upload.filename, Upload.size, Upload.content_type),
+        )
+    )
+
+
+def newest_published_at(session: Session, *, column_id: str | None = None,
+                        unit_id: str | None = None) -> datetime | None:
+    query = select(Item.published_at).where(PUBLIC, Item.published_at.is_not(None))
+    if column_id is not None:
+        query = query.where(in_column(column_id))
+    if unit_id is not None:
+        query = query.where(Item.unit_id == unit_id)
+    return session.scalar(query.order_by(*NEWEST).limit(1))
+
+
+def published_total(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Item).where(PUBLIC)) or 0
+
+
+def sitemap_items(session: Session, offset: int, limit: int) -> list[tuple[int, datetime | None]]:
+    """(id, published_at) of published items in id order: read from the (status,
+    published_at) index alone, without touching the wide item rows."""
+    rows = session.execute(
+        select(Item.id, Item.published_at).where(PUBLIC).order_by(Item.id).offset(offset).limit(limit)
+    ).all()
+    return [(row.id, row.published_at) for row in rows]
+
+
+def items_by_id(session: Session, ids: list[int]) -> dict[int, Item]:
+    """Published list rows for search hits, keyed by id (one query, no N+1)."""
+    if not ids:
+        return {}
+    rows = session.scalars(select(Item).options(LIST_FIELDS).where(Item.id.in_(ids), PUBLIC))
+    return {item.id: item for item in rows}

@@ -1,0 +1,120 @@
+"""The portal's versions: 简体 (default), 繁體 (``?variant=hant``) and 纯文字版 (``?text=1``).
+
+The choice travels in the URL, not in a cookie: every URL then names exactly
+one representation, so browsers and shared caches may keep pages without a
+``Vary: Cookie`` (which would make every visitor's copy private) and a link to
+a 繁體 page stays 繁體 for whoever opens it.  Internal links carry the
+parameters on (``purl``).
+
+Traditional pages are the simplified rendering converted by OpenCC, text nodes
+only: tags, attributes and URLs are left alone, and so is anything between
+``<!--noconv-->`` and ``<!--/noconv-->`` (the 简体 switch keeps its own script).
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from flask import g, request, url_for
+
+VARIANT_ARG, HANT = "variant", "hant"
+TEXT_ARG, TEXT_ON = "text", "1"
+NOCONV_START, NOCONV_END = "<!--noconv-->", "<!--/noconv-->"
+
+# A comment, or a tag whose quoted attribute values may contain ">".
+_MARKUP = re.compile(r"<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
+
+
+@dataclass(frozen=True)
+class Mode:
+    hant: bool = False
+    text: bool = False
+
+    @property
+    def lang(self) -> str:
+        return "zh-Hant" if self.hant else "zh-CN"
+
+    def args(self) -> dict[str, str]:
+        """Query arguments that keep this version on the next page."""
+        out = {}
+        if self.hant:
+            out[VARIANT_ARG] = HANT
+        if self.text:
+            out[TEXT_ARG] = TEXT_ON
+        return out
+
+
+def mode_from_request() -> Mode:
+    return Mode(hant=request.args.get(VARIANT_ARG) == HANT, text=request.args.get(TEXT_ARG) == TEXT_ON)
+
+
+def current_mode() -> Mode:
+    if "portal_mode" not in g:
+        g.portal_mode = mode_from_request()
+    return g.portal_mode
+
+
+def purl(endpoint: str, **values) -> str:
+    """``url_for`` that keeps the reader's version (繁體, 纯文字版)."""
+    return url_for(endpoint, **{**current_mode().args(), **values})
+
+
+def switch_url(**changes: bool) -> str:
+    """This page in another version: ``switch_url(hant=True)``, ``switch_url(text=False)``."""
+    mode = current_mode()
+    wanted = Mode(hant=changes.get("hant", mode.hant), text=changes.get("text", mode.text))
+    args = {k: v for k, v in request.args.items(multi=False) if k not in (VARIANT_ARG, TEXT_ARG)}
+    args.update(wanted.args())
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+
+
+class _Converters:
+    """OpenCC converters, built once per process on first use (loading the dictionaries takes a while)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: dict[str, object] = {}
+
+    def get(self, config: str):
+        converter = self._made.get(config)
+        if converter is None:
+            with self._lock:
+                converter = self._made.get(config)
+                if converter is None:
+                    import opencc
+
+                    converter = self._made[config] = opencc.OpenCC(config)
+        return converter
+
+
+CONVERTERS = _Converters()
+
+
+def to_traditional_text(text: str) -> str:
+    return CONVERTERS.get("s2t").convert(text) if text else text
+
+
+def to_simplified_text(text: str) -> str:
+    """A query typed in 繁體 searches the (simplified) index."""
+    return CONVERTERS.get("t2s").convert(text) if text else text
+
+
+def to_traditional_html(html: str) -> str:
+    """Convert the text nodes of ``html`` to 繁體; markup passes through untouched."""
+    out: list[str] = []
+    pos, convert = 0, True
+    for match in _MARKUP.finditer(html):
+        text = html[pos:match.start()]
+        if text:
+            out.append(to_traditional_text(text) if convert else text)
+        token = match.group()
+        if token == NOCONV_START:
+            convert = False
+        elif token == NOCONV_END:
+            convert = True
+        out.append(token)
+        pos = match.end()
+    tail = html[pos:]
+    out.append(to_traditional_text(tail) if convert and tail else tail)
+    return "".join(out)

@@ -1,0 +1,133 @@
+"""The portal's pages: home, column, unit and item pages, and /healthz."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, abort, render_template
+
+from hub.db import db_session
+from hub.portal import queries
+from hub.portal.blueprint import bp
+from hub.portal.body import render_body
+from hub.portal.http_cache import public_page
+from hub.portal.pages import PER_PAGE, cached_count, fragment, page_number, render_page, site_lookups
+
+HOME_ITEMS = 8  # per column block on the home page
+FEATURED_ITEMS = 6
+HIDDEN_STATUSES = ("pending", "scheduled", "rejected")  # not public: answered as if they did not exist
+MAX_ID = 2**63 - 1
+META_LABELS = (
+    ("index_number", "索引号"), ("document_number", "文号"), ("issuing_authority", "发文机关"),
+    ("written_date", "成文日期"), ("subject_category", "主题分类"),
+)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and the benchmark's baseline: no database, no template."""
+    return Response("ok", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/")
+@public_page
+def home():
+    session = db_session()
+    look = site_lookups()
+
+    def site_nav() -> str:
+        return render_template(
+            "portal/_site_nav.html", units=look.units, key_columns=queries.key_columns(session, look.column_names),
+        )
+
+    def column_blocks() -> str:
+        blocks = [(column, queries.latest_in_column(session, column.id, HOME_ITEMS)) for column in look.columns]
+        return render_template("portal/_home_columns.html", blocks=blocks, unit_names=look.unit_names)
+
+    return render_page(
+        "portal/home.html",
+        featured=queries.featured(session, FEATURED_ITEMS), unit_names=look.unit_names,
+        site_nav=fragment("site-nav", site_nav), column_blocks=fragment("home-columns", column_blocks),
+    )
+
+
+@bp.get("/columns/<column_id>")
+@public_page
+def column(column_id: str):
+    column = site_lookups().column(column_id)
+    if column is None:
+        abort(404)
+    session = db_session()
+    pager = queries.Pager(
+        page_number(), PER_PAGE, cached_count(("column", column_id), lambda: queries.column_total(session, column_id)),
+    )
+    if not pager.exists:
+        abort(404)
+    items = queries.column_items(session, column_id, pager.offset, PER_PAGE)
+    return render_page("portal/column.html", column=column, items=items, pager=pager,
+                       unit_names=site_lookups().unit_names)
+
+
+@bp.get("/units/<unit_id>")
+@public_page
+def unit(unit_id: str):
+    unit = site_lookups().unit(unit_id)
+    if unit is None:
+        abort(404)
+    session = db_session()
+    pager = queries.Pager(
+        page_number(), PER_PAGE, cached_count(("unit", unit_id), lambda: queries.unit_total(session, unit_id)),
+    )
+    if not pager.exists:
+        abort(404)
+    items = queries.unit_items(session, unit_id, pager.offset, PER_PAGE)
+    return render_page("portal/unit.html", unit=unit, items=items, pager=pager, unit_names=site_lookups().unit_names)
+
+
+def _web_url(url: str | None) -> str | None:
+    """Only http(s) addresses become links."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _attachments(item) -> list[dict]:
+    """Harvested items: the files at the source.  (A submission's files are its
+    uploads, served by hub.submissions once the item is published.)"""
+    out = []
+    for entry in item.attachments or []:
+        if not isinstance(entry, dict):
+            continue
+        url = _web_url(entry.get("url"))
+        name = " ".join(str(entry.get("name") or "").split())
+        if url:
+            out.append({"url": url, "name": name or url.rsplit("/", 1)[-1] or url})
+    return out
+
+
+@bp.get("/items/<int:item_id>")
+@public_page
+def item(item_id: int):
+    if item_id > MAX_ID:
+        abort(404)
+    item = queries.item_for_page(db_session(), item_id)
+    if item is None or item.status in HIDDEN_STATUSES or item.status not in ("published", "withdrawn"):
+        abort(404)
+    if item.status == "withdrawn":
+        return render_page("portal/withdrawn.html", status=410)
+    look = site_lookups()
+    submitted = item.origin == "submission"
+    primary = next((s for s in item.sources if s.is_primary), None)
+    source_url = None if submitted else _web_url(primary.url if primary else item.url)
+    also = [
+        {"unit": s.unit.name if s.unit else look.unit_names.get(s.unit_id, s.unit_id), "url": _web_url(s.url)}
+        for s in item.sources if s is not primary and s.status == "active" and s.unit_id != item.unit_id
+    ]
+    columns = [look.column(c.column_id) for c in item.columns]
+    meta = [(label, str(item.meta[key])) for key, label in META_LABELS if (item.meta or {}).get(key)]
+    return render_page(
+        "portal/item.html", item=item, submitted=submitted, source_url=source_url,
+        unit_name=item.unit.name if item.unit else item.unit_id, also=[a for a in also if a["url"]],
+        columns=[c for c in columns if c is not None], meta=meta, body=render_body(item.body_html),
+        attachments=[] if submitted else _attachments(item), uploads=list(item.uploads) if submitted else [],
+    )
