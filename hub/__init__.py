@@ -55,6 +55,7 @@ def create_app(config=None) -> Flask:
     values = load_config(config)
     app = Flask(__name__)
     app.config.from_mapping(values)
+    app.json.ensure_ascii = False  # the API speaks Chinese as UTF-8, not \uXXXX escapes
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         print("zhanqun hub: WARNING: no ZHANQUN_SECRET_KEY, using a generated one "
