@@ -9,6 +9,7 @@ from cli.extract_cmd import extract
 from cli.harvest_cmd import harvest
 from cli.health_cmd import runs, sources
 from cli.scheduler_cmd import scheduler
+from cli.search_cmd import search
 from cli.registry_cmd import registry
 from cli.serve_cmd import serve
 from cli.users_cmd import users
@@ -20,7 +21,7 @@ def main() -> None:
     """站群 Zhanqun: harvest a city portal federation's sub-sites, review and publish."""
 
 
-for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo, users, serve):
+for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo, users, serve, search):
     main.add_command(command)
 
 if __name__ == "__main__":

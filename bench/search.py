@@ -1,0 +1,308 @@
+"""Search latency benchmark: ``storage.search.search()`` on a large portal, SQLite and PostgreSQL.
+
+    .venv/bin/python bench/search.py                       # 200,000 items, both backends
+    .venv/bin/python bench/search.py --items 20000 --backend sqlite
+    .venv/bin/python bench/search.py --db /tmp/search.db --keep   # keep (and next time reuse) the SQLite file
+    .venv/bin/python bench/search.py --json
+
+Seeds N items (default 200,000; 95 % published) of Chinese government text
+into a fresh SQLite file and, unless ``--backend sqlite``, into a fresh schema
+of the PostgreSQL server (``--pg-url``, default the test server; the schema is
+dropped afterwards): 20 units, 6 columns, 发布时间 spread over six years,
+titles and bodies (~1,000–1,600 characters) built from the phrase lists of
+bench/sites.py, with a few themes mixed in at known rates (税 ~8 %, 医保 ~5 %,
+PM2.5 ~3 %, 碳普惠 ~0.01 %).  Rows go in with Core bulk inserts; the index is
+built by ``storage.search.rebuild`` (timed on its own).
+
+Then every case runs ``--warmup`` times untimed and ``--runs`` times timed
+(one session, like a web worker; 20 hits a page with titles and snippets
+highlighted) and the report gives p50/p95 per backend and the matches
+(``total``, ``+`` when capped).  Target: p95 ≤ 50 ms on SQLite for every case.
+Exits 0 either way.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from sqlalchemy import create_engine, insert, select, func, text  # noqa: E402
+
+import sites  # noqa: E402
+from storage import search  # noqa: E402
+from storage.db import make_engine, session_factory  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import Item, ItemColumn, PortalColumn, Unit  # noqa: E402
+
+TARGET_P95_MS = 50.0
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+UNITS = 20
+COLUMNS = [("tzgg", "通知公告"), ("zcwj", "政策文件"), ("bmdt", "部门动态"), ("xqdt", "县区动态"),
+           ("rdhy", "热点回应"), ("zxft", "在线访谈")]
+YEARS = 6
+PUBLISHED_SHARE = 0.95
+BATCH = 5_000
+# Themes mixed into bodies at known rates: (share of items, sentences).
+THEMES = [
+    (0.08, ["依法落实个人所得税专项附加扣除政策，切实减轻群众税负。",
+            "全年累计办理增值税留抵退税{n}亿元，新增减税降费{n}亿元。",
+            "税务部门开展税收宣传月活动，辅导纳税人办理个人所得税年度汇算。"]),
+    (0.05, ["{year}年城乡居民医保个人缴费标准为每人每年{n}元，请参保人员按时缴纳。",
+            "医保部门持续推进医保支付方式改革，异地就医直接结算更加便捷。"]),
+    (0.03, ["全年PM2.5平均浓度为{n}微克/立方米，空气质量优良天数比例达{n}%。"]),
+    (0.0001, ["探索建立碳普惠机制，鼓励市民绿色低碳出行。"]),
+]
+
+
+@dataclass
+class Case:
+    name: str
+    q: str
+    kwargs: dict
+
+
+def cases(today: date) -> list[Case]:
+    month_ago = today - timedelta(days=30)
+    return [
+        Case("common 2-char 通知", "通知", {}),
+        Case("very common 2-char 工作", "工作", {}),
+        Case("rare 碳普惠", "碳普惠", {}),
+        Case("1-char 税", "税", {}),
+        Case("two words 2026 医保", "2026 医保", {}),
+        Case("phrase 城乡居民医保", "城乡居民医保", {}),
+        Case("mixed PM2.5", "PM2.5", {}),
+        Case("通知, newest", "通知", {"sort": "newest"}),
+        Case("通知, page 5", "通知", {"page": 5}),
+        Case("工作, unit + column", "工作", {"unit": "unit07", "column": "zcwj"}),
+        Case("通知, unit, newest", "通知", {"unit": "unit03", "sort": "newest"}),
+        Case("工作, last 30 days", "工作", {"date_from": month_ago, "date_to": today}),
+        Case("税, 2024, column, newest", "税", {"date_from": date(today.year - 2, 1, 1),
+                                               "date_to": date(today.year - 2, 12, 31),
+                                               "column": "tzgg", "sort": "newest"}),
+    ]
+
+
+# -- seeding ---------------------------------------------------------------------------
+class Corpus:
+    """Titles and bodies per unit, from pools of filled-in sentences (fast to draw from)."""
+
+    def __init__(self, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.vocab = [sites.HostVocabulary(i + 1, sites.COUNTIES[i % len(sites.COUNTIES)]) for i in range(UNITS)]
+        when = date(2025, 6, 1)
+        self.leads = [[sites._fill(self.rng.choice(sites.LEADS), v, self.rng, when) for _ in range(60)] for v in self.vocab]
+        self.paragraphs = [
+            ["".join(sites._fill(s, v, self.rng, when) for s in self.rng.sample(sites.SENTENCES, self.rng.randint(2, 5)))
+             for _ in range(400)]
+            for v in self.vocab
+        ]
+
+    def title(self, unit: int, when: date) -> str:
+        return sites._fill(self.rng.choice(sites.TITLE_PATTERNS), self.vocab[unit], self.rng, when)
+
+    def body(self, unit: int, when: date) -> str:
+        rng = self.rng
+        parts = [rng.choice(self.leads[unit])]
+        target = rng.randint(1000, 1600)
+        size = len(parts[0])
+        while size < target:
+            parts.append(rng.choice(self.paragraphs[unit]))
+            size += len(parts[-1])
+        for share, sentences in THEMES:
+            if rng.random() < share:
+                sentence = rng.choice(sentences).format(n=rng.randint(2, 300), year=when.year)
+                parts.insert(rng.randint(1, len(parts)), sentence)
+        return "\n".join(parts)
+
+
+def rows(n: int, today: date):
+    """Item rows and their columns, in batches; ids grow with time, like a harvest
+    (a tenth are older pages found late: backfill)."""
+    corpus = Corpus()
+    rng = random.Random(11)
+    start = datetime.combine(today - timedelta(days=365 * YEARS), datetime.min.time(), tzinfo=timezone.utc)
+    span = (datetime.combine(today, datetime.min.time(), tzinfo=timezone.utc) - start).total_seconds()
+    now = datetime.now(timezone.utc)
+    items, links = [], []
+    for i in range(1, n + 1):
+        share = i / n if rng.random() > 0.1 else rng.random()
+        when = start + timedelta(seconds=share * span * rng.uniform(0.98, 1.0))
+        unit = rng.randrange(UNITS)
+        status = "published" if rng.random() < PUBLISHED_SHARE else "pending"
+        items.append({
+            "id": i, "title": corpus.title(unit, when.date()), "url": f"https://unit{unit:02d}.example.gov.cn/art/{i}.html",
+            "unit_id": f"unit{unit:02d}", "published_at": when, "body_text": corpus.body(unit, when.date()),
+            "status": status, "content_hash": uuid.uuid4().hex, "created_at": now, "updated_at": now,
+        })
+        for column, _ in rng.sample(COLUMNS, rng.choice((1, 1, 2))):
+            links.append({"item_id": i, "column_id": column})
+        if len(items) == BATCH:
+            yield items, links
+            items, links = [], []
+    if items:
+        yield items, links
+
+
+def seed(url: str, n: int, today: date) -> dict:
+    engine = make_engine(url)
+    upgrade(engine)
+    timings = {}
+    with session_factory(engine)() as session:
+        t0 = time.perf_counter()
+        session.execute(insert(Unit.__table__), [
+            {"id": f"unit{u:02d}", "name": corpus_unit_name(u), "kind": "county", "homepage": f"https://unit{u:02d}.example.gov.cn/"}
+            for u in range(UNITS)
+        ])
+        session.execute(insert(PortalColumn.__table__), [{"id": c, "name": name, "position": k} for k, (c, name) in enumerate(COLUMNS)])
+        for items, links in rows(n, today):
+            session.execute(insert(Item.__table__), items)
+            session.execute(insert(ItemColumn.__table__), links)
+        session.commit()
+        timings["seed_items_s"] = round(time.perf_counter() - t0, 1)
+        t0 = time.perf_counter()
+        timings["indexed"] = search.rebuild(session)
+        session.commit()
+        timings["index_build_s"] = round(time.perf_counter() - t0, 1)
+    engine.dispose()
+    return timings
+
+
+def corpus_unit_name(u: int) -> str:
+    return sites.COUNTIES[u % len(sites.COUNTIES)] + "人民政府"
+
+
+def seeded_count(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(Item.__table__)).scalar_one()
+    except Exception:  # noqa: BLE001 - no schema yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+# -- measuring -------------------------------------------------------------------------
+def measure(url: str, today: date, runs: int, warmup: int) -> list[dict]:
+    engine = make_engine(url)
+    out = []
+    with session_factory(engine)() as session:
+        for case in cases(today):
+            for _ in range(warmup):
+                search.search(session, case.q, **case.kwargs)
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                result = search.search(session, case.q, **case.kwargs)
+                times.append((time.perf_counter() - t0) * 1000)
+            times.sort()
+            out.append({
+                "case": case.name, "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[max(0, int(round(0.95 * len(times))) - 1)], 1),
+                "total": f"{result.total}{'+' if result.total_is_capped else ''}", "hits": len(result.hits),
+            })
+    engine.dispose()
+    return out
+
+
+def pg_schema_url(server: str, schema: str) -> str:
+    sep = "&" if "?" in server else "?"
+    return f"{server}{sep}options=-csearch_path%3D{schema}"
+
+
+def run_sqlite(args, today: date) -> dict:
+    path = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="zhanqun-search-")) / "search.db"
+    url = f"sqlite:///{path}"
+    report: dict = {"backend": "sqlite", "path": str(path)}
+    if path.exists() and seeded_count(url) == args.items:
+        report["reused"] = True
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        report.update(seed(url, args.items, today))
+    report["db_mb"] = round(sum(os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}")) / 1e6)
+    report["cases"] = measure(url, today, args.runs, args.warmup)
+    if not args.keep and not args.db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.rmdir()
+    return report
+
+
+def run_postgresql(args, today: date) -> dict:
+    schema = f"bench_search_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args.pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = pg_schema_url(args.pg_url, schema)
+        report: dict = {"backend": "postgresql", "schema": schema}
+        report.update(seed(url, args.items, today))
+        report["cases"] = measure(url, today, args.runs, args.warmup)
+        return report
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def print_table(reports: list[dict]) -> None:
+    for r in reports:
+        extra = "reused" if r.get("reused") else f"seed {r.get('seed_items_s')} s, index build {r.get('index_build_s')} s ({r.get('indexed')} published)"
+        size = f", {r['db_mb']} MB" if "db_mb" in r else ""
+        print(f"{r['backend']}: {extra}{size}")
+    header = f"{'case':32} {'matches':>8}"
+    for r in reports:
+        header += f" {r['backend'] + ' p50':>16} {'p95':>7}"
+    print(header)
+    for k, case in enumerate(reports[0]["cases"]):
+        line = f"{case['case']:32} {case['total']:>8}"
+        for r in reports:
+            c = r["cases"][k]
+            line += f" {c['p50_ms']:>13.1f} ms {c['p95_ms']:>4.1f} ms"
+        print(line)
+    for r in reports:
+        worst = max(c["p95_ms"] for c in r["cases"])
+        verdict = "PASS" if worst <= TARGET_P95_MS else "FAIL"
+        target = f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict}" if r["backend"] == "sqlite" else "(reported)"
+        print(f"{r['backend']}: worst p95 {worst:.1f} ms {target}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--items", type=int, default=200_000)
+    ap.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    ap.add_argument("--pg-url", default=os.environ.get("ZHANQUN_TEST_PG_URL", DEFAULT_PG))
+    ap.add_argument("--db", default=None, help="SQLite file to use (reused when it holds --items items)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    ap.add_argument("--runs", type=int, default=40)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    today = date.today()
+    reports = []
+    if args.backend in ("sqlite", "both"):
+        reports.append(run_sqlite(args, today))
+    if args.backend in ("postgresql", "both"):
+        reports.append(run_postgresql(args, today))
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_table(reports)
+
+
+if __name__ == "__main__":
+    main()

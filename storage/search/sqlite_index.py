@@ -1,0 +1,136 @@
+"""The search index on SQLite: an FTS5 table fed with pre-cut tokens.
+
+``item_search`` is a *contentless* FTS5 table (``content=''``): it keeps the
+inverted index and the column sizes bm25 needs, not the text, which ``items``
+already holds.  Its columns are ``title``, ``body`` and ``facets`` (filter
+tokens); its rowid is the entry's sort key (``documents.sort_key``), so
+``ORDER BY rowid DESC`` is newest first and a date filter is a rowid range.
+
+SQLite 3.40's contentless tables can only forget a row when given the exact
+values it indexed, so ``item_search_docs`` keeps, per item, its sort key and
+what was indexed as ``tokens.runs_text`` (the tokens follow from it by a fixed
+rule), zlib-compressed: about half the size of the raw text, where a
+content-storing FTS table would keep the token text, twice the raw text.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from storage.search.documents import IN_CHUNK, Doc, item_id_of
+from storage.search.query import Term
+
+TABLE = "item_search"
+DOCS = "item_search_docs"  # both created by migration 0005
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights (facets: 0, they only filter)
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Match:
+    expression: str  # an FTS5 query
+    low: int | None
+    high: int | None
+
+    def where(self) -> tuple[str, list]:
+        sql, params = f"{TABLE} MATCH ?", [self.expression]
+        if self.low is not None:
+            sql, params = sql + " AND rowid >= ?", params + [self.low]
+        if self.high is not None:
+            sql, params = sql + " AND rowid <= ?", params + [self.high]
+        return sql, params
+
+
+def compile_match(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> Match:
+    phrases = [_phrase(term) for term in terms]
+    expression = "{title body} : (" + " AND ".join(phrases) + ")"
+    for facet in facets:
+        expression += f' AND facets : "{facet}"'
+    return Match(expression, low, high)
+
+
+def _phrase(term: Term) -> str:
+    # Tokens are letters, digits and ideographs only: nothing to escape inside "…".
+    return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
+
+
+# -- queries ---------------------------------------------------------------------------
+def count(session: Session, match: Match, cap: int) -> int:
+    where, params = match.where()
+    sql = f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {where} LIMIT ?)"
+    return session.connection().exec_driver_sql(sql, tuple(params + [cap])).scalar_one()
+
+
+def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]:
+    where, params = match.where()
+    sql = f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT ? OFFSET ?"
+    rows = session.connection().exec_driver_sql(sql, tuple(params + [limit, offset]))
+    return [item_id_of(key) for (key,) in rows]
+
+
+def candidates(session: Session, match: Match, limit: int) -> list[tuple[int, int, float]]:
+    """The ``limit`` newest matches as ``(item_id, sort_key, score)``, higher scores better."""
+    where, params = match.where()
+    sql = (f"SELECT rowid, bm25({TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) FROM {TABLE} "
+           f"WHERE {where} ORDER BY rowid DESC LIMIT ?")
+    rows = session.connection().exec_driver_sql(sql, tuple(params + [limit]))
+    return [(item_id_of(key), key, -rank) for key, rank in rows]
+
+
+# -- writes ----------------------------------------------------------------------------
+def _pack(doc: Doc) -> str:
+    return _SEP.join((doc.title_runs, doc.body_runs, doc.facets))
+
+
+def replace(session: Session, item_ids: list[int], docs: list[Doc]) -> None:
+    """Entries of ``item_ids`` become ``docs`` (published items); the rest are removed.
+    Entries whose key and tokens did not change are left alone."""
+    conn = session.connection()
+    fresh = {doc.item_id: doc for doc in docs}
+    stale: list[Doc] = []
+    for start in range(0, len(item_ids), IN_CHUNK):
+        chunk = item_ids[start:start + IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for item_id, key, blob in conn.exec_driver_sql(
+            f"SELECT item_id, sort_key, indexed_runs FROM {DOCS} WHERE item_id IN ({marks})", tuple(chunk)
+        ):
+            packed = zlib.decompress(blob).decode()
+            doc = fresh.get(item_id)
+            if doc is not None and doc.sort_key == key and _pack(doc) == packed:
+                del fresh[item_id]  # unchanged
+                continue
+            stale.append(Doc.of(item_id, key, *packed.split(_SEP)))
+    if stale:
+        conn.exec_driver_sql(
+            f"INSERT INTO {TABLE}({TABLE}, rowid, title, body, facets) VALUES ('delete', ?, ?, ?, ?)",
+            [(d.sort_key, d.title, d.body, d.facets) for d in stale],
+        )
+        conn.exec_driver_sql(f"DELETE FROM {DOCS} WHERE item_id = ?", [(d.item_id,) for d in stale])
+    insert(session, list(fresh.values()))
+
+
+def insert(session: Session, docs: list[Doc]) -> None:
+    if not docs:
+        return
+    conn = session.connection()
+    conn.exec_driver_sql(
+        f"INSERT INTO {TABLE}(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
+        [(d.sort_key, d.title, d.body, d.facets) for d in docs],
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO {DOCS}(item_id, sort_key, indexed_runs) VALUES (?, ?, ?)",
+        [(d.item_id, d.sort_key, zlib.compress(_pack(d).encode())) for d in docs],
+    )
+
+
+def clear(session: Session) -> None:
+    conn = session.connection()
+    conn.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
+    conn.exec_driver_sql(f"DELETE FROM {DOCS}")
+
+
+def optimize(session: Session) -> None:
+    """Merge the index into one segment after a bulk load (faster queries)."""
+    session.connection().exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")

@@ -1,0 +1,308 @@
+"""Full-text search as portal visitors use it, on SQLite (FTS5) and PostgreSQL (tsvector)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import insert, inspect
+from werkzeug.security import generate_password_hash
+
+from hub import actions
+from storage import search
+from storage.db import make_engine, session_factory
+from storage.migrate import alembic_config, upgrade
+from storage.models import Item, ItemColumn, PortalColumn, Unit, User
+from storage.search import QueryError
+
+ROOT = Path(__file__).resolve().parents[2]
+_hashes = iter(range(10**6))
+
+
+@pytest.fixture
+def session(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add_all([
+            Unit(id="kecheng", name="柯城区人民政府", kind="county", homepage="http://kc.example/"),
+            Unit(id="tax", name="市税务局", kind="department", homepage="http://tax.example/"),
+            PortalColumn(id="notices", name="通知公告", position=1),
+            PortalColumn(id="policy", name="政策文件", position=2),
+            User(username="editor", password_hash=generate_password_hash("pw"), role="editor"),
+        ])
+        s.commit()
+        yield s
+    engine.dispose()
+
+
+def add(s, title: str, body: str = "", *, status: str = "published", unit: str = "kecheng",
+        columns: tuple[str, ...] = (), at: datetime = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)) -> int:
+    """An item as the harvester or the hub leaves it: stored, then refreshed in the same transaction."""
+    item = Item(title=title, body_text=body, status=status, unit_id=unit, published_at=at,
+                url=f"http://kc.example/{next(_hashes)}.html", content_hash=f"{next(_hashes):064d}")
+    item.columns = [ItemColumn(column_id=c) for c in columns]
+    s.add(item)
+    s.flush()
+    search.refresh(s, [item.id])
+    s.commit()
+    return item.id
+
+
+def found(s, q: str, **kw) -> list[int]:
+    return [hit.item_id for hit in search.search(s, q, per_page=100, **kw).hits]
+
+
+# -- what matches -----------------------------------------------------------------------
+def test_one_character_finds_it_anywhere_in_a_word(session):
+    income = add(session, "关于个人所得税年度汇算的公告")
+    revenue = add(session, "税收宣传月活动启动", "今年的主题是税法宣传。")
+    other = add(session, "春季森林防火通知")
+    assert set(found(session, "税")) == {income, revenue}
+    assert other not in found(session, "税")
+
+
+def test_two_characters(session):
+    notice = add(session, "关于做好春节假期安全生产工作的通知")
+    in_body = add(session, "安全生产工作会议", "会议要求各地认真落实上级通知精神。")
+    add(session, "通报表扬先进集体")
+    assert set(found(session, "通知")) == {notice, in_body}
+
+
+def test_a_longer_word_must_be_contiguous(session):
+    together = add(session, "2026年度医保缴费开始", "城乡居民医保个人缴费标准公布。")
+    apart = add(session, "城乡建设动态", "居民反映问题后，医保部门作出答复。")
+    assert found(session, "城乡居民医保") == [together]
+    assert set(found(session, "城乡 居民 医保")) == {together, apart}  # words, not a phrase
+
+
+def test_quoted_phrase_keeps_its_words_together(session):
+    close = add(session, "医保 缴费提醒", "")
+    far = add(session, "医保政策解读", "明年缴费标准不变。")
+    assert set(found(session, "医保 缴费")) == {close, far}
+    assert found(session, '"医保 缴费"') == [close]
+    assert found(session, "“城乡居民医保”") == found(session, "城乡居民医保") == []
+
+
+def test_mixed_ascii_and_chinese(session):
+    air = add(session, "空气质量月报", "本月PM2.5平均浓度为28微克/立方米。")
+    fund = add(session, "2026年城乡居民医保缴费通知")
+    old = add(session, "2025年医保政策回顾")
+    assert found(session, "PM2.5") == found(session, "pm2.5") == found(session, "ＰＭ２．５") == [air]
+    assert found(session, "2026 医保") == [fund]
+    assert found(session, "2026年") == [fund]
+    assert set(found(session, "医保")) == {fund, old}
+    assert found(session, "pm") == []  # a word matches whole, not as a prefix
+
+
+def test_all_words_are_required(session):
+    both = add(session, "安全生产检查通知", "")
+    add(session, "安全生产月活动")
+    add(session, "防汛工作通知")
+    assert found(session, "安全生产 通知") == [both]
+
+
+# -- filters, order, pages ----------------------------------------------------------------
+def test_unit_column_and_date_filters(session):
+    early = add(session, "森林防火通告", unit="kecheng", columns=("notices",), at=datetime(2026, 1, 5, 3, tzinfo=timezone.utc))
+    tax = add(session, "税务局森林防火通告", unit="tax", columns=("notices", "policy"),
+              at=datetime(2026, 3, 1, 17, 0, tzinfo=timezone.utc))  # 2026-03-02 01:00 in Shanghai
+    undated = add(session, "森林防火须知", at=None)
+    assert set(found(session, "防火")) == {early, tax, undated}
+    assert found(session, "防火", unit="tax") == [tax]
+    assert found(session, "防火", column="policy") == [tax]
+    assert set(found(session, "防火", column="notices")) == {early, tax}
+    assert found(session, "防火", unit="kecheng", column="policy") == []
+    assert found(session, "防火", date_from=date(2026, 3, 2)) == [tax]  # local days
+    assert found(session, "防火", date_to=date(2026, 3, 1)) == [early]
+    assert found(session, "防火", date_from=date(2026, 1, 5), date_to=date(2026, 1, 5)) == [early]
+    assert found(session, "防火", date_from=date(2026, 3, 3), date_to=date(2026, 3, 1)) == []
+
+
+def test_relevance_puts_title_matches_first_newest_sorts_by_date(session):
+    title_old = add(session, "垃圾分类工作推进会", "会议总结了前阶段工作。", at=datetime(2025, 5, 1, tzinfo=timezone.utc))
+    body_new = add(session, "城市管理动态", "本周开展了垃圾分类宣传。", at=datetime(2026, 5, 1, tzinfo=timezone.utc))
+    body_mid = add(session, "社区简讯", "居民积极参与垃圾分类。", at=datetime(2025, 12, 1, tzinfo=timezone.utc))
+    assert found(session, "垃圾分类")[0] == title_old
+    assert found(session, "垃圾分类", sort="newest") == [body_new, body_mid, title_old]
+    with pytest.raises(QueryError):
+        search.search(session, "垃圾分类", sort="oldest")
+
+
+def test_pages_and_total(session):
+    ids = [add(session, f"第{n}期政务公开简报", at=datetime(2026, 1, 1 + n, tzinfo=timezone.utc)) for n in range(7)]
+    first = search.search(session, "简报", sort="newest", page=1, per_page=3)
+    assert (first.total, first.total_is_capped, first.page, first.per_page) == (7, False, 1, 3)
+    pages = [[h.item_id for h in search.search(session, "简报", sort="newest", page=p, per_page=3).hits] for p in (1, 2, 3, 4)]
+    assert pages == [ids[6:3:-1], ids[3:0:-1], ids[:1], []]
+    ranked = [h.item_id for p in (1, 2, 3) for h in search.search(session, "简报", page=p, per_page=3).hits]
+    assert sorted(ranked) == sorted(ids)
+
+
+def test_relevance_ranks_the_newest_candidates_then_continues_by_date(session, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    old_title = add(session, "招商引资签约仪式", at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    body_only = [add(session, f"经济动态{n}", "招商引资项目推进顺利。", at=datetime(2025, 1, 1 + n, tzinfo=timezone.utc))
+                 for n in range(5)]
+    result = search.search(session, "招商引资", per_page=2)
+    assert result.total == 5 and result.total_is_capped  # 6 matches, counted up to the cap
+    order = [h.item_id for p in (1, 2, 3) for h in search.search(session, "招商引资", page=p, per_page=2).hits]
+    assert set(order[:3]) == set(body_only[2:])  # the 3 newest matches, ranked
+    assert order[3:] == [body_only[1], body_only[0]]  # then newest first, up to the cap
+    assert old_title not in order
+
+
+def test_only_published_items_are_found(session):
+    public = add(session, "雪天道路交通安全提示")
+    for status in ("pending", "scheduled", "rejected", "withdrawn"):
+        add(session, f"雪天道路交通安全提示（{status}）", status=status)
+    assert found(session, "交通安全") == [public]
+
+
+# -- the index follows editorial changes --------------------------------------------------
+def test_refresh_follows_publish_unpublish_edit_and_merge(session):
+    editor = session.query(User).filter_by(username="editor").one()
+    item_id = add(session, "关于开展消防安全检查的通知", "请各单位做好消防安全自查。", status="pending")
+    assert found(session, "消防") == []
+    item = session.get(Item, item_id)
+    actions.publish(session, item, editor)
+    session.commit()
+    assert found(session, "消防") == [item_id]
+
+    actions.edit(session, item, editor, title="关于开展燃气安全检查的通知")
+    session.commit()
+    assert found(session, "燃气") == [item_id]
+    assert found(session, "消防检查") == [] and found(session, "消防") == [item_id]  # still in the body
+
+    actions.unpublish(session, item, editor, reason="重复发布")
+    session.commit()
+    assert found(session, "燃气") == found(session, "消防") == []
+
+    target = add(session, "燃气安全宣传周", "")
+    other = add(session, "燃气安全宣传周活动", "")
+    actions.merge(session, session.get(Item, target), session.get(Item, other), editor)
+    session.commit()
+    assert found(session, "燃气") == [target]
+
+
+def test_refresh_of_unknown_or_empty_ids_is_harmless(session):
+    item_id = add(session, "人才引进公告")
+    search.refresh(session, [])
+    search.refresh(session, [item_id, item_id, 987654])
+    session.commit()
+    assert found(session, "人才") == [item_id]
+
+
+def test_rebuild_indexes_every_published_item(session):
+    with session.begin_nested():
+        session.execute(insert(Item.__table__), [  # bulk import behind the index's back
+            {"title": f"水利工程简报{n}", "url": f"http://kc.example/bulk{n}", "unit_id": "kecheng",
+             "status": "published" if n % 2 else "pending", "content_hash": f"bulk{n}"} for n in range(6)
+        ])
+    session.commit()
+    assert found(session, "水利") == []
+    assert search.rebuild(session) == 3
+    session.commit()
+    assert len(found(session, "水利")) == 3
+
+
+# -- what the visitor sees -----------------------------------------------------------------
+def test_highlighted_title_and_snippet_are_escaped(session):
+    body = ("为进一步做好冬季安全工作，" * 8) + "请关注<script>alert(1)</script>个人所得税汇算通知，" + ("落实责任。" * 30)
+    add(session, "个人所得税<b>汇算</b>提醒", body)
+    hit = search.search(session, "所得税 汇算").hits[0]
+    assert hit.title_html == "个人<mark>所得税</mark>&lt;b&gt;<mark>汇算</mark>&lt;/b&gt;提醒"
+    assert "alert(1)&lt;/script&gt;个人<mark>所得税汇算</mark>通知" in hit.snippet_html  # touching matches: one mark
+    assert "<script>" not in hit.snippet_html and "</script>" not in hit.snippet_html
+    assert hit.snippet_html.startswith("…") and hit.snippet_html.endswith("…")
+    visible = hit.snippet_html.replace("<mark>", "").replace("</mark>", "").replace("&lt;", "<").replace("&gt;", ">")
+    assert 100 <= len(visible.strip("…")) <= 125
+
+
+def test_a_title_only_match_shows_the_start_of_the_body(session):
+    add(session, "春运返乡提示", "铁路部门增开列车。")
+    hit = search.search(session, "春运").hits[0]
+    assert hit.title_html == "<mark>春运</mark>返乡提示" and hit.snippet_html == "铁路部门增开列车。"
+
+
+def test_words_are_marked_only_where_they_match(session):
+    add(session, "PM2.5与PM10监测", "PM2.5浓度下降，pm10持平，2026年数据另行公布，20261号文件。")
+    hit = search.search(session, "pm2.5 2026年").hits[0]
+    assert hit.title_html == "<mark>PM2.5</mark>与PM10监测"
+    assert hit.snippet_html == "<mark>PM2.5</mark>浓度下降，pm10持平，<mark>2026年</mark>数据另行公布，20261号文件。"
+
+
+# -- queries that cannot run -----------------------------------------------------------------
+def test_empty_query_finds_nothing(session):
+    add(session, "任意信息")
+    for q in ("", "   ", "，。！", '""'):
+        result = search.search(session, q)
+        assert result.hits == [] and result.total == 0 and result.terms == []
+
+
+def test_too_long_a_query_is_refused_in_chinese(session):
+    with pytest.raises(QueryError, match="太长"):
+        search.search(session, "通知" * 51)
+    with pytest.raises(QueryError, match="太多"):
+        search.search(session, " ".join(f"词{n}" for n in range(11)))
+    assert search.search(session, "通知" * 50).terms == ["通知" * 50]
+
+
+def test_terms_are_reported_for_display(session):
+    assert search.search(session, '医保  "城乡 居民" PM2.5 医保').terms == ["医保", "城乡 居民", "PM2.5"]
+
+
+# -- schema and command line ------------------------------------------------------------------
+def test_migration_backfills_and_downgrade_drops_the_index(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(insert(Unit.__table__).values(id="kecheng", name="柯城区", kind="county", homepage="http://kc/"))
+        conn.execute(insert(Item.__table__), [
+            {"title": "已发布的防汛通知", "url": "http://kc/1", "unit_id": "kecheng", "status": "published", "content_hash": "1"},
+            {"title": "待审的防汛通知", "url": "http://kc/2", "unit_id": "kecheng", "status": "pending", "content_hash": "2"},
+        ])
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        assert [h.title_html for h in search.search(s, "防汛").hits] == ["已发布的<mark>防汛</mark>通知"]
+    assert any(search.is_index_table(t) for t in inspect(engine).get_table_names())
+    command.downgrade(alembic_config(engine), "0004")
+    assert not any(search.is_index_table(t) for t in inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def zhanqun(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cli.main", "search", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_search_rebuild_and_query_commands(sqlite_url):
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(Unit.__table__).values(id="kecheng", name="柯城区", kind="county", homepage="http://kc/"))
+        conn.execute(insert(Item.__table__), [
+            {"title": "关于<森林>防火的通知", "url": "http://kc/1", "unit_id": "kecheng", "status": "published",
+             "content_hash": "1", "published_at": datetime(2026, 3, 1, 20, tzinfo=timezone.utc)},
+        ])
+    engine.dispose()
+    result = zhanqun("rebuild", "--db", sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert "indexed 1 published items" in result.stdout
+
+    result = zhanqun("query", "防火 通知", "--db", sqlite_url, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"] == 1 and data["terms"] == ["防火", "通知"]
+    assert data["hits"][0]["title_html"] == "关于&lt;森林&gt;<mark>防火</mark>的<mark>通知</mark>"
+    assert data["hits"][0]["published_at"].startswith("2026-03-02T04:00:00+08:00")
+
+    text = zhanqun("query", "防火", "--db", sqlite_url).stdout
+    assert "共 1 条" in text and "关于<森林>【防火】的通知" in text
+    refused = zhanqun("query", "长" * 101, "--db", sqlite_url)
+    assert refused.returncode != 0 and "太长" in refused.stderr
