@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import re
+import secrets
+import shutil
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from hub import create_app
 from hub.db import new_session
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
 from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, User
 
 PASSWORD = "correct horse battery"
+PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashing is slow on purpose: once per session
 
 
 def seed(app) -> dict:
@@ -26,9 +32,9 @@ def seed(app) -> dict:
         s.add_all([
             Source(id="kecheng-notices", unit_id="kecheng", url="http://kc.example/tzgg/", type="list", columns=["notices"]),
             Source(id="jiangshan-news", unit_id="jiangshan", url="http://js.example/news/", type="list", columns=["news"]),
-            User(username="editor", password_hash=generate_password_hash(PASSWORD), role="editor"),
-            User(username="reporter", password_hash=generate_password_hash(PASSWORD), role="reporter", unit_id="kecheng"),
-            User(username="boss", password_hash=generate_password_hash(PASSWORD), role="admin"),
+            User(username="editor", password_hash=PASSWORD_HASH, role="editor"),
+            User(username="reporter", password_hash=PASSWORD_HASH, role="reporter", unit_id="kecheng"),
+            User(username="boss", password_hash=PASSWORD_HASH, role="admin"),
         ])
         s.flush()
         pending = Item(
@@ -58,8 +64,22 @@ def seed(app) -> dict:
         return {"pending": pending.id, "published": published.id}
 
 
+@pytest.fixture(scope="session")
+def hub_template(tmp_path_factory) -> Path:
+    """A migrated database holding what the first start creates (an ``admin``), copied per test."""
+    path = tmp_path_factory.mktemp("hub-template") / "zhanqun.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add(User(username="admin", password_hash=generate_password_hash(secrets.token_urlsafe(15)), role="admin"))
+        s.commit()
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(sqlite_url):
+def app(sqlite_url, hub_template):
+    shutil.copyfile(hub_template, sqlite_url.removeprefix("sqlite:///"))
     app = create_app({"ENV_NAME": "testing", "DATABASE_URL": sqlite_url})
     app.seeded = seed(app)
     yield app
