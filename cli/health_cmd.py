@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import click
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 
 from cli.options import common
+from harvester import health
 from harvester.dates import as_local
+from harvester.health import runs_query, source_health
 from harvester.registry import RegistryError, load_registry
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import HarvestRun, ItemSource, Source
+from storage.models import Source
 
 RUN_KEYS = ("id", "source_id", "status", "started_at", "finished_at", "fetched", "new", "updated", "unchanged", "errors")
 
@@ -38,25 +39,12 @@ def _iso(value: datetime | None, tz: str) -> str | None:
 
 
 def source_rows(session, tz: str) -> list[dict]:
-    since = datetime.now(timezone.utc) - timedelta(days=30)
-    counts = dict(session.execute(
-        select(ItemSource.source_id, func.count(ItemSource.id)).where(ItemSource.published_at >= since).group_by(ItemSource.source_id)
-    ).all())
-    rows = []
-    for source in session.scalars(select(Source).order_by(Source.unit_id, Source.id)):
-        rows.append({
-            "id": source.id,
-            "unit": source.unit_id,
-            "type": source.type,
-            "status": source.status,
-            "last_success": _iso(source.last_success, tz),
-            "last_error": source.last_error,
-            "consecutive_failures": source.consecutive_failures,
-            "next_run": _iso(source.next_run, tz),
-            "items_30d": counts.get(source.id, 0),
-            "reason": source.paused_reason or source.health_note,
-        })
-    return rows
+    return [{
+        "id": h.id, "unit": h.unit_id, "type": h.type, "status": h.status,
+        "last_success": _iso(h.last_success, tz), "last_error": h.last_error,
+        "consecutive_failures": h.consecutive_failures, "next_run": _iso(h.next_run, tz),
+        "items_30d": h.items_30d, "reason": h.reason,
+    } for h in source_health(session)]
 
 
 @click.group(invoke_without_command=True)
@@ -89,9 +77,10 @@ def _set_status(db_url: str, source_id: str, status: str, reason: str | None) ->
         source = session.get(Source, source_id)
         if source is None:
             raise click.BadParameter(f"no source {source_id!r} in the database (harvest once first)")
-        source.status, source.paused_reason = status, reason
-        if status == "ok":
-            source.consecutive_failures = 0
+        if status == "paused":
+            health.pause(source, reason)
+        else:
+            health.resume(source)
 
 
 @sources.command("pause")
@@ -121,9 +110,7 @@ def resume(obj, source_id: str) -> None:
 def runs(source_id: str | None, limit: int, as_json: bool, registry_path: str, db_url: str) -> None:
     """Recent harvest runs with their counts and errors."""
     tz = _tz(registry_path)
-    query = select(HarvestRun).order_by(HarvestRun.id.desc()).limit(limit)
-    if source_id:
-        query = query.where(HarvestRun.source_id == source_id)
+    query = runs_query(source_id).limit(limit)
     with _sessions(db_url)() as session:
         found = list(session.scalars(query))
         rows = [{

@@ -23,6 +23,13 @@ ACTION_LABELS = {
     "edit": "修改", "columns": "设置栏目", "pin": "置顶", "unpin": "取消置顶",
     "feature": "首页推荐", "unfeature": "取消推荐", "merge": "合并", "split": "拆分",
     "primary": "设为首发来源", "submit": "报送",
+    # not about one item: harvest control, accounts, column rules, the sensitive-term list
+    "pause_source": "暂停采集", "resume_source": "恢复采集", "harvest_now": "立即采集",
+    "user_create": "新建用户", "user_role": "修改角色", "user_unit": "修改单位", "user_deactivate": "停用账号",
+    "user_activate": "启用账号", "user_password": "重置密码", "user_token": "签发API令牌",
+    "rule_create": "添加栏目规则", "rule_update": "修改栏目规则", "rule_enable": "启用栏目规则",
+    "rule_disable": "停用栏目规则", "rule_delete": "删除栏目规则",
+    "term_add": "添加敏感词", "term_remove": "删除敏感词", "sensitive_terms": "重新筛查敏感词",
 }
 STATUS_LABELS = {
     "pending": "待审核", "scheduled": "定时发布", "published": "已发布", "rejected": "已退回", "withdrawn": "已撤下",
