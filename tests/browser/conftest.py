@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.browser.livehub import LiveHub, dispose, make_app, seed, serve
+from tests.browser.livehub import LiveHub, dispose, make_app, make_template, seed, serve
 from tests.browser.pages import new_page
 from tests.conftest import skip_or_fail
 
@@ -45,9 +45,14 @@ def browser():
     playwright.stop()
 
 
+@pytest.fixture(scope="session")
+def hub_template(tmp_path_factory) -> Path:
+    return make_template(tmp_path_factory.mktemp("browser-template"))
+
+
 @pytest.fixture
-def live_hub(tmp_path) -> Iterator[LiveHub]:
-    app = make_app(tmp_path)
+def live_hub(tmp_path, hub_template) -> Iterator[LiveHub]:
+    app = make_app(tmp_path, hub_template)
     try:
         ids = seed(app)
         with serve(app) as url:

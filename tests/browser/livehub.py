@@ -4,6 +4,8 @@ models (units, columns, sources, an editor with a known password, published and
 pending items, indexed for search)."""
 from __future__ import annotations
 
+import secrets
+import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,9 +19,12 @@ from werkzeug.serving import make_server
 from hub import create_app
 from hub.db import EXTENSION, new_session
 from storage import counters, search
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
 from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, User
 
 EDITOR, PASSWORD = "editor", "correct horse battery"
+PASSWORD_HASH = generate_password_hash(PASSWORD)  # slow on purpose: hashed once per session
 
 
 @dataclass
@@ -33,8 +38,25 @@ class LiveHub:
         return new_session(self.app)
 
 
-def make_app(folder: Path):
-    return create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{folder / 'browser.db'}"})
+def make_template(folder: Path) -> Path:
+    """A migrated database holding what a first start creates (an ``admin``): copied per
+    test, it spares each one the migrations."""
+    path = folder / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add(User(username="admin", password_hash=generate_password_hash(secrets.token_urlsafe(15)), role="admin"))
+        s.commit()
+    engine.dispose()
+    return path
+
+
+def make_app(folder: Path, template: Path | None = None):
+    """The real app on a SQLite file in ``folder`` (a copy of ``template`` when given)."""
+    path = folder / "browser.db"
+    if template is not None:
+        shutil.copyfile(template, path)
+    return create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{path}"})
 
 
 def dispose(app) -> None:
@@ -96,7 +118,7 @@ def seed(app) -> dict[str, int]:
             Source(id="qz-news", unit_id="qz", url="http://qz.example/news/", type="list", columns=["zwdt"]),
             Source(id="kecheng-notices", unit_id="kecheng", url="http://kecheng.example/tzgg/", type="list",
                    columns=["tzgg"]),
-            User(username=EDITOR, password_hash=generate_password_hash(PASSWORD), role="editor"),
+            User(username=EDITOR, password_hash=PASSWORD_HASH, role="editor"),
         ])
         s.flush()
         rows = [(key, title, unit, column, day, "published", featured)

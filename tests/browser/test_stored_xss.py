@@ -88,11 +88,11 @@ def harvest(registry: Path, db_url: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile(tmp_path_factory, hub_template):
     """The live hub after a real harvest of the hostile site: (hub, harvest outcome, items by title)."""
     tmp = tmp_path_factory.mktemp("xss")
     site = Site(hostile_routes())
-    app = make_app(tmp)
+    app = make_app(tmp, hub_template)
     try:
         ids = seed(app)
         outcome = harvest(hostile_registry(tmp, site), app.config["DATABASE_URL"])
