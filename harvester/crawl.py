@@ -92,6 +92,8 @@ def scrapy_settings(registry: Registry) -> dict:
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.address_guard.AddressGuardMiddleware": 50,
             "spiders.conditional.ConditionalGetMiddleware": 60,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "spiders.meta_refresh.SafeMetaRefreshMiddleware": 580,  # Scrapy's own slot
             # Closest to the downloader: a request that took a host slot always returns it.
             "spiders.politeness.PolitenessMiddleware": 990,
         },

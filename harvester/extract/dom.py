@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 # Elements whose content is never page text.
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed",
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                        "select", "option", "textarea", "button", "svg", "canvas", "head", "title",
                        "meta", "link", "input"})
 # Elements that start a new line of text.
@@ -65,14 +65,18 @@ def norm_space(s: str | None) -> str:
 
 
 # Never content: removed from the tree right after the <meta>/<title> pass (one C-level call).
-STRIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+STRIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "canvas",
               "select", "textarea", "button")
+# Void elements libxml2 may wrap the rest of the page in (``<embed>`` has no end
+# tag, so everything after it becomes its child): drop the tag, keep what it holds.
+UNWRAP_TAGS = ("embed",)
 
 
 def strip_junk(root) -> None:
     """Delete script/style/… elements (keeping their tails) so text walks can use itertext."""
     if root is not None:
         etree.strip_elements(root, *STRIP_TAGS, with_tail=False)
+        etree.strip_tags(root, *UNWRAP_TAGS)
 
 
 def text_of(el) -> str:

@@ -55,7 +55,11 @@ def choose_title(root, meta_title: str, html_title: str) -> tuple[str, str]:
     html_title = norm_space(html_title)
     if meta_title:
         if meta_title == html_title:
-            return split_site_suffix(meta_title), "html_title"
+            stripped = split_site_suffix(meta_title)
+            # "数据_标准" may be the title itself, not title_site: a heading showing it whole says so
+            if stripped != meta_title and any(h == meta_title for _el, h in _headings(root)):
+                return meta_title, "meta"
+            return stripped, "html_title"
         return meta_title, "meta"
     heads = _headings(root)
     if html_title:

@@ -125,3 +125,24 @@ def test_a_page_that_names_only_a_month_is_dated_the_first_of_it():
             + "<p>——《北京之春》1998年3月号</p></div><p>版权所有 2005年1月</p></body></html>")
     page = extract_page(html, "http://example.gov.cn/a.html")
     assert page.published_at.isoformat() == "1998-03-01T00:00:00+08:00"
+
+
+def test_underscore_inside_a_title_is_kept_when_the_heading_shows_it_whole():
+    from harvester.extract.page import extract_page
+
+    for title in ("关于印发数据_标准的通知文件", "关于A__B的专项通知公告"):
+        html = (f"<html><head><meta charset=utf-8><title>{title}</title><meta name='ArticleTitle' content='{title}'>"
+                f"</head><body><h1>{title}</h1><div id=zoom><p>{'正文内容。' * 20}</p></div></body></html>")
+        assert extract_page(html, "http://x.gov.cn/a.html").title == title
+    site_suffixed = ("<html><head><title>通知标题_衢州市人民政府</title><meta name='ArticleTitle' "
+                     "content='通知标题_衢州市人民政府'></head><body><h1>通知标题</h1><p>正文</p></body></html>")
+    assert extract_page(site_suffixed, "http://x.gov.cn/a.html").title == "通知标题"
+
+
+def test_text_after_an_embed_is_kept():
+    from harvester.extract.page import extract_page
+
+    html = ("<html><head><meta charset=utf-8><title>视频新闻</title></head><body><h1>视频新闻</h1><div id=zoom>"
+            f"<p>{'嵌入之前的正文。' * 10}</p><embed src='v.swf'><p>{'嵌入之后的正文段落仍然保留。' * 5}</p></div></body></html>")
+    page = extract_page(html, "http://x.gov.cn/a.html")
+    assert "嵌入之后的正文段落仍然保留" in page.body_text and "<embed" not in page.body_html
