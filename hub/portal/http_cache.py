@@ -19,11 +19,14 @@ import time
 from functools import wraps
 
 from flask import Response, current_app, g, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.db import EXTENSION as DB_EXTENSION
 from hub.db import db_session
 from hub.portal.cache import PortalState, portal_state
 from storage import counters
+from storage.models import Counter
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +65,21 @@ def promote_scheduled(session: Session, state: PortalState) -> None:
         log.exception("portal: promoting scheduled items failed")
 
 
+COUNTER_QUERY = select(Counter.value).where(Counter.name == counters.CONTENT)
+
+
 def content_counter() -> int:
-    """The ``content`` counter for this request, read once."""
+    """The ``content`` counter for this request, read once.
+
+    Read on a pooled connection of its own, without an ORM session: a request
+    answered from the cache (or with 304) touches the database only here.
+    """
     if "portal_counter" not in g:
-        session = db_session()
-        promote_scheduled(session, portal_state())
-        g.portal_counter = counters.value(session)
+        state = portal_state()
+        if time.monotonic() - state.promoted_at >= PROMOTE_EVERY_SECONDS:
+            promote_scheduled(db_session(), state)
+        with current_app.extensions[DB_EXTENSION]["engine"].connect() as connection:
+            g.portal_counter = connection.execute(COUNTER_QUERY).scalar() or 0
     return g.portal_counter
 
 

@@ -62,6 +62,20 @@ def noconv(text: str) -> Markup:
     return Markup(NOCONV_START) + text + Markup(NOCONV_END)
 
 
+def columns_nav() -> Markup:
+    """The column bar of every page, rendered once per counter value, version and current page."""
+    endpoint = request.endpoint
+    if endpoint == "portal.home":
+        active = "home"
+    elif endpoint == "portal.search":
+        active = "search"
+    elif endpoint == "portal.column" and site_lookups().column((request.view_args or {}).get("column_id", "")):
+        active = request.view_args["column_id"]
+    else:
+        active = ""
+    return fragment(f"columns-nav:{active}", lambda: render_template("portal/_columns_nav.html", active=active))
+
+
 def render_page(template: str, status: int = 200, **context):
     html = render_template(template, **context)
     if current_mode().hant:
@@ -78,6 +92,7 @@ def template_context() -> dict:
         "switch_url": switch_url,
         "iso_time": iso_time,
         "site_lookups": site_lookups,
+        "columns_nav": columns_nav,
         "css_url": url_for("static", filename="portal/portal.css", v=state.render_version),
         "noconv": noconv,
     }

@@ -2,25 +2,31 @@
 
 Lists walk ``items`` newest first through an index on (status[, pinned],
 published_at) and test column membership with the ``item_columns`` primary key,
-so a page costs a short index walk, never a sort of the whole table.  List
-rows load only the columns a list shows (bodies are large).  Counts over big
-sets are cached per ``content`` counter value by the callers.
+so a page costs a short index walk, never a sort of the whole table.  Pages
+read plain rows of the columns they show (bodies are large, and ORM objects
+cost more than the query on a hot page); counts over big sets are cached per
+``content`` counter value by the callers.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from math import ceil
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, Upload
 
 PUBLIC = Item.status == "published"
 NEWEST = (Item.published_at.desc().nulls_last(), Item.id.desc())  # undated items last on every database
 PINNED_FIRST = (Item.pinned.desc(), *NEWEST)
-LIST_FIELDS = load_only(Item.id, Item.title, Item.published_at, Item.unit_id, Item.pinned)
+LIST_COLUMNS = (Item.id, Item.title, Item.published_at, Item.unit_id, Item.pinned)
+PAGE_COLUMNS = (
+    Item.id, Item.title, Item.url, Item.unit_id, Item.published_at, Item.source_text, Item.body_html,
+    Item.attachments, Item.meta, Item.status, Item.origin,
+)
 FEED_FIELDS = load_only(
     Item.id, Item.title, Item.published_at, Item.updated_at, Item.unit_id, Item.summary, Item.url, Item.origin,
 )
@@ -87,6 +93,15 @@ class Pager:
 
 
 @dataclass(frozen=True)
+class ItemPage:
+    """What an item's page shows: the item row, its sources (primary first) and columns."""
+
+    row: Any
+    sources: list[Any]
+    column_ids: list[str]
+
+
+@dataclass(frozen=True)
 class KeyColumn:
     """One address of a unit's site and the portal columns it feeds (站群导航)."""
 
@@ -119,42 +134,38 @@ def in_column(column_id: str):
     return exists().where(ItemColumn.item_id == Item.id, ItemColumn.column_id == column_id)
 
 
-def column_items(session: Session, column_id: str, offset: int, limit: int) -> list[Item]:
+def column_items(session: Session, column_id: str, offset: int, limit: int) -> list[Any]:
     """Pinned (置顶) items first, then newest first."""
-    return list(session.scalars(
-        select(Item).options(LIST_FIELDS).where(PUBLIC, in_column(column_id))
-        .order_by(*PINNED_FIRST).offset(offset).limit(limit)
-    ))
+    return session.execute(
+        select(*LIST_COLUMNS).where(PUBLIC, in_column(column_id)).order_by(*PINNED_FIRST).offset(offset).limit(limit)
+    ).all()
 
 
 def column_total(session: Session, column_id: str) -> int:
     return session.scalar(select(func.count()).select_from(Item).where(PUBLIC, in_column(column_id))) or 0
 
 
-def unit_items(session: Session, unit_id: str, offset: int, limit: int) -> list[Item]:
+def unit_items(session: Session, unit_id: str, offset: int, limit: int) -> list[Any]:
     """Items the unit published first (reposts by other units stay with the original)."""
-    return list(session.scalars(
-        select(Item).options(LIST_FIELDS).where(Item.unit_id == unit_id, PUBLIC)
-        .order_by(*NEWEST).offset(offset).limit(limit)
-    ))
+    return session.execute(
+        select(*LIST_COLUMNS).where(Item.unit_id == unit_id, PUBLIC).order_by(*NEWEST).offset(offset).limit(limit)
+    ).all()
 
 
 def unit_total(session: Session, unit_id: str) -> int:
     return session.scalar(select(func.count()).select_from(Item).where(Item.unit_id == unit_id, PUBLIC)) or 0
 
 
-def latest_in_column(session: Session, column_id: str, limit: int) -> list[Item]:
-    return list(session.scalars(
-        select(Item).options(LIST_FIELDS).where(PUBLIC, in_column(column_id)).order_by(*NEWEST).limit(limit)
-    ))
+def latest_in_column(session: Session, column_id: str, limit: int) -> list[Any]:
+    return session.execute(
+        select(*LIST_COLUMNS).where(PUBLIC, in_column(column_id)).order_by(*NEWEST).limit(limit)
+    ).all()
 
 
-def featured(session: Session, limit: int) -> list[Item]:
+def featured(session: Session, limit: int) -> list[Any]:
     """首页推荐, newest first (``featured = true``: an equality the index can use)."""
     is_featured = Item.featured == True  # noqa: E712
-    return list(session.scalars(
-        select(Item).options(LIST_FIELDS).where(PUBLIC, is_featured).order_by(*NEWEST).limit(limit)
-    ))
+    return session.execute(select(*LIST_COLUMNS).where(PUBLIC, is_featured).order_by(*NEWEST).limit(limit)).all()
 
 
 def feed_items(session: Session, limit: int, *, column_id: str | None = None, unit_id: str | None = None) -> list[Item]:
@@ -169,16 +180,30 @@ def feed_items(session: Session, limit: int, *, column_id: str | None = None, un
     return list(session.scalars(query.order_by(*NEWEST).limit(limit)))
 
 
-def item_for_page(session: Session, item_id: int) -> Item | None:
-    """One item, any status (the view decides what the public may see), with what its page shows."""
-    return session.scalar(
-        select(Item).where(Item.id == item_id).options(
-            joinedload(Item.unit),
-            selectinload(Item.sources).selectinload(ItemSource.unit),
-            selectinload(Item.columns),
-            selectinload(Item.uploads).load_only(Upload.id, Upload.filename, Upload.size, Upload.content_type),
-        )
-    )
+def item_for_page(session: Session, item_id: int) -> ItemPage | None:
+    """One item, any status (the view decides what the public may see).  Sources
+    and columns are read only for published items; unit names come from the lookups."""
+    row = session.execute(select(*PAGE_COLUMNS).where(Item.id == item_id)).first()
+    if row is None:
+        return None
+    if row.status != "published":
+        return ItemPage(row, [], [])
+    sources = session.execute(
+        select(ItemSource.url, ItemSource.unit_id, ItemSource.is_primary, ItemSource.status)
+        .where(ItemSource.item_id == item_id)
+        .order_by(ItemSource.is_primary.desc(), ItemSource.published_at, ItemSource.id)
+    ).all()
+    column_ids = session.scalars(select(ItemColumn.column_id).where(ItemColumn.item_id == item_id)).all()
+    return ItemPage(row, list(sources), list(column_ids))
+
+
+def uploads_of(session: Session, item_id: int) -> list[Upload]:
+    """A submission's uploaded files, without their bytes."""
+    return list(session.scalars(
+        select(Upload).where(Upload.item_id == item_id).options(
+            load_only(Upload.id, Upload.filename, Upload.size, Upload.content_type)
+        ).order_by(Upload.id)
+    ))
 
 
 def newest_published_at(session: Session, *, column_id: str | None = None,
@@ -204,9 +229,9 @@ def sitemap_items(session: Session, offset: int, limit: int) -> list[tuple[int, 
     return [(row.id, row.published_at) for row in rows]
 
 
-def items_by_id(session: Session, ids: list[int]) -> dict[int, Item]:
+def items_by_id(session: Session, ids: list[int]) -> dict[int, Any]:
     """Published list rows for search hits, keyed by id (one query, no N+1)."""
     if not ids:
         return {}
-    rows = session.scalars(select(Item).options(LIST_FIELDS).where(Item.id.in_(ids), PUBLIC))
-    return {item.id: item for item in rows}
+    rows = session.execute(select(*LIST_COLUMNS).where(Item.id.in_(ids), PUBLIC))
+    return {row.id: row for row in rows}

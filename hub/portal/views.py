@@ -14,7 +14,6 @@ from hub.portal.pages import PER_PAGE, cached_count, fragment, page_number, rend
 
 HOME_ITEMS = 8  # per column block on the home page
 FEATURED_ITEMS = 6
-HIDDEN_STATUSES = ("pending", "scheduled", "rejected")  # not public: answered as if they did not exist
 MAX_ID = 2**63 - 1
 META_LABELS = (
     ("index_number", "索引号"), ("document_number", "文号"), ("issuing_authority", "发文机关"),
@@ -110,24 +109,27 @@ def _attachments(item) -> list[dict]:
 def item(item_id: int):
     if item_id > MAX_ID:
         abort(404)
-    item = queries.item_for_page(db_session(), item_id)
-    if item is None or item.status in HIDDEN_STATUSES or item.status not in ("published", "withdrawn"):
-        abort(404)
-    if item.status == "withdrawn":
+    found = queries.item_for_page(db_session(), item_id)
+    if found is None or found.row.status not in ("published", "withdrawn"):
+        abort(404)  # pending, scheduled, rejected: as if it did not exist
+    if found.row.status == "withdrawn":
         return render_page("portal/withdrawn.html", status=410)
+    item = found.row
     look = site_lookups()
+    units = look.unit_names
     submitted = item.origin == "submission"
-    primary = next((s for s in item.sources if s.is_primary), None)
+    primary = next((s for s in found.sources if s.is_primary), None)
     source_url = None if submitted else _web_url(primary.url if primary else item.url)
     also = [
-        {"unit": s.unit.name if s.unit else look.unit_names.get(s.unit_id, s.unit_id), "url": _web_url(s.url)}
-        for s in item.sources if s is not primary and s.status == "active" and s.unit_id != item.unit_id
+        {"unit": units.get(s.unit_id, s.unit_id), "url": _web_url(s.url)}
+        for s in found.sources if s is not primary and s.status == "active" and s.unit_id != item.unit_id
     ]
-    columns = [look.column(c.column_id) for c in item.columns]
+    columns = [look.column(c) for c in found.column_ids]
     meta = [(label, str(item.meta[key])) for key, label in META_LABELS if (item.meta or {}).get(key)]
     return render_page(
         "portal/item.html", item=item, submitted=submitted, source_url=source_url,
-        unit_name=item.unit.name if item.unit else item.unit_id, also=[a for a in also if a["url"]],
+        unit_name=units.get(item.unit_id, item.unit_id), also=[a for a in also if a["url"]],
         columns=[c for c in columns if c is not None], meta=meta, body=render_body(item.body_html),
-        attachments=[] if submitted else _attachments(item), uploads=list(item.uploads) if submitted else [],
+        attachments=[] if submitted else _attachments(item),
+        uploads=queries.uploads_of(db_session(), item.id) if submitted else [],
     )

@@ -5,7 +5,7 @@ import pytest
 
 from hub import create_app
 from hub.db import EXTENSION
-from tests.hub.conftest import app, client, editor, logged_in  # noqa: F401 - fixtures reused as they are
+from tests.hub.conftest import app, client, editor, hub_template, logged_in  # noqa: F401 - fixtures reused as they are
 from tests.portal.seeding import seed_extra, seed_portal
 
 
