@@ -67,7 +67,8 @@ class PortalState:
     """Per-application state (one app per worker process in production; tests make many)."""
 
     def __init__(self) -> None:
-        self.pages = CounterCache(512)  # whole responses: (status, mimetype, body bytes)
+        # Whole responses (status, content type, body): a few thousand pages of 10-20 KB.
+        self.pages = CounterCache(2048)
         self.fragments = CounterCache(256)  # rendered HTML blocks and small query results
         self.counts = CounterCache(1024)  # COUNT(*) of long lists
         self.render_version = _render_version()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from flask import abort, current_app, g, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request
 from markupsafe import Markup
 
 from harvester.dates import as_local
@@ -13,7 +13,9 @@ from hub.db import db_session
 from hub.portal import queries
 from hub.portal.cache import portal_state
 from hub.portal.http_cache import content_counter
-from hub.portal.variants import NOCONV_END, NOCONV_START, current_mode, purl, switch_url, to_traditional_html
+from hub.portal.variants import (
+    NOCONV_END, NOCONV_START, current_mode, plain_url, purl, switch_url, to_traditional_html,
+)
 
 DEFAULT_PORTAL_NAME = "衢州市人民政府门户网站"
 PER_PAGE = 20
@@ -89,10 +91,11 @@ def template_context() -> dict:
         "portal_name": portal_name(),
         "mode": current_mode(),
         "purl": purl,
+        "plain_url": plain_url,
         "switch_url": switch_url,
         "iso_time": iso_time,
         "site_lookups": site_lookups,
         "columns_nav": columns_nav,
-        "css_url": url_for("static", filename="portal/portal.css", v=state.render_version),
+        "css_url": plain_url("static", filename="portal/portal.css", v=state.render_version),
         "noconv": noconv,
     }

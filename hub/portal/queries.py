@@ -3,18 +3,19 @@
 Lists walk ``items`` newest first through an index on (status[, pinned],
 published_at) and test column membership with the ``item_columns`` primary key,
 so a page costs a short index walk, never a sort of the whole table.  Pages
-read plain rows of the columns they show (bodies are large, and ORM objects
-cost more than the query on a hot page); counts over big sets are cached per
-``content`` counter value by the callers.
+read plain rows of the columns they show, with statements built once and run
+on the session's connection: on a hot page, building a statement and going
+through the ORM cost several times the query itself.  Counts over big sets are
+cached per ``content`` counter value by the callers.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from math import ceil
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, Upload
@@ -31,6 +32,24 @@ FEED_FIELDS = load_only(
     Item.id, Item.title, Item.published_at, Item.updated_at, Item.unit_id, Item.summary, Item.url, Item.origin,
 )
 MAX_PAGE = 500  # deeper pages are for search, not for paging through a column
+
+_IN_COLUMN = exists().where(ItemColumn.item_id == Item.id, ItemColumn.column_id == bindparam("column_id"))
+_PAGE = (bindparam("offset"), bindparam("limit"))
+COLUMN_PAGE = select(*LIST_COLUMNS).where(PUBLIC, _IN_COLUMN).order_by(*PINNED_FIRST).offset(_PAGE[0]).limit(_PAGE[1])
+UNIT_PAGE = (select(*LIST_COLUMNS).where(Item.unit_id == bindparam("unit_id"), PUBLIC)
+             .order_by(*NEWEST).offset(_PAGE[0]).limit(_PAGE[1]))
+ITEM_ROW = select(*PAGE_COLUMNS).where(Item.id == bindparam("item_id"))
+ITEM_SOURCES = (
+    select(ItemSource.url, ItemSource.unit_id, ItemSource.is_primary, ItemSource.status)
+    .where(ItemSource.item_id == bindparam("item_id"))
+    .order_by(ItemSource.is_primary.desc(), ItemSource.published_at, ItemSource.id)
+)
+ITEM_COLUMNS = select(ItemColumn.column_id).where(ItemColumn.item_id == bindparam("item_id"))
+
+
+def _run(session: Session, statement, **params):
+    """A prepared Core statement on the session's connection (no ORM layer)."""
+    return session.connection().execute(statement, params)
 
 
 @dataclass(frozen=True)
@@ -136,9 +155,7 @@ def in_column(column_id: str):
 
 def column_items(session: Session, column_id: str, offset: int, limit: int) -> list[Any]:
     """Pinned (置顶) items first, then newest first."""
-    return session.execute(
-        select(*LIST_COLUMNS).where(PUBLIC, in_column(column_id)).order_by(*PINNED_FIRST).offset(offset).limit(limit)
-    ).all()
+    return _run(session, COLUMN_PAGE, column_id=column_id, offset=offset, limit=limit).all()
 
 
 def column_total(session: Session, column_id: str) -> int:
@@ -147,9 +164,7 @@ def column_total(session: Session, column_id: str) -> int:
 
 def unit_items(session: Session, unit_id: str, offset: int, limit: int) -> list[Any]:
     """Items the unit published first (reposts by other units stay with the original)."""
-    return session.execute(
-        select(*LIST_COLUMNS).where(Item.unit_id == unit_id, PUBLIC).order_by(*NEWEST).offset(offset).limit(limit)
-    ).all()
+    return _run(session, UNIT_PAGE, unit_id=unit_id, offset=offset, limit=limit).all()
 
 
 def unit_total(session: Session, unit_id: str) -> int:
@@ -183,17 +198,13 @@ def feed_items(session: Session, limit: int, *, column_id: str | None = None, un
 def item_for_page(session: Session, item_id: int) -> ItemPage | None:
     """One item, any status (the view decides what the public may see).  Sources
     and columns are read only for published items; unit names come from the lookups."""
-    row = session.execute(select(*PAGE_COLUMNS).where(Item.id == item_id)).first()
+    row = _run(session, ITEM_ROW, item_id=item_id).first()
     if row is None:
         return None
     if row.status != "published":
         return ItemPage(row, [], [])
-    sources = session.execute(
-        select(ItemSource.url, ItemSource.unit_id, ItemSource.is_primary, ItemSource.status)
-        .where(ItemSource.item_id == item_id)
-        .order_by(ItemSource.is_primary.desc(), ItemSource.published_at, ItemSource.id)
-    ).all()
-    column_ids = session.scalars(select(ItemColumn.column_id).where(ItemColumn.item_id == item_id)).all()
+    sources = _run(session, ITEM_SOURCES, item_id=item_id).all()
+    column_ids = _run(session, ITEM_COLUMNS, item_id=item_id).scalars().all()
     return ItemPage(row, list(sources), list(column_ids))
 
 

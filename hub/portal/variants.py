@@ -16,7 +16,9 @@ import re
 import threading
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from urllib.parse import quote, urlencode
+
+from flask import current_app, g, request, url_for
 
 VARIANT_ARG, HANT = "variant", "hant"
 TEXT_ARG, TEXT_ON = "text", "1"
@@ -55,18 +57,48 @@ def current_mode() -> Mode:
     return g.portal_mode
 
 
+class UrlMemo:
+    """Built URLs of the portal's own pages, remembered: a page links to the same
+    dozen addresses over and over, and building one costs more than finding it."""
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self) -> None:
+        self._urls: dict[tuple, str] = {}
+
+    def get(self, endpoint: str, values: dict) -> str:
+        key = (request.script_root, endpoint, tuple(sorted(values.items())))
+        url = self._urls.get(key)
+        if url is None:
+            url = url_for(endpoint, **values)
+            if len(self._urls) >= self.MAX_ENTRIES:
+                self._urls.clear()
+            self._urls[key] = url
+        return url
+
+
+def memo() -> UrlMemo:
+    return current_app.extensions.setdefault("zhanqun_portal_urls", UrlMemo())
+
+
+def plain_url(endpoint: str, **values) -> str:
+    """``url_for`` through the memo (links that do not carry the version, e.g. feeds)."""
+    return memo().get(endpoint, values)
+
+
 def purl(endpoint: str, **values) -> str:
     """``url_for`` that keeps the reader's version (繁體, 纯文字版)."""
-    return url_for(endpoint, **{**current_mode().args(), **values})
+    return memo().get(endpoint, {**current_mode().args(), **values})
 
 
 def switch_url(**changes: bool) -> str:
     """This page in another version: ``switch_url(hant=True)``, ``switch_url(text=False)``."""
     mode = current_mode()
     wanted = Mode(hant=changes.get("hant", mode.hant), text=changes.get("text", mode.text))
-    args = {k: v for k, v in request.args.items(multi=False) if k not in (VARIANT_ARG, TEXT_ARG)}
-    args.update(wanted.args())
-    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in (VARIANT_ARG, TEXT_ARG)]
+    args += wanted.args().items()
+    path = quote(request.script_root + request.path)
+    return f"{path}?{urlencode(args)}" if args else path
 
 
 class _Converters:
