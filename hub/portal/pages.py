@@ -13,9 +13,7 @@ from hub.db import db_session
 from hub.portal import queries
 from hub.portal.cache import portal_state
 from hub.portal.http_cache import content_counter
-from hub.portal.variants import (
-    NOCONV_END, NOCONV_START, current_mode, plain_url, purl, switch_url, to_traditional_html,
-)
+from hub.portal.variants import NOCONV_END, NOCONV_START, current_mode, links, to_traditional_html
 
 DEFAULT_PORTAL_NAME = "衢州市人民政府门户网站"
 PER_PAGE = 20
@@ -87,15 +85,16 @@ def render_page(template: str, status: int = 200, **context):
 
 def template_context() -> dict:
     state = portal_state()
+    urls = links()
     return {
         "portal_name": portal_name(),
-        "mode": current_mode(),
-        "purl": purl,
-        "plain_url": plain_url,
-        "switch_url": switch_url,
+        "mode": urls.mode,
+        "purl": urls.purl,
+        "plain_url": urls.plain,
+        "switch_url": urls.switch,
         "iso_time": iso_time,
         "site_lookups": site_lookups,
         "columns_nav": columns_nav,
-        "css_url": plain_url("static", filename="portal/portal.css", v=state.render_version),
+        "css_url": urls.plain("static", filename="portal/portal.css", v=state.render_version),
         "noconv": noconv,
     }

@@ -4,7 +4,7 @@ The choice travels in the URL, not in a cookie: every URL then names exactly
 one representation, so browsers and shared caches may keep pages without a
 ``Vary: Cookie`` (which would make every visitor's copy private) and a link to
 a 繁體 page stays 繁體 for whoever opens it.  Internal links carry the
-parameters on (``purl``).
+parameters on (``Links.purl``).
 
 Traditional pages are the simplified rendering converted by OpenCC, text nodes
 only: tags, attributes and URLs are left alone, and so is anything between
@@ -66,8 +66,8 @@ class UrlMemo:
     def __init__(self) -> None:
         self._urls: dict[tuple, str] = {}
 
-    def get(self, endpoint: str, values: dict) -> str:
-        key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    def get(self, script_root: str, endpoint: str, values: dict) -> str:
+        key = (script_root, endpoint, tuple(sorted(values.items())))
         url = self._urls.get(key)
         if url is None:
             url = url_for(endpoint, **values)
@@ -77,28 +77,36 @@ class UrlMemo:
         return url
 
 
-def memo() -> UrlMemo:
-    return current_app.extensions.setdefault("zhanqun_portal_urls", UrlMemo())
+class Links:
+    """URL building for one request, with what it needs looked up once."""
+
+    def __init__(self) -> None:
+        self.mode = current_mode()
+        self._mode_args = self.mode.args()
+        self._memo = current_app.extensions.setdefault("zhanqun_portal_urls", UrlMemo())
+        self._root = request.script_root
+        self._path = quote(request.script_root + request.path)
+        self._other_args = [(k, v) for k, v in request.args.items(multi=True) if k not in (VARIANT_ARG, TEXT_ARG)]
+
+    def purl(self, endpoint: str, **values) -> str:
+        """``url_for`` that keeps the reader's version (繁體, 纯文字版)."""
+        return self._memo.get(self._root, endpoint, {**self._mode_args, **values} if self._mode_args else values)
+
+    def plain(self, endpoint: str, **values) -> str:
+        """``url_for`` for links that do not carry the version (feeds, the stylesheet)."""
+        return self._memo.get(self._root, endpoint, values)
+
+    def switch(self, **changes: bool) -> str:
+        """This page in another version: ``switch(hant=True)``, ``switch(text=False)``."""
+        wanted = Mode(hant=changes.get("hant", self.mode.hant), text=changes.get("text", self.mode.text))
+        args = self._other_args + list(wanted.args().items())
+        return f"{self._path}?{urlencode(args)}" if args else self._path
 
 
-def plain_url(endpoint: str, **values) -> str:
-    """``url_for`` through the memo (links that do not carry the version, e.g. feeds)."""
-    return memo().get(endpoint, values)
-
-
-def purl(endpoint: str, **values) -> str:
-    """``url_for`` that keeps the reader's version (繁體, 纯文字版)."""
-    return memo().get(endpoint, {**current_mode().args(), **values})
-
-
-def switch_url(**changes: bool) -> str:
-    """This page in another version: ``switch_url(hant=True)``, ``switch_url(text=False)``."""
-    mode = current_mode()
-    wanted = Mode(hant=changes.get("hant", mode.hant), text=changes.get("text", mode.text))
-    args = [(k, v) for k, v in request.args.items(multi=True) if k not in (VARIANT_ARG, TEXT_ARG)]
-    args += wanted.args().items()
-    path = quote(request.script_root + request.path)
-    return f"{path}?{urlencode(args)}" if args else path
+def links() -> Links:
+    if "portal_links" not in g:
+        g.portal_links = Links()
+    return g.portal_links
 
 
 class _Converters:

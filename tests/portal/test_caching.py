@@ -93,3 +93,11 @@ def test_portal_ignores_the_hub_session(app, ids):
     assert "退出登录" not in seen.get_data(as_text=True)
     # the hub still works for the same browser
     assert editor.get("/review/").status_code == 200
+
+
+def test_head_answers_like_get_without_a_body(client, ids):
+    head = client.head(f"/items/{ids['rich']}")
+    assert head.status_code == 200 and head.get_data() == b""
+    get = client.get(f"/items/{ids['rich']}")
+    assert get.headers["ETag"] == head.headers["ETag"]
+    assert "政务公开" in get.get_data(as_text=True)  # the cached copy kept the body
