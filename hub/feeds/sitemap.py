@@ -11,6 +11,7 @@ from __future__ import annotations
 from math import ceil
 
 from flask import Response, abort, current_app
+from lxml import etree
 
 from hub.db import db_session
 from hub.feeds.blueprint import bp
@@ -20,8 +21,6 @@ from hub.portal import queries
 from hub.portal.http_cache import base_url, public_page
 from hub.portal.pages import cached_count, site_lookups
 from hub.portal.public_session import PUBLIC_BLUEPRINTS
-
-from lxml import etree
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX_URLS = 50_000

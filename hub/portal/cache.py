@@ -82,7 +82,9 @@ class PortalState:
 
         Whole seconds (HTTP dates have no more), strictly later than the
         previous value so that If-Modified-Since never matches across a change
-        within the same second.
+        within the same second.  Workers may differ by the moments they first
+        saw a value; the ETag, the same in every worker, is the validator that
+        browsers send first (and If-None-Match overrides If-Modified-Since).
         """
         with self._seen_lock:
             if self._seen is not None and self._seen[0] == counter:
@@ -92,7 +94,6 @@ class PortalState:
                 now = self._seen[1] + timedelta(seconds=1)
             self._seen = (counter, now)
             return now
-
 
 
 def _render_version() -> str:

@@ -22,6 +22,7 @@ from flask import Response, current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hub.actions import promote_due
 from hub.db import EXTENSION as DB_EXTENSION
 from hub.db import db_session
 from hub.portal.cache import PortalState, portal_state
@@ -52,8 +53,6 @@ def promote_scheduled(session: Session, state: PortalState) -> None:
         if now - state.promoted_at < PROMOTE_EVERY_SECONDS:
             return
         state.promoted_at = now
-    from hub.actions import promote_due
-
     try:
         promoted = promote_due(session)
         if promoted:

@@ -15,7 +15,7 @@ from hub.portal.pages import PER_PAGE, page_number, render_page, site_lookups
 from hub.portal.variants import current_mode, to_simplified_text
 from storage import search as search_index
 
-QUERY_MAX = 100
+QUERY_MAX = search_index.MAX_QUERY_CHARS  # the input and the error message agree with the index
 SORTS = (("relevance", "按相关度"), ("newest", "按时间（最新在前）"))
 
 
