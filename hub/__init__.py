@@ -20,9 +20,20 @@ BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "users", "api
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 
 
+# Paths of the editors' side; any other unknown URL is the public's and gets the portal's 404.
+HUB_PREFIXES = ("/hub/", "/review/", "/audit/", "/login", "/logout", "/api/")
+
+
 def _error_handler(code: int, title: str):
     def handle(exc):
-        from flask import render_template
+        from flask import render_template, request
+
+        if code == 404 and not request.path.startswith(HUB_PREFIXES):
+            from flask import make_response
+
+            from hub.portal.blueprint import render_error, security_headers
+
+            return security_headers(make_response(render_error(404, exc)))
 
         message = getattr(exc, "description", "") or title
         if code == 403:

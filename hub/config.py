@@ -42,6 +42,9 @@ class Config:
         # The registry: "harvest now" runs it, admins view it, the portal takes its name from it.
         self.REGISTRY_PATH = os.environ.get("ZHANQUN_REGISTRY") or "registry.yaml"
         self.PORTAL_NAME = os.environ.get("ZHANQUN_PORTAL_NAME") or None  # None: the registry's portal.name
+        # The public origin for absolute links in feeds, the sitemap and robots.txt
+        # (e.g. https://www.qz.gov.cn); unset: the request's own host.
+        self.PORTAL_BASE_URL = (os.environ.get("ZHANQUN_PORTAL_BASE_URL") or "").rstrip("/") or None
         self.SECRET_KEY = os.environ.get("ZHANQUN_SECRET_KEY") or None
         self.SESSION_COOKIE_SECURE = _bool_env("ZHANQUN_SECURE_COOKIES", self.default_secure_cookies())
 

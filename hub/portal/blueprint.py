@@ -1,7 +1,7 @@
 """The ``portal`` blueprint: the public site's headers, error pages and template context."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from hub.portal import public_session
 from hub.portal.cache import init_state
@@ -35,15 +35,23 @@ def security_headers(response):
 
 bp.record_once(setup_public_blueprint)
 bp.after_request(security_headers)
-bp.context_processor(template_context)
+@bp.app_context_processor
+def _public_context() -> dict:
+    """The portal's template globals, for its own pages, the feeds, and the public
+    404 of unknown URLs (no endpoint); the hub's pages don't pay for them."""
+    if request.blueprint in ("portal", "feeds") or request.endpoint is None:
+        return template_context()
+    return {}
+
+
+def render_error(code: int, exc=None):
+    """The portal's own error page (also used by the app for unknown public URLs)."""
+    message = ERROR_MESSAGES.get(code) or getattr(exc, "description", "") or ERROR_TITLES[code]
+    return render_page("portal/error.html", status=code, code=code, title=ERROR_TITLES[code], message=message)
 
 
 def _error_page(code: int):
-    def handle(exc):
-        message = ERROR_MESSAGES.get(code) or getattr(exc, "description", "") or ERROR_TITLES[code]
-        return render_page("portal/error.html", status=code, code=code, title=ERROR_TITLES[code], message=message)
-
-    return handle
+    return lambda exc: render_error(code, exc)
 
 
 for _code in ERROR_TITLES:

@@ -162,3 +162,11 @@ def test_healthz_is_plain_and_touches_nothing(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_public_url_gets_the_portal_404_with_its_strict_policy(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "img-src 'self';" in response.headers["Content-Security-Policy"]
+    assert 'lang="zh-CN"' in response.get_data(as_text=True)
+    assert client.get("/review/no-such-page").status_code == 404
