@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,10 +23,13 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-## bench: extraction quality on ../shared/corpus and harvest throughput on loopback
+## bench: extraction quality on ../shared/corpus, harvest throughput on loopback,
+## search latency, and the portal under load (gunicorn + wrk: apt-get install wrk)
 bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/harvest.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/portal.py
 
 clean:
 	rm -rf $(VENV) var/zhanqun.db* *.egg-info
