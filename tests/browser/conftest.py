@@ -25,9 +25,11 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One Chromium for the whole session (contexts and pages are per test)."""
+    """One Chromium for the browser tests (contexts and pages are per test).  Package
+    scope: Playwright's sync API keeps an event loop running in this thread while it
+    is open, which would break ``asyncio.run`` in the tests that come after."""
     if not CHROMIUM.exists():
         skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
     try:
