@@ -8,9 +8,10 @@ follow each other with nothing but separators between.
 from __future__ import annotations
 
 from html import escape
+from itertools import islice
 
 from storage.search.query import Term
-from storage.search.tokens import MAX_BODY_CHARS, runs
+from storage.search.tokens import MAX_BODY_CHARS, Run, iter_runs, runs
 
 SNIPPET_CHARS = 120
 SNIPPET_LEAD = 20  # characters of context before the first match
@@ -18,7 +19,10 @@ SNIPPET_LEAD = 20  # characters of context before the first match
 
 def spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     """Sorted, merged ``(start, end)`` character spans of every match of ``terms`` in ``text``."""
-    doc = runs(text)
+    return _spans(runs(text), terms)
+
+
+def _spans(doc: list[Run], terms: list[Term]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for term in terms:
         found.extend(_term_spans(doc, term))
@@ -32,7 +36,7 @@ def spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     return merged
 
 
-def _term_spans(doc: list[tuple[str, bool, int, int]], term: Term) -> list[tuple[int, int]]:
+def _term_spans(doc: list[Run], term: Term) -> list[tuple[int, int]]:
     want = term.runs
     out: list[tuple[int, int]] = []
     if len(want) == 1:
@@ -60,7 +64,7 @@ def _term_spans(doc: list[tuple[str, bool, int, int]], term: Term) -> list[tuple
     return out
 
 
-def _run_fits(doc_run: tuple[str, bool, int, int], want: tuple[str, bool], *, first: bool, last: bool) -> bool:
+def _run_fits(doc_run: Run, want: tuple[str, bool], *, first: bool, last: bool) -> bool:
     text, cjk = doc_run[0], doc_run[1]
     run, want_cjk = want
     if cjk != want_cjk:
@@ -101,9 +105,33 @@ def snippet_html(body: str, terms: list[Term], size: int = SNIPPET_CHARS) -> str
     """About ``size`` characters of the body around its first match (its start when
     only the title matched), with … where the excerpt cuts the text."""
     text = " ".join(body[:MAX_BODY_CHARS].split())
-    marks = spans(text, terms)
+    marks = _leading_spans(text, terms, size)
     start = max(0, marks[0][0] - SNIPPET_LEAD) if marks else 0
     start = max(0, min(start, len(text) - size))
     end = min(len(text), start + size)
     html = marked(text, marks, start, end)
     return ("…" if start > 0 else "") + html + ("…" if end < len(text) else "")
+
+
+def _leading_spans(text: str, terms: list[Term], size: int) -> list[tuple[int, int]]:
+    """The spans of ``spans`` up to the excerpt around the first match, reading only
+    as much of the text as that takes (bodies can be long, the first match early).
+
+    Runs are read in growing batches; the matches found so far are final once
+    ``depth`` runs (the most runs a term has) start past the excerpt's end.
+    """
+    depth = max(len(term.runs) for term in terms)
+    source = iter_runs(text)
+    doc: list[Run] = []
+    batch = 64
+    while True:
+        more = list(islice(source, batch))
+        doc.extend(more)
+        batch *= 2
+        found = _spans(doc, terms)
+        if len(more) < batch // 2:
+            return found  # the whole text was read
+        if found:
+            excerpt_end = found[0][0] + size
+            if sum(1 for run in doc[-depth:] if run[2] >= excerpt_end) >= depth:
+                return found

@@ -1,16 +1,17 @@
 """The search index on SQLite: an FTS5 table fed with pre-cut tokens.
 
 ``item_search`` is a *contentless* FTS5 table (``content=''``): it keeps the
-inverted index and the column sizes bm25 needs, not the text, which ``items``
-already holds.  Its columns are ``title``, ``body`` and ``facets`` (filter
-tokens); its rowid is the entry's sort key (``documents.sort_key``), so
-``ORDER BY rowid DESC`` is newest first and a date filter is a rowid range.
+inverted index, not the text, which ``items`` already holds.  Its columns are
+``title``, ``body`` and ``facets`` (filter tokens); its rowid is the entry's
+sort key (``documents.sort_key``), so ``ORDER BY rowid DESC`` is newest first
+and a date filter is a rowid range.
 
-SQLite 3.40's contentless tables can only forget a row when given the exact
-values it indexed, so ``item_search_docs`` keeps, per item, its sort key and
-what was indexed as ``tokens.runs_text`` (the tokens follow from it by a fixed
-rule), zlib-compressed: about half the size of the raw text, where a
-content-storing FTS table would keep the token text, twice the raw text.
+Contentless tables (before SQLite 3.43's ``contentless_delete``; Debian 12
+ships 3.40) can only forget a row when given the exact values it indexed, so
+``item_search_docs`` keeps, per item, its sort key and what was indexed as
+``tokens.runs_text`` (the tokens follow from it by a fixed rule),
+zlib-compressed: about half the size of the raw text, where a content-storing
+FTS table would keep the token text, twice the raw text.
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from storage.search.query import Term
 
 TABLE = "item_search"
 DOCS = "item_search_docs"  # both created by migration 0005
-TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights (facets: 0, they only filter)
 _SEP = "\x1f"
 
 
@@ -43,12 +43,20 @@ class Match:
         return sql, params
 
 
-def compile_match(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> Match:
+def compile_query(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> tuple[Match, list[Match]]:
+    """Every match, and the relevance levels that partition them (see ``storage.search``):
+    all terms in the title; some of them; none."""
     phrases = [_phrase(term) for term in terms]
-    expression = "{title body} : (" + " AND ".join(phrases) + ")"
-    for facet in facets:
-        expression += f' AND facets : "{facet}"'
-    return Match(expression, low, high)
+    in_text = "{title body} : (" + " AND ".join(phrases) + ")"
+    all_in_title = "{title} : (" + " AND ".join(phrases) + ")"
+    any_in_title = "{title} : (" + " OR ".join(phrases) + ")"
+    filters = "".join(f' AND facets : "{facet}"' for facet in facets)
+    matches = f"({in_text}){filters}"
+    levels = [f"({all_in_title}){filters}"]
+    if len(phrases) > 1:
+        levels.append(f"({matches}) AND (({any_in_title}) NOT ({all_in_title}))")
+    levels.append(f"({matches}) NOT ({any_in_title})")
+    return Match(matches, low, high), [Match(level, low, high) for level in levels]
 
 
 def _phrase(term: Term) -> str:
@@ -57,6 +65,11 @@ def _phrase(term: Term) -> str:
 
 
 # -- queries ---------------------------------------------------------------------------
+def count_cap(match: Match, cap: int) -> int:
+    """FTS5 counts every kind of query from the index alone: the usual cap."""
+    return cap
+
+
 def count(session: Session, match: Match, cap: int) -> int:
     where, params = match.where()
     sql = f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {where} LIMIT ?)"
@@ -64,19 +77,11 @@ def count(session: Session, match: Match, cap: int) -> int:
 
 
 def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]:
+    """Item ids of a page of matches, newest first (the index's reverse order)."""
     where, params = match.where()
     sql = f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT ? OFFSET ?"
     rows = session.connection().exec_driver_sql(sql, tuple(params + [limit, offset]))
     return [item_id_of(key) for (key,) in rows]
-
-
-def candidates(session: Session, match: Match, limit: int) -> list[tuple[int, int, float]]:
-    """The ``limit`` newest matches as ``(item_id, sort_key, score)``, higher scores better."""
-    where, params = match.where()
-    sql = (f"SELECT rowid, bm25({TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) FROM {TABLE} "
-           f"WHERE {where} ORDER BY rowid DESC LIMIT ?")
-    rows = session.connection().exec_driver_sql(sql, tuple(params + [limit]))
-    return [(item_id_of(key), key, -rank) for key, rank in rows]
 
 
 # -- writes ----------------------------------------------------------------------------

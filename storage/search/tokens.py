@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from typing import Iterator
 
 # Han ideographs (URO, extension A, compatibility, extensions B–H) and 〇.
 CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003347f"
@@ -36,20 +37,25 @@ def _nfkc_lower(text: str) -> str:
     return text.lower()
 
 
-def runs(text: str) -> list[tuple[str, bool, int, int]]:
-    """``(normalized run, is_cjk, start, end)`` for each run of ``text``, in order;
-    ``start``/``end`` index the original text (for highlighting)."""
-    found = []
+Run = tuple[str, bool, int, int]  # (normalized run, is_cjk, start, end in the original text)
+
+
+def iter_runs(text: str) -> Iterator[Run]:
+    """The runs of ``text`` in order, with where they are in it (for highlighting)."""
     for m in RUN.finditer(text):
-        cjk = m.start(1) >= 0
-        raw = m.group()
-        if cjk or raw.isascii():
-            found.append((_nfkc_lower(raw) if cjk else raw.lower(), cjk, m.start(), m.end()))
-            continue
-        # Non-ASCII letters/digits (full-width, circled…): normalize, then cut again.
-        for sub in RUN.finditer(_nfkc_lower(raw)):
-            found.append((sub.group(), sub.start(1) >= 0, m.start(), m.end()))
-    return found
+        cjk, word = m.groups()
+        start, end = m.span()
+        if cjk is not None:
+            yield (cjk if unicodedata.is_normalized("NFKC", cjk) else unicodedata.normalize("NFKC", cjk), True, start, end)
+        elif word.isascii():
+            yield (word.lower(), False, start, end)
+        else:  # non-ASCII letters/digits (full-width, circled…): normalize, then cut again
+            for sub in RUN.finditer(_nfkc_lower(word)):
+                yield (sub.group(), sub.start(1) >= 0, start, end)
+
+
+def runs(text: str) -> list[Run]:
+    return list(iter_runs(text))
 
 
 def run_tokens(run: str, is_cjk: bool) -> list[str]:

@@ -143,18 +143,55 @@ def test_pages_and_total(session):
     assert sorted(ranked) == sorted(ids)
 
 
-def test_relevance_ranks_the_newest_candidates_then_continues_by_date(session, monkeypatch):
-    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
-    monkeypatch.setattr(search, "COUNT_CAP", 5)
-    old_title = add(session, "招商引资签约仪式", at=datetime(2024, 1, 1, tzinfo=timezone.utc))
-    body_only = [add(session, f"经济动态{n}", "招商引资项目推进顺利。", at=datetime(2025, 1, 1 + n, tzinfo=timezone.utc))
-                 for n in range(5)]
-    result = search.search(session, "招商引资", per_page=2)
-    assert result.total == 5 and result.total_is_capped  # 6 matches, counted up to the cap
-    order = [h.item_id for p in (1, 2, 3) for h in search.search(session, "招商引资", page=p, per_page=2).hits]
-    assert set(order[:3]) == set(body_only[2:])  # the 3 newest matches, ranked
-    assert order[3:] == [body_only[1], body_only[0]]  # then newest first, up to the cap
-    assert old_title not in order
+def test_relevance_levels_page_across_each_other(session):
+    def at(day: int) -> datetime:
+        return datetime(2026, 2, day, tzinfo=timezone.utc)
+
+    both_old = add(session, "医保缴费通知", at=at(1))
+    both_new = add(session, "关于医保缴费的说明", at=at(2))
+    one = [add(session, f"医保政策解读{n}", "缴费渠道见附件。", at=at(3 + n)) for n in range(3)]
+    body = [add(session, f"社区简讯{n}", "提醒居民按时办理医保缴费。", at=at(10 + n)) for n in range(2)]
+    expected = [both_new, both_old, *one[::-1], *body[::-1]]
+    for per_page in (1, 2, 3, 4, 7):
+        pages = [[h.item_id for h in search.search(session, "医保 缴费", page=p, per_page=per_page).hits]
+                 for p in range(1, 9)]
+        assert [i for page in pages for i in page] == expected, per_page
+    assert found(session, "医保 缴费", sort="newest") == [*body[::-1], *one[::-1], both_new, both_old]
+
+
+def test_total_is_capped(session, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    ids = [add(session, f"工作动态{n}", at=datetime(2026, 1, 1 + n, tzinfo=timezone.utc)) for n in range(5)]
+    first = search.search(session, "工作", per_page=2)
+    assert (first.total, first.total_is_capped) == (3, True)
+    assert [h.item_id for h in first.hits] == [ids[4], ids[3]]
+    assert [h.item_id for h in search.search(session, "工作", page=2, per_page=2).hits] == [ids[2]]
+    assert search.search(session, "工作", page=3, per_page=2).hits == []
+    assert search.search(session, "工作动态4").total_is_capped is False
+
+
+def test_postgresql_plans_give_the_same_pages(session, db_url, monkeypatch):
+    """PostgreSQL pages either walk the newest rows or collect and sort all matches
+    (chosen by cost); both must give the same items in the same order."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from storage.search import postgres_index
+
+    for n in range(6):
+        add(session, f"城乡居民医保通知{n}" if n % 2 else f"社区动态{n}", "城乡居民医保缴费开始。税收宣传。",
+            columns=("notices",), at=datetime(2026, 1, 1 + n, tzinfo=timezone.utc))
+    queries = [("城乡居民医保", {}), ("税", {"sort": "newest"}), ("医保 通知", {"column": "notices"}),
+               ("城乡居民医保", {"date_from": date(2026, 1, 3)})]
+    chosen = {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
+              for q, kw in queries}
+    for walk in (True, False):
+        monkeypatch.setattr(postgres_index, "_walk", lambda *args, **kw: walk)
+        assert {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
+                for q, kw in queries} == chosen
+    monkeypatch.setattr(postgres_index, "PHRASE_COUNT_CAP", 2)
+    result = search.search(session, "城乡居民医保")
+    assert (result.total, result.total_is_capped) == (2, True)
+    assert search.search(session, "医保").total == 6  # no phrase: the usual cap
 
 
 def test_only_published_items_are_found(session):
@@ -228,6 +265,14 @@ def test_a_title_only_match_shows_the_start_of_the_body(session):
     add(session, "春运返乡提示", "铁路部门增开列车。")
     hit = search.search(session, "春运").hits[0]
     assert hit.title_html == "<mark>春运</mark>返乡提示" and hit.snippet_html == "铁路部门增开列车。"
+
+
+def test_snippet_finds_a_late_match_in_a_long_body(session):
+    body = "各地各部门要高度重视，" * 400 + "全市PM2.5年均浓度下降。" + "持续推进。" * 50
+    add(session, "空气质量通报", body)
+    snippet = search.search(session, "PM2.5").hits[0].snippet_html
+    assert "重视，全市<mark>PM2.5</mark>年均浓度下降。持续推进。" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
 
 
 def test_words_are_marked_only_where_they_match(session):

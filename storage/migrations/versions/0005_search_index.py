@@ -24,9 +24,11 @@ SQLITE = (
 )
 POSTGRESQL = (
     "CREATE TABLE item_search (item_id integer NOT NULL, sort_key bigint NOT NULL, tsv tsvector NOT NULL, "
+    "title_tsv tsvector NOT NULL, "
     "CONSTRAINT pk_item_search PRIMARY KEY (item_id), "
     "CONSTRAINT fk_item_search_item_id_items FOREIGN KEY (item_id) REFERENCES items (id) ON DELETE CASCADE)",
     "CREATE INDEX ix_item_search_tsv ON item_search USING gin (tsv)",
+    "CREATE INDEX ix_item_search_title_tsv ON item_search USING gin (title_tsv)",
     "CREATE INDEX ix_item_search_sort_key ON item_search (sort_key)",
 )
 
@@ -35,10 +37,12 @@ def upgrade() -> None:
     bind = op.get_bind()
     for statement in POSTGRESQL if bind.dialect.name == 'postgresql' else SQLITE:
         op.execute(statement)
-    # Backfill: index the items already published (the migration's transaction commits).
+    # Backfill: index the items already published.  The session joins the
+    # migration's transaction, which commits (closing the session leaves it alone).
     from storage.search import rebuild
 
-    rebuild(Session(bind=bind))
+    with Session(bind=bind) as session:
+        rebuild(session)
 
 
 def downgrade() -> None:
