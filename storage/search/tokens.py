@@ -76,21 +76,8 @@ def runs_text(text: str, limit: int | None = None) -> str:
     ``tokens_of_runs`` stay the same whatever Python's Unicode tables become."""
     if limit is not None:
         text = text[:limit]
-    out: list[str] = []
-    for m in RUN.finditer(text):
-        raw = m.group()
-        if m.start(1) >= 0:
-            out.append(raw if unicodedata.is_normalized("NFKC", raw) else unicodedata.normalize("NFKC", raw))
-        elif raw.isascii():
-            if len(raw) <= MAX_WORD_CHARS:
-                out.append(WORD_MARK + raw.lower())
-        else:  # non-ASCII letters/digits (full-width, circled…): normalize, then cut again
-            for sub in RUN.finditer(_nfkc_lower(raw)):
-                if sub.start(1) >= 0:
-                    out.append(sub.group())
-                elif len(sub.group()) <= MAX_WORD_CHARS:
-                    out.append(WORD_MARK + sub.group())
-    return " ".join(out)
+    return " ".join(run if cjk else WORD_MARK + run for run, cjk, _, _ in iter_runs(text)
+                    if cjk or len(run) <= MAX_WORD_CHARS)
 
 
 def tokens_of_runs(text: str) -> str:

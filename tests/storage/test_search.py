@@ -248,6 +248,19 @@ def test_rebuild_indexes_every_published_item(session):
     assert len(found(session, "水利")) == 3
 
 
+def test_full_width_compatibility_and_rare_characters_match_their_plain_forms(session):
+    odd = add(session, "ＰＭ２．５监测", "\uf9b5社区（兼容汉字“例”）发布𠀀𠀁公告。" + "x" * 70 + " 结束")
+    assert found(session, "pm2.5") == [odd]
+    assert found(session, "例社区") == [odd]  # U+F9B5 is a compatibility form of 例
+    assert found(session, "𠀀𠀁") == [odd]
+    assert found(session, "x" * 70) == []  # over-long "words" are not indexed
+    search.refresh(session, [odd])  # unchanged: nothing to do
+    session.get(Item, odd).title = "普通标题"
+    search.refresh(session, [odd])  # the stored tokens are forgotten exactly
+    session.commit()
+    assert found(session, "pm2.5") == [] and found(session, "例社区") == [odd]
+
+
 # -- what the visitor sees -----------------------------------------------------------------
 def test_highlighted_title_and_snippet_are_escaped(session):
     body = ("为进一步做好冬季安全工作，" * 8) + "请关注<script>alert(1)</script>个人所得税汇算通知，" + ("落实责任。" * 30)
