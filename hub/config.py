@@ -46,6 +46,10 @@ class Config:
         # (e.g. https://www.qz.gov.cn); unset: the request's own host.
         self.PORTAL_BASE_URL = (os.environ.get("ZHANQUN_PORTAL_BASE_URL") or "").rstrip("/") or None
         self.SECRET_KEY = os.environ.get("ZHANQUN_SECRET_KEY") or None
+        # Keep rendered public pages in each worker's memory until the next publish.
+        # Off: every request renders (ETags and 304s still work); for a cache in
+        # front (CDN, nginx proxy_cache) or to measure rendering (bench/portal.py).
+        self.PORTAL_PAGE_CACHE = _bool_env("ZHANQUN_PORTAL_PAGE_CACHE", True)
         self.SESSION_COOKIE_SECURE = _bool_env("ZHANQUN_SECURE_COOKIES", self.default_secure_cookies())
 
     def default_secure_cookies(self) -> bool:

@@ -124,7 +124,8 @@ def public_page(view):
         last_modified = state.last_modified(counter)
         if _not_modified(etag, last_modified):
             return _with_validators(Response(status=304), etag, last_modified)
-        cached = state.pages.get(counter, key)
+        keep = current_app.config.get("PORTAL_PAGE_CACHE", True)
+        cached = state.pages.get(counter, key) if keep else None
         if cached is not None:
             status, content_type, body = cached
             return _with_validators(Response(body, status=status, content_type=content_type), etag, last_modified)
@@ -132,8 +133,8 @@ def public_page(view):
         if response.status_code not in CACHED_STATUSES:
             response.headers.setdefault("Cache-Control", CACHE_CONTROL)
             return response
-        body = response.get_data()
-        state.pages.put(counter, key, (response.status_code, response.content_type, body))
+        if keep:
+            state.pages.put(counter, key, (response.status_code, response.content_type, response.get_data()))
         return _with_validators(response, etag, last_modified)
 
     return wrapped

@@ -101,3 +101,23 @@ def test_head_answers_like_get_without_a_body(client, ids):
     get = client.get(f"/items/{ids['rich']}")
     assert get.headers["ETag"] == head.headers["ETag"]
     assert "政务公开" in get.get_data(as_text=True)  # the cached copy kept the body
+
+
+def test_pages_are_kept_until_the_next_publish_unless_the_page_cache_is_off(app, client, ids):
+    from hub.portal.cache import portal_state
+
+    def counter_of(response) -> int:
+        return int(response.headers["ETag"].strip('"')[1:].split("-")[0])
+
+    key = ("http://localhost/", "/columns/notices", ())
+    with app.app_context():
+        pages = portal_state().pages
+    first = client.get("/columns/notices")
+    assert pages.get(counter_of(first), key)[2] == first.get_data()
+
+    app.config["PORTAL_PAGE_CACHE"] = False  # a CDN in front, or bench/portal.py measuring rendering
+    _publish(app, ids["pending"], confirm_sensitive=True)
+    fresh = client.get("/columns/notices")
+    assert fresh.status_code == 200 and "关于秘密待审通知的公告" in fresh.get_data(as_text=True)
+    assert client.get("/columns/notices", headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304
+    assert counter_of(fresh) != counter_of(first) and pages.get(counter_of(fresh), key) is None
