@@ -24,7 +24,7 @@ def skip_or_fail(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def pg_server_url() -> str:
-    url = os.environ.get("ZHANQUN_TEST_PG_URL", DEFAULT_PG)
+    url = os.environ.get("ZHANQUN_TEST_PG_URL") or DEFAULT_PG  # set but empty: the default
     try:
         engine = create_engine(url)
         with engine.connect() as conn:
