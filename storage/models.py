@@ -176,6 +176,9 @@ class Item(Base):
 
 class ItemColumn(Base):
     __tablename__ = "item_columns"
+    # The primary key leads with item_id (an item's columns); this one leads with the
+    # column, so counting a column walks its own entries only (migration 0007).
+    __table_args__ = (Index("ix_item_columns_column_item", "column_id", "item_id"),)
 
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
     column_id: Mapped[str] = mapped_column(ForeignKey("columns.id"), primary_key=True)

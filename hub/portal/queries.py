@@ -6,7 +6,8 @@ so a page costs a short index walk, never a sort of the whole table.  Pages
 read plain rows of the columns they show, with statements built once and run
 on the session's connection: on a hot page, building a statement and going
 through the ORM cost several times the query itself.  Counts over big sets are
-cached per ``content`` counter value by the callers.
+cached per ``content`` counter value by the callers; a column's count stops
+at what the pager can show.
 """
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ class Pager:
     page: int
     per_page: int
     total: int
+    capped: bool = False  # ``total`` is a lower bound: there are more (共 N 余条)
 
     @property
     def pages(self) -> int:
@@ -158,8 +160,17 @@ def column_items(session: Session, column_id: str, offset: int, limit: int) -> l
     return _run(session, COLUMN_PAGE, column_id=column_id, offset=offset, limit=limit).all()
 
 
-def column_total(session: Session, column_id: str) -> int:
-    return session.scalar(select(func.count()).select_from(Item).where(PUBLIC, in_column(column_id))) or 0
+def column_total(session: Session, column_id: str, cap: int) -> int:
+    """Published items in the column, counted up to ``cap`` (more than that: ``cap``).
+
+    The pager shows at most MAX_PAGE pages, so the column page needs no more
+    than "more than MAX_PAGE pages' worth"; the walk goes from the column's
+    entries (ix_item_columns_column_item) and stops there, about 5 ms on a
+    million items where the exact count took 0.1-0.7 s.
+    """
+    members = (select(ItemColumn.item_id).join(Item, Item.id == ItemColumn.item_id)
+               .where(ItemColumn.column_id == column_id, PUBLIC).limit(cap).subquery())
+    return session.scalar(select(func.count()).select_from(members)) or 0
 
 
 def unit_items(session: Session, unit_id: str, offset: int, limit: int) -> list[Any]:

@@ -56,9 +56,9 @@ def column(column_id: str):
     if column is None:
         abort(404)
     session = db_session()
-    pager = queries.Pager(
-        page_number(), PER_PAGE, cached_count(("column", column_id), lambda: queries.column_total(session, column_id)),
-    )
+    cap = queries.MAX_PAGE * PER_PAGE + 1
+    total = cached_count(("column", column_id, cap), lambda: queries.column_total(session, column_id, cap))
+    pager = queries.Pager(page_number(), PER_PAGE, min(total, cap - 1), capped=total >= cap)
     if not pager.exists:
         abort(404)
     items = queries.column_items(session, column_id, pager.offset, PER_PAGE)

@@ -44,21 +44,27 @@ def test_column_page_lists_pinned_first_then_newest(client, ids):
     assert dates[1].startswith("2026-11-10T10:00:00+08:00")
 
 
-def test_column_pages_are_paginated(app, client, ids):
+def _add_news(app, count: int) -> None:
     from datetime import datetime, timedelta, timezone
 
     from hub.db import new_session
+    from storage import counters
     from storage.models import Item, ItemColumn
 
     with new_session(app) as s:
-        for n in range(25):
+        for n in range(count):
             item = Item(title=f"分页测试{n:02d}", url=f"http://js.example/p/{n}.html", unit_id="jiangshan",
                         status="published", content_hash="p" * 64,
                         published_at=datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(days=n))
             s.add(item)
             s.flush()
             s.add(ItemColumn(item_id=item.id, column_id="news"))
+        counters.bump(s)  # as every publish does: cached pages and counts go stale
         s.commit()
+
+
+def test_column_pages_are_paginated(app, client, ids):
+    _add_news(app, 25)
     first = page(client.get("/columns/news"))
     second = page(client.get("/columns/news?page=2"))
     assert len(first.xpath("//ul[@class='item-list']/li")) == 20
@@ -68,6 +74,25 @@ def test_column_pages_are_paginated(app, client, ids):
     assert second.xpath("//a[@aria-current='page' and text()='2']")
     for bad in ("3", "0", "x", "501", "-1"):
         assert client.get(f"/columns/news?page={bad}").status_code == 404
+    assert "共 27 条" in first.xpath("//nav[@class='pager']")[0].text_content()
+
+
+def test_a_column_longer_than_the_pager_says_so_and_stops_at_the_last_page(app, client, ids, monkeypatch):
+    """The count stops at what MAX_PAGE pages can show (共 N 余条); deeper pages are 404."""
+    from hub.db import new_session
+    from hub.portal import queries
+
+    with new_session(app) as s:  # the seed has two published 政务动态 items
+        assert queries.column_total(s, "news", cap=1) == 1
+        assert queries.column_total(s, "news", cap=100) == 2
+        assert queries.column_total(s, "tzgg-none", cap=100) == 0
+    monkeypatch.setattr(queries, "MAX_PAGE", 2)
+    _add_news(app, 45)  # 47 published in 政务动态, pages of 20: more than two pages
+    doc = page(client.get("/columns/news?page=2"))
+    assert "共 40 余条，第 2 / 2 页" in doc.xpath("//nav[@class='pager']")[0].text_content()
+    assert client.get("/columns/news?page=3").status_code == 404
+    monkeypatch.setattr(queries, "MAX_PAGE", 3)  # 47 fit in three pages: the exact count again
+    assert "共 47 条，第 3 / 3 页" in page(client.get("/columns/news?page=3")).xpath("//nav[@class='pager']")[0].text_content()
 
 
 def test_unit_page_lists_the_units_items(client, ids):
