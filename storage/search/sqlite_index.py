@@ -26,6 +26,14 @@ from storage.search.query import Term
 TABLE = "item_search"
 DOCS = "item_search_docs"  # both created by migration 0005
 _SEP = "\x1f"
+# Title and filter tokens carry a mark of their own, so that no query needs an FTS5
+# column filter: a filter makes FTS5 read the position list of every entry of the
+# term (for 2026, nearly every item) only to throw most of them away.  Body tokens
+# never contain a full-width letter (tokens.py NFKC-normalizes every run), and
+# unicode61 keeps full-width letters as they are (it folds case, not width), so a
+# marked token can only come from the column it was written to.
+TITLE_MARK = "\uff54"  # ｔ
+FACET_MARK = "\uff46"  # ｆ
 
 
 @dataclass(frozen=True)
@@ -46,22 +54,31 @@ class Match:
 def compile_query(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> tuple[Match, list[Match]]:
     """Every match, and the relevance levels that partition them (see ``storage.search``):
     all terms in the title; some of them; none."""
-    phrases = [_phrase(term) for term in terms]
-    in_text = "{title body} : (" + " AND ".join(phrases) + ")"
-    all_in_title = "{title} : (" + " AND ".join(phrases) + ")"
-    any_in_title = "{title} : (" + " OR ".join(phrases) + ")"
-    filters = "".join(f' AND facets : "{facet}"' for facet in facets)
+    in_title = [_phrase(term, TITLE_MARK) for term in terms]
+    in_text = " AND ".join(f"({_phrase(term)} OR {title})" for term, title in zip(terms, in_title))
+    all_in_title = " AND ".join(in_title)
+    any_in_title = " OR ".join(in_title)
+    filters = "".join(f' AND "{FACET_MARK}{facet}"' for facet in facets)
     matches = f"({in_text}){filters}"
     levels = [f"({all_in_title}){filters}"]
-    if len(phrases) > 1:
+    if len(in_title) > 1:
         levels.append(f"({matches}) AND (({any_in_title}) NOT ({all_in_title}))")
     levels.append(f"({matches}) NOT ({any_in_title})")
     return Match(matches, low, high), [Match(level, low, high) for level in levels]
 
 
-def _phrase(term: Term) -> str:
+def _phrase(term: Term, mark: str = "") -> str:
     # Tokens are letters, digits and ideographs only: nothing to escape inside "…".
-    return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
+    return '"' + " ".join(mark + token for token in term.tokens) + '"' + ("*" if term.prefix else "")
+
+
+def _marked(tokens: str, mark: str) -> str:
+    return " ".join(mark + token for token in tokens.split(" ")) if tokens else ""
+
+
+def _row(doc: Doc) -> tuple[int, str, str, str]:
+    """What FTS5 is given for ``doc`` (and must be given again to forget it)."""
+    return (doc.sort_key, _marked(doc.title, TITLE_MARK), doc.body, _marked(doc.facets, FACET_MARK))
 
 
 # -- queries ---------------------------------------------------------------------------
@@ -110,7 +127,7 @@ def replace(session: Session, item_ids: list[int], docs: list[Doc]) -> None:
     if stale:
         conn.exec_driver_sql(
             f"INSERT INTO {TABLE}({TABLE}, rowid, title, body, facets) VALUES ('delete', ?, ?, ?, ?)",
-            [(d.sort_key, d.title, d.body, d.facets) for d in stale],
+            [_row(d) for d in stale],
         )
         conn.exec_driver_sql(f"DELETE FROM {DOCS} WHERE item_id = ?", [(d.item_id,) for d in stale])
     insert(session, list(fresh.values()))
@@ -122,7 +139,7 @@ def insert(session: Session, docs: list[Doc]) -> None:
     conn = session.connection()
     conn.exec_driver_sql(
         f"INSERT INTO {TABLE}(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
-        [(d.sort_key, d.title, d.body, d.facets) for d in docs],
+        [_row(d) for d in docs],
     )
     conn.exec_driver_sql(
         f"INSERT INTO {DOCS}(item_id, sort_key, indexed_runs) VALUES (?, ?, ?)",

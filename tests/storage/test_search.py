@@ -133,6 +133,21 @@ def test_unit_column_and_date_filters(session):
     assert found(session, "防火", date_from=date(2026, 3, 3), date_to=date(2026, 3, 1)) == []
 
 
+def test_filter_tokens_and_the_title_are_not_words_of_the_text(session):
+    """Unit and column filters are tokens in the index: typing one finds nothing, and a word
+    written in full width is the same word (the index keeps its own marks apart)."""
+    from storage.search import documents
+
+    item = add(session, "2026年森林防火通告", "请各单位做好防火工作。", unit="tax", columns=("policy",))
+    for token in (documents.unit_token("tax"), documents.column_token("policy")):
+        assert found(session, token) == []
+        assert found(session, "\uff46" + token) == []  # the SQLite index's filter mark, typed
+    assert found(session, "\uff54" + "2026") == []  # its title mark: ｔ2026 is the word t2026
+    assert found(session, "ｔ2026") == found(session, "T2026") == []
+    assert found(session, "２０２６") == [item]
+    assert found(session, "森林 工作", unit="tax", column="policy") == [item]
+
+
 def test_relevance_puts_title_matches_first_newest_sorts_by_date(session):
     title_old = add(session, "垃圾分类工作推进会", "会议总结了前阶段工作。", at=datetime(2025, 5, 1, tzinfo=timezone.utc))
     body_new = add(session, "城市管理动态", "本周开展了垃圾分类宣传。", at=datetime(2026, 5, 1, tzinfo=timezone.utc))
