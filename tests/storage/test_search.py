@@ -358,6 +358,24 @@ def test_migration_backfills_and_downgrade_drops_the_index(db_url):
     engine.dispose()
 
 
+def test_an_index_written_before_the_marks_is_rebuilt(sqlite_url):
+    """Migration 0008: entries written with bare title and filter tokens are found again."""
+    engine = make_engine(sqlite_url)
+    upgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(insert(Unit.__table__).values(id="kecheng", name="柯城区", kind="county", homepage="http://kc/"))
+        conn.execute(insert(Item.__table__).values(id=1, title="防汛通知", url="http://kc/1", unit_id="kecheng",
+                                                   status="published", content_hash="1"))
+        conn.exec_driver_sql("INSERT INTO item_search(rowid, title, body, facets) VALUES (1, '防汛 汛通 通知 知', '', ?)",
+                             (search.documents.unit_token("kecheng"),))  # as the index held it at 0007
+    with session_factory(engine)() as s:
+        assert found(s, "防汛", unit="kecheng") == []  # the query's filter token is marked, the entry's bare
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        assert found(s, "防汛") == [1] and found(s, "防汛", unit="kecheng") == [1]
+    engine.dispose()
+
+
 def zhanqun(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cli.main", "search", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
