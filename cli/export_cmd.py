@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from cli.options import common
 from harvester.registry import RegistryError, load_registry
-from harvester.dates import as_local
+from harvestkit.dates import as_local
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Item

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from cli.options import common
 from harvester import health
-from harvester.dates import as_local
+from harvestkit.dates import as_local
 from harvester.health import runs_query, source_health
 from harvester.registry import RegistryError, load_registry
 from storage.db import make_engine, session_factory

@@ -10,7 +10,7 @@ import click
 from sqlalchemy import select
 
 from cli.options import db_option
-from harvester.dates import as_local
+from harvestkit.dates import as_local
 from storage import search as fulltext
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade

@@ -27,7 +27,7 @@ from harvester.ingest import Ingestor, source_infos
 from harvester.worker import init_worker
 from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
-from harvester.state import load_state, load_validators
+from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.sync import sync_registry
 from spiders import SPIDERS

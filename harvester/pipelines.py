@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from harvester.dates import parse_hint
+from harvestkit.dates import parse_hint
 from harvester.worker import IngestError, MalformedPage, NotAnArticle, extract_to_writer
 from harvester.writer import StoreError
 

@@ -35,6 +35,7 @@ class RunTally:
     skipped: int = 0
     withdrawn: int = 0
     messages: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # bounds reached (max_pages): reported, not errors
     requests: dict[str, int] = field(default_factory=dict)
     status: str = "running"
     health: str = ""
@@ -50,6 +51,7 @@ class RunTally:
             "errors": self.errors,
             "withdrawn": self.withdrawn,
             "requests": self.requests,
+            "notes": self.notes,
         }
 
 
@@ -137,6 +139,10 @@ class RunBook:
                 if ingestor.withdraw(url, "vanished from its list at the source", policy):
                     tally.withdrawn += 1
 
+        for reason in listing.shortfalls:
+            self.error(source_id, spider.source.get("url", ""), "listing", reason)
+        for reason in listing.bounds:
+            tally.notes.append(reason)
         failed = listing.failed and listing.entries == 0 and not listing.not_modified
         if aborted:
             tally.status = "aborted"
@@ -152,7 +158,7 @@ class RunBook:
             run.status, run.finished_at = tally.status, now
             run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
             run.errors, run.error_messages = tally.errors, tally.messages
-            run.requests, run.withdrawn = tally.requests, tally.withdrawn
+            run.requests, run.withdrawn, run.notes = tally.requests, tally.withdrawn, tally.notes
             if not aborted:
                 self._health(session.get(Source, source_id), tally, listing, now)
         return tally
@@ -166,10 +172,11 @@ class RunBook:
 
     def _vanished(self, source_id: str, listing) -> list[str]:
         """Active pages of this source, newer than the oldest entry the listings
-        showed, that the listings no longer show.  Only when every listing read
-        succeeded and showed something (a 304 shows nothing changed)."""
+        showed, that the listings no longer show.  Only on evidence: every listing
+        page the source declares was read (no early stop, no bound reached, no
+        shortfall, no failure, no 304)."""
         oldest = listing.oldest_date
-        if listing.failed or listing.not_modified or not oldest or listing.entries == 0:
+        if not listing.complete or not oldest:
             return []
         with self.sessions() as session:
             rows = session.execute(

@@ -13,7 +13,7 @@ from typing import Any
 
 from harvester.extract import decode_body, extract_page
 from harvester.fingerprint import content_hash, simhash
-from harvester.urls import canonical_url
+from harvestkit.urls import canonical_url
 
 RAW_COMPRESSION_LEVEL = 6
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")

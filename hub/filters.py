@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from harvester.dates import as_local
+from harvestkit.dates import as_local
 
 
 def register_filters(app: Flask) -> None:

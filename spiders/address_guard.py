@@ -7,34 +7,16 @@ harvester into the portal's own network.  A source opts out only with
 """
 from __future__ import annotations
 
-from spiders.middleware import CrawlerMiddleware
-
-import asyncio
-import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from harvestkit.addresses import is_forbidden, resolve
+from spiders.middleware import CrawlerMiddleware
+
 
 class PrivateAddressRefused(IgnoreRequest):
     pass
-
-
-def is_forbidden(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
-async def resolve(host: str) -> list[str]:
-    try:
-        return [str(ipaddress.ip_address(host.strip("[]")))]
-    except ValueError:
-        pass
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return sorted({info[4][0] for info in infos})
 
 
 class AddressGuardMiddleware(CrawlerMiddleware):

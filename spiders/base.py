@@ -21,44 +21,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from harvester.state import SourceState
-from harvester.urls import canonical_url
-
-class ListingTally:
-    """What the listings of one run showed, for early stop, withdrawals and health."""
-
-    def __init__(self) -> None:
-        self.entries = 0
-        self.seen: set[str] = set()
-        self.unchanged: set[str] = set()
-        self.dates: list[str] = []
-        self.undated = 0
-        self.untitled = 0
-        self.unseen_on_page = 0
-        self.not_modified = False
-        self.failed = False
-        self.truncated = False  # stopped by max_pages with more pages declared
-        self.last_date: str | None = None  # date of the last entry read: lists run newest first
-
-    def saw(self, url: str, list_date: str, titled: bool) -> None:
-        self.entries += 1
-        self.seen.add(url)
-        if list_date:
-            self.dates.append(list_date[:10])
-            self.last_date = list_date[:10]
-        else:
-            self.undated += 1
-        if not titled:
-            self.untitled += 1
-
-    @property
-    def oldest_date(self) -> str | None:
-        """The boundary of what the listings covered: the last entry read (lists run
-        newest first), or the oldest date seen if that is older still."""
-        if not self.dates:
-            return None
-        return max(min(self.dates), self.last_date or "")
-
+from harvestkit.listing import ListingTally
+from harvestkit.state import SourceState
+from harvestkit.urls import canonical_url
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 

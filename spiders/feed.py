@@ -17,7 +17,7 @@ from scrapy.http import Response
 
 from spiders import xmlsafe
 from spiders.base import SourceSpider
-from spiders.dates import find_date
+from harvestkit.dates import find_date
 
 FULL_TEXT_MIN_CHARS = 200  # shorter entry content counts as a summary
 ENTRIES_PER_PAGE = 50  # max_pages × this bounds the entries read from one feed

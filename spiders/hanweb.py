@@ -81,13 +81,16 @@ class HanwebSpider(SourceSpider):
             "list_url": response.url,
         }
         if total_records > paging["limit"]:
-            self.listing.truncated = True
+            self.listing.bound(f"totalrecord {total_records}, read at most {paging['limit']} (max_pages {self.max_pages})")
         if "columnid" in fields:
             yield from self.next_group(len(entries) + 1, paging)
 
     def next_group(self, start: int, paging: dict):
         """POST for the next page of records, unless the last page showed nothing new."""
-        if start > paging["limit"] or (self.listing.unseen_on_page == 0 and self.state.trust_listing):
+        if start > paging["limit"]:
+            return
+        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
+            self.listing.stop_early()
             return
         end = min(start + paging["per_page"] - 1, paging["limit"])
         yield scrapy.FormRequest(

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
-from spiders.dates import find_date
+from harvestkit.dates import find_date
 
 BLOCK_TAGS = {"li", "tr", "dd", "dt", "div", "p", "article", "section", "span", "td", "h3", "h4"}
 MIN_RUN = 2  # a list of fewer entries is still a list on a quiet column

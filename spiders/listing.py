@@ -32,8 +32,11 @@ class ListSpider(SourceSpider):
         )
         if page_no == 1:
             yield from self.listing_done(response.url, len(entries))
-        if not entries or (self.listing.unseen_on_page == 0 and self.state.trust_listing):
-            return  # early stop: this page holds nothing new, older pages hold nothing new either
+        if not entries:
+            return
+        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
+            self.listing.stop_early()  # this page holds nothing new, older pages hold nothing new either
+            return
         if trs_pages is None and page_no == 1:
             trs_pages = paging.trs_pages(response.text, response.url)
         if trs_pages is not None:
@@ -43,7 +46,7 @@ class ListSpider(SourceSpider):
         if not next_url:
             return
         if page_no >= self.max_pages:
-            self.listing.truncated = True
+            self.listing.bound(f"read {page_no} list pages (max_pages {self.max_pages}); more pages follow")
             return
         yield self.request(next_url, self.parse_list, stage="listing",
                            cb_kwargs={"page_no": page_no + 1, "trs_pages": trs_pages})

@@ -254,6 +254,7 @@ class HarvestRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_messages: Mapped[list[Any]] = mapped_column(default=list)  # [{"url", "stage", "message"}]
+    notes: Mapped[list[Any] | None] = mapped_column(default=list)  # bounds reached (max_pages): reported, not errors
     requests: Mapped[dict[str, Any]] = mapped_column(default=dict)  # by kind: listing, detail, not_modified…
     withdrawn: Mapped[int] = mapped_column(Integer, default=0)
     pid: Mapped[int | None] = mapped_column(Integer)  # the harvesting process, to find dead runs

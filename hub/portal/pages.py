@@ -8,7 +8,7 @@ from typing import Callable
 from flask import abort, current_app, g, render_template, request
 from markupsafe import Markup
 
-from harvester.dates import as_local
+from harvestkit.dates import as_local
 from hub.db import db_session
 from hub.portal import queries
 from hub.portal.cache import portal_state

@@ -15,7 +15,7 @@ import pytest
 from demo.federation import Federation
 from demo.registry import registry_yaml
 from demo.server import serve
-from harvester.urls import canonical_url
+from harvestkit.urls import canonical_url
 from tests.conftest import pg_schema
 
 ROOT = Path(__file__).resolve().parents[2]

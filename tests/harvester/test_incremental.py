@@ -111,12 +111,20 @@ def test_updates_withdrawals_and_broken_rules(column, tmp_path, sqlite_url):
     # A withdrawal: gone from the list, and its page answers 404.
     gone = column.articles.pop(3)
     gone["status"] = 404
-    column.articles.append(gone)
-    column.articles.pop()  # … and is no longer listed at all
     column.publish()
     column.site.routes[f"/art/{gone['id']}.html"] = (404, HTML, b"not found")
     result = harvest(registry, sqlite_url)
-    assert result["updated"] == 1 and result["withdrawn"] == 1
+    # Paging stopped early at page 2 (nothing unseen there): the listing was not read
+    # completely, so its absence is no evidence yet.
+    assert result["updated"] == 1 and result["withdrawn"] == 0
+
+    # Edits on every page make the next run read the whole listing: now it is evidence.
+    for later in (column.articles[0], column.articles[12], column.articles[24]):
+        later["day"], later["extra"] = "2026-11-06", "<p>（本文于11月6日更正。）</p>"
+    column.publish()
+    column.site.routes[f"/art/{gone['id']}.html"] = (404, HTML, b"not found")
+    result = harvest(registry, sqlite_url)
+    assert result["updated"] == 3 and result["withdrawn"] == 1, result
 
     sessions = session_factory(make_engine(sqlite_url))
     with sessions() as s:

@@ -6,8 +6,9 @@ import asyncio
 import pytest
 
 from harvester.fingerprint import content_hash, distance, near_duplicate, simhash, titles_compatible
-from harvester.urls import canonical_url
-from spiders.address_guard import AddressGuardMiddleware, PrivateAddressRefused, is_forbidden
+from harvestkit.urls import canonical_url
+from harvestkit.addresses import is_forbidden
+from spiders.address_guard import AddressGuardMiddleware, PrivateAddressRefused
 
 
 @pytest.mark.parametrize(

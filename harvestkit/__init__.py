@@ -1,0 +1,3 @@
+"""What spiders, the harvester, supervision and the hub share about sub-sites:
+canonical URLs, dates, the address policy, what is known of a source before it
+is crawled, and what its listings showed.  A leaf: it imports none of them."""

@@ -1,0 +1,61 @@
+"""What the listings of one run showed: for early stop, withdrawals, health,
+and for telling a complete read from a partial one.
+
+Nothing may be lost silently.  A listing that declares more than was read
+(pages, a total, a pager we could not understand) or that a safety limit cut
+short records a *shortfall*: the run ends ``partial`` with that reason.  A
+configured walk bound (``max_pages``) that was reached is a *bound*: reported,
+not an error.  Either way, and after an early stop, the listing was not read
+completely, so nothing may be withdrawn as "vanished from its list".
+"""
+from __future__ import annotations
+
+
+class ListingTally:
+    def __init__(self) -> None:
+        self.entries = 0
+        self.seen: set[str] = set()
+        self.unchanged: set[str] = set()
+        self.dates: list[str] = []
+        self.undated = 0
+        self.untitled = 0
+        self.unseen_on_page = 0
+        self.not_modified = False  # the listing answered 304
+        self.failed = False  # a listing request failed
+        self.early_stopped = False  # paging ended at a page that showed nothing unseen
+        self.bounds: list[str] = []  # configured bounds reached (max_pages): reported, not errors
+        self.shortfalls: list[str] = []  # declared more than was read: the run is partial
+
+    def saw(self, url: str, list_date: str, titled: bool) -> None:
+        self.entries += 1
+        self.seen.add(url)
+        if list_date:
+            self.dates.append(list_date[:10])
+        else:
+            self.undated += 1
+        if not titled:
+            self.untitled += 1
+
+    def stop_early(self) -> None:
+        self.early_stopped = True
+
+    def bound(self, reason: str) -> None:
+        """A configured bound ended the walk (e.g. "read 5 of 12 declared pages (max_pages 5)")."""
+        if reason not in self.bounds:
+            self.bounds.append(reason)
+
+    def shortfall(self, reason: str) -> None:
+        """The listing holds more than was read (e.g. "declared 3 pages, read 1")."""
+        if reason not in self.shortfalls:
+            self.shortfalls.append(reason)
+
+    @property
+    def complete(self) -> bool:
+        """Every listing page the source declares was read, and showed entries."""
+        return bool(self.entries) and not (
+            self.failed or self.not_modified or self.early_stopped or self.bounds or self.shortfalls
+        )
+
+    @property
+    def oldest_date(self) -> str | None:
+        return min(self.dates) if self.dates else None
