@@ -1,7 +1,7 @@
 """Automatic item-list detection on column pages, and pagination."""
 from __future__ import annotations
 
-from spiders import list_detect, paging
+from spiders import list_detect, pagers
 
 NAV = "<ul class='nav'>" + "".join(f"<li><a href='/col/{i}/'>栏目导航{i}</a></li>" for i in range(8)) + "</ul>"
 LINKS = "<div class='yqlj'>" + "".join(f"<p><a href='http://x{i}.gov.cn/'>友情链接单位{i}</a></p>" for i in range(6)) + "</div>"
@@ -45,8 +45,11 @@ def test_rules_override_detection():
 
 
 def test_next_link_and_trs_pages():
-    doc = list_detect.parse(page("<a href='list_2.html'>下一页</a>"), "http://a.gov.cn/col/list_1.html")
-    assert paging.next_page(doc, "http://a.gov.cn/col/list_1.html") == "http://a.gov.cn/col/list_2.html"
-    pages = paging.trs_pages('<script>createPageHTML(4, 0, "index", "htm");</script>', "http://a.gov.cn/col/tzgg/index.htm")
-    assert pages == [f"http://a.gov.cn/col/tzgg/index{s}.htm" for s in ("", "_1", "_2", "_3")]
-    assert paging.trs_pages("<p>no paging</p>", "http://a.gov.cn/") is None
+    doc = list_detect.parse(page("<a href='list_3.html'>下一页</a>"), "http://a.gov.cn/col/list_2.html")
+    assert pagers.next_url(doc, "http://a.gov.cn/col/list_2.html") == "http://a.gov.cn/col/list_3.html"
+    url = "http://a.gov.cn/col/tzgg/index.htm"
+    paging = pagers.detect(list_detect.parse('<script>createPageHTML(4, 0, "index", "htm");</script>', url), url)
+    assert paging.urls == [f"http://a.gov.cn/col/tzgg/index_{n}.htm" for n in (1, 2, 3)]
+    assert paging.declared_pages == 4 and paging.understood
+    single = pagers.detect(list_detect.parse("<p>no paging</p>", "http://a.gov.cn/"), "http://a.gov.cn/")
+    assert single.scheme == "single page" and not single.urls and single.understood
