@@ -95,6 +95,9 @@ def numbered(doc, base_url: str) -> Paging | None:
             numbered_urls[int(label)] = url
         elif label in LAST_TEXTS:
             last_urls.append(url)
+    pages_text, total_text = declared_counts(doc)
+    if not numbered_urls and not last_urls and not pages_text:
+        return None  # a lone 下一页: followed page by page
     if next_url and 2 not in numbered_urls:
         numbered_urls[2] = next_url  # from page 1, 下一页 is page 2
     votes = Counter(t for page, url in numbered_urls.items() if (t := _template(url, page)))
@@ -109,7 +112,6 @@ def numbered(doc, base_url: str) -> Paging | None:
         match = pattern.match(url)
         if match:
             last = max(last, int(match.group(1)) - tpl.offset)
-    pages_text, total_text = declared_counts(doc)
     last = max(last, pages_text or 0)
     paging = Paging("page links", page_urls(base_url, tpl, last, 1), declared_pages=last)
     paging.declare(total=total_text, label="共N条")
