@@ -94,13 +94,27 @@ def _pick(items: list[dict], names: tuple, test) -> str | None:
     return sorted(named, key=lambda k: names.index(k.lower()))[0] if named else keys[0]
 
 
+def _longest(records: list[dict], names: tuple) -> str | None:
+    """The title field: of the fields that read as titles, the one with the longest
+    texts (a ``title`` truncated for display loses to ``realtitle``)."""
+    keys = [k for k in records[0] if sum(1 for it in records if _looks_title(it.get(k))) >= max(1, len(records) * 0.6)]
+    if not keys:
+        return None
+
+    def length(key: str) -> tuple[float, int]:
+        texts = [clean_title(str(it.get(key) or "")) for it in records]
+        rank = names.index(key.lower()) if key.lower() in names else len(names)
+        return sum(map(len, texts)) / len(texts), -rank
+    return max(keys, key=length)
+
+
 def guess_fields(items: list) -> dict | None:
     """``{title, url, date}`` keys of a list of records, or None if it is no item list."""
     records = [it for it in items if isinstance(it, dict)]
     if not records or len(records) < len(items) * 0.8:
         return None
     url = _pick(records, URL_KEYS, _looks_url)
-    title = _pick(records, TITLE_KEYS, _looks_title)
+    title = _longest(records, TITLE_KEYS)
     if not url or not title:
         return None
     date = _pick(records, DATE_KEYS, lambda v: date_of(v) is not None)

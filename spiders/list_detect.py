@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 
 from spiders.list_entry import Entry, entry_of, usable_href
 
-__all__ = ["Entry", "parse", "entries_by_rules", "detect_entries"]
+__all__ = ["Entry", "parse", "entries_by_rules", "detect_entries", "detect_list"]
 
 BLOCK_TAGS = {"li", "tr", "dd", "dt", "div", "p", "article", "section", "span", "td", "h3", "h4"}
 MIN_RUN = 2  # a list of fewer entries is still a list on a quiet column
@@ -99,12 +99,31 @@ def _groups(runs: list[Run]):
             yield [run for run, _ in members]
 
 
+def shape_of(el) -> tuple:
+    """Where a list sits: the tag/class path from the root to its parent element."""
+    path = []
+    while el is not None:
+        path.append(_signature(el))
+        el = el.getparent()
+    return tuple(reversed(path))
+
+
 def detect_entries(doc, base_url: str) -> list[Entry]:
+    return detect_list(doc, base_url)[0]
+
+
+def detect_list(doc, base_url: str, like: tuple | None = None) -> tuple[list[Entry], tuple | None]:
     """The best run of sibling blocks that each hold an article link and a date,
-    or the best set of repeated sibling groups of such runs."""
+    or the best set of repeated sibling groups of such runs; and its shape.  With
+    ``like`` (the shape found on page 1), the run of that shape wins even with a
+    single entry: the last page of a column often holds one item."""
     runs = [run for run in (_run(parent, base_url) for parent in doc.iter() if isinstance(parent.tag, str)) if run]
+    if like is not None:
+        same = [run for run in runs if shape_of(run.parent) == like]
+        if same:
+            return _unique([e for run in same for e in run.entries]), like
     best: list[Entry] = []
-    best_score = 0.0
+    best_score, shape = 0.0, None
     candidates = [[run] for run in runs] + list(_groups(runs))
     for members in candidates:
         entries = [e for run in members for e in run.entries]
@@ -112,9 +131,13 @@ def detect_entries(doc, base_url: str) -> list[Entry]:
             continue
         score = members[0].score(entries, sum(run.blocks for run in members))
         if score > best_score:
-            best, best_score = entries, score
+            best, best_score, shape = entries, score, shape_of(members[0].parent)
+    return _unique(best), shape
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
     seen, out = set(), []
-    for entry in best:
+    for entry in entries:
         if entry.url not in seen:
             seen.add(entry.url)
             out.append(entry)

@@ -24,6 +24,7 @@ BRACKETED_DATE = re.compile(r"[\[【（(〔［]\s*(?:" + _DATE + r")\s*[\]】）
 EDGE_DATE = re.compile(r"^\s*(?:" + _DATE + r")\s*[-—|：:]?\s*|\s*[-—|：:]?\s*(?:" + _DATE + r")\s*$")
 ELLIPSIS = re.compile(r"\s*(?:\.{2,}|…+|。。。)\s*$")
 SPACE = re.compile(r"\s+")
+ICON_GLYPHS = re.compile(r"[\ue000-\uf8ff]")  # icon-font characters (layui, iconfont) in link text
 
 
 @dataclass
@@ -39,7 +40,7 @@ def text_of(el) -> str:
 
 def clean_title(text: str) -> str:
     """Link text as a title: no bracketed or edge dates, no trailing ellipsis."""
-    title = SPACE.sub(" ", text or "").strip()
+    title = SPACE.sub(" ", ICON_GLYPHS.sub("", text or "")).strip()
     for _ in range(2):  # "[2026-11-18] 标题 ..." needs both passes
         title = BRACKETED_DATE.sub(" ", title)
         title = EDGE_DATE.sub("", title).strip()

@@ -21,6 +21,8 @@ class ListSpider(SourceSpider):
     #: how the items were read, for the probe ("list detection", "inline JSON newsList", …)
     reading = ""
 
+    list_shape: tuple | None = None  # where page 1's list sits: later pages read the same place
+
     def read_page(self, response: Response) -> tuple[list[list_detect.Entry], object]:
         doc = list_detect.parse(response.text, response.url)
         rules = self.source.get("rules") or {}
@@ -30,7 +32,8 @@ class ListSpider(SourceSpider):
         if rules.get("item"):
             self.reading = "CSS rules"
             return list_detect.entries_by_rules(doc, response.url, rules), doc
-        entries = list_detect.detect_entries(doc, response.url)
+        entries, shape = list_detect.detect_list(doc, response.url, self.list_shape)
+        self.list_shape = self.list_shape or shape
         inline, where = jsonlist.auto_entries(jsonlist.inline_values(response.text), response.url)
         if sum(1 for e in inline if e.date) > len(entries):
             self.reading = f"inline JSON {where}"
@@ -42,7 +45,7 @@ class ListSpider(SourceSpider):
         if self.not_modified(response):
             return
         if page_no == 1:
-            self.walk = Walk()
+            self.walk, self.list_shape = Walk(), None
         walk = self.walk
         try:
             entries, doc = self.read_page(response)
