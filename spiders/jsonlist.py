@@ -83,7 +83,11 @@ def _looks_url(value) -> bool:
 
 
 def _looks_title(value) -> bool:
-    return isinstance(value, str) and len(clean_title(re.sub(r"<[^>]+>", "", value))) >= 4 and not _looks_url(value)
+    """Words, not a code: Chinese titles have Chinese characters, others letters."""
+    if not isinstance(value, str) or _looks_url(value):
+        return False
+    text = clean_title(re.sub(r"<[^>]+>", "", value))
+    return len(text) >= 4 and bool(re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}\s+[A-Za-z]{2,}", text))
 
 
 def _pick(items: list[dict], names: tuple, test) -> str | None:
