@@ -124,11 +124,13 @@ def literal(token: str, env: dict | None = None):
     text = unquote(token)
     if text is not None:
         return int(text) if NUMBER.match(text) and "." not in text else text
-    if token[:1] in "{[":
+    if token[:1] == "{":
+        return loose_object(token, env)  # keeps strings apart from identifiers and functions
+    if token[:1] == "[":
         try:
             return chompjs.parse_js_object(token)
         except ValueError:
-            return loose_object(token, env) if token[:1] == "{" else None
+            return None
     if env is not None:
         if token in env:
             return env[token]
