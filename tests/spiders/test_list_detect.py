@@ -53,3 +53,34 @@ def test_next_link_and_trs_pages():
     assert paging.declared_pages == 4 and paging.understood
     single = pagers.detect(list_detect.parse("<p>no paging</p>", "http://a.gov.cn/"), "http://a.gov.cn/")
     assert single.scheme == "single page" and not single.urls and single.understood
+
+
+def test_titles_lose_their_dates_and_ellipses_but_keep_dates_inside():
+    from spiders.list_entry import clean_title
+
+    assert clean_title("[2026-11-18] 关于开展安全检查的通知") == "关于开展安全检查的通知"
+    assert clean_title("关于开展安全检查的通知（2026年11月18日）") == "关于开展安全检查的通知"
+    assert clean_title("关于开展安全检查的通知 2026-11-18") == "关于开展安全检查的通知"
+    assert clean_title("关于开展安全检查工作的...") == "关于开展安全检查工作的"
+    assert clean_title("关于开展安全检查工作的…") == "关于开展安全检查工作的"
+    assert clean_title("关于2026年1月1日起调整最低工资标准的通知") == "关于2026年1月1日起调整最低工资标准的通知"
+
+
+def test_the_date_of_an_entry_is_looked_for_outside_its_title_first():
+    html = page("<ul>" + "".join(
+        f"<li><a href='/a{i}.html'>关于2026年1月{i}日起调整工作时间的通知</a><span>2025-12-2{i}</span></li>" for i in range(1, 4)
+    ) + "</ul>")
+    entries = detect(html)
+    assert [e.date for e in entries] == ["2025-12-21", "2025-12-22", "2025-12-23"]
+    assert entries[0].title == "关于2026年1月1日起调整工作时间的通知"
+
+
+def test_repeated_groups_are_one_list_but_boxes_with_headings_are_not():
+    groups = "".join("<div class='grp'><ul>" + "".join(
+        f"<li><a href='/g{g}{i}.html' title='第{g}组第{i}条政务信息'>第{g}组第{i}条</a><span>2026-10-{g * 5 + i:02d}</span></li>"
+        for i in range(1, 6)) + "</ul><div class='line'></div></div>" for g in range(1, 4))
+    assert len(detect(page(f"<div class='list'>{groups}</div>"))) == 15
+    boxes = "".join(f"<div class='box'><h2>栏目{g}</h2><a href='/col{g}/'>更多</a><ul>" + "".join(
+        f"<li><a href='/b{g}{i}.html'>第{g}栏目第{i}条政务信息</a><span>2026-10-{g * 5 + i:02d}</span></li>" for i in range(1, 6))
+        + "</ul></div>" for g in range(1, 4))
+    assert len(detect(page(boxes))) == 5  # a homepage's column boxes: one of them, not all
