@@ -129,9 +129,13 @@ def probe_many(requests: list[ProbeRequest], policy: HarvestPolicy | None = None
         def closed(spider, reason, _report=report):
             finish(_report, spider)
 
-        handlers.extend((robots, closed))
+        def crashed(failure, response, spider, _report=report):
+            _report.errors.append(f"{response.url}: {failure.type.__name__}: {failure.value}"[:500])
+
+        handlers.extend((robots, closed, crashed))
         crawler.signals.connect(robots, signal=signals.robots_parsed)
         crawler.signals.connect(closed, signal=signals.spider_closed)
+        crawler.signals.connect(crashed, signal=signals.spider_error)
         source = {"id": f"probe-{n}", "url": request.url, "type": request.type, "encoding": request.encoding,
                   "max_pages": request.pages, "allow_private": request.allow_private, "timeout": 30}
         process.crawl(crawler, source=source, unit_id="probe", context=ProbeContext(tz, gate, report))

@@ -17,11 +17,28 @@ from harvestkit.urls import canonical_url
 from storage.db import make_engine, session_factory
 from storage.models import HarvestRun, Item, ItemSource, Source
 from tests.cmskit import CmsSite, registry_entry, shortfalls, variants
+from tests.sitekit import HTML, Site
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def registry_text(typed: dict, auto: dict, short: dict) -> str:
+BAD_JSON = {
+    "/api/maintenance.json": (200, HTML, "<html><body>系统维护中，请稍后访问</body></html>".encode()),
+    "/api/list.json": (200, {"Content-Type": "application/json"},
+                       json.dumps({"data": {"rows": [{"t": "关于开展安全检查的通知", "u": "/a/1.html"}]}}).encode()),
+}
+
+
+def bad_json_sources(site: Site) -> list[str]:
+    """A JSON source that answers HTML, and one whose rules name paths the JSON lacks."""
+    return [
+        f"      - {{id: json-not-json, url: '{site.url}/api/maintenance.json', type: json, columns: [tzgg], allow_private: true}}\n",
+        f"      - {{id: json-bad-path, url: '{site.url}/api/list.json', type: json, columns: [tzgg], allow_private: true, "
+        "rules: {json: {items: data.list, title: t, url: u}}}\n",
+    ]
+
+
+def registry_text(typed: dict, auto: dict, short: dict, bad: list[str]) -> str:
     head = ("portal: {name: 测试门户, timezone: Asia/Shanghai}\n"
             "harvest: {per_host: {concurrency: 4, delay: 0}}\n"
             "columns:\n  - {id: tzgg, name: 通知公告}\nunits:\n")
@@ -33,7 +50,8 @@ def registry_text(typed: dict, auto: dict, short: dict) -> str:
                                            for vid, s in typed.items()]) \
         + unit("auto", "自动识别采集", [registry_entry(s, f"{vid}--auto", "auto") for vid, s in auto.items()]) \
         + unit("short", "声明多于可读", [registry_entry(s, vid, s.variant["type"], max_pages=s.variant.get("max_pages"))
-                                       for vid, s in short.items()])
+                                       for vid, s in short.items()]) \
+        + unit("bad", "错误的JSON", bad)
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +59,11 @@ def corpus(tmp_path_factory):
     typed = {v["id"]: CmsSite(v, salt="typed") for v in variants()}
     auto = {v["id"]: CmsSite(v, salt="auto") for v in variants()}
     short = {v["id"]: CmsSite(v, salt="short") for v in shortfalls()}
+    bad = Site(BAD_JSON)
     try:
         tmp = tmp_path_factory.mktemp("cms")
         registry = tmp / "registry.yaml"
-        registry.write_text(registry_text(typed, auto, short), encoding="utf-8")
+        registry.write_text(registry_text(typed, auto, short, bad_json_sources(bad)), encoding="utf-8")
         db_url = f"sqlite:///{tmp / 'cms.db'}"
         proc = subprocess.run([sys.executable, "-m", "cli.main", "harvest", "--registry", str(registry), "--db", db_url,
                                "--json", "--workers", "2"], capture_output=True, text=True, cwd=ROOT, timeout=600)
@@ -59,6 +78,7 @@ def corpus(tmp_path_factory):
         yield {"typed": typed, "auto": auto, "short": short, "stored": stored, "runs": runs, "health": health,
                "result": json.loads(proc.stdout)}
     finally:
+        bad.stop()
         for site in [*typed.values(), *auto.values(), *short.values()]:
             site.stop()
 
@@ -119,3 +139,11 @@ def test_lists_that_declare_more_than_was_read_are_never_silent(corpus):
             assert status == "broken-rules" and "not understood" in note
         else:
             assert status == "incomplete" and message in note, (vid, status, note)
+
+
+def test_a_json_list_that_is_not_json_or_lacks_its_paths_is_an_error(corpus):
+    runs = corpus["runs"]
+    assert runs["json-not-json"].status == "failed"
+    assert "not JSON" in runs["json-not-json"].error_messages[0]["message"]
+    assert runs["json-bad-path"].status == "failed"
+    assert "no 'data.list' in the JSON (rules.json.items)" in runs["json-bad-path"].error_messages[0]["message"]
