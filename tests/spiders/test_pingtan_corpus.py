@@ -40,7 +40,7 @@ def test_every_static_item_of_the_grouped_list_is_found(pingtan):
     assert paging.scheme == "trs 动静结合" and paging.declared_total == 107 and paging.total_label == "recordCount"
 
 
-def test_the_harvest_reads_75_and_says_107_are_declared(pingtan, tmp_path):
+def test_the_harvest_reads_75_and_says_107_are_declared(pingtan, tmp_path, db_url):
     page, truth = pingtan
     routes = {"/zwgk/ghxx/gzjzqk/": (200, HTML, page)}
     for item in truth["items"]:
@@ -55,7 +55,6 @@ def test_the_harvest_reads_75_and_says_107_are_declared(pingtan, tmp_path):
             f"    kind: county\n    homepage: {site.url}/\n    sources:\n"
             f"      - {{id: gzjzqk, url: '{site.url}/zwgk/ghxx/gzjzqk/', type: auto, columns: [zwgk], allow_private: true}}\n",
             encoding="utf-8")
-        db_url = f"sqlite:///{tmp_path / 'p.db'}"
         proc = subprocess.run([sys.executable, "-m", "cli.main", "harvest", "--registry", str(registry), "--db", db_url,
                                "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
         assert json.loads(proc.stdout)["sources"][0]["status"] == "partial", proc.stderr[-2000:]
@@ -67,5 +66,9 @@ def test_the_harvest_reads_75_and_says_107_are_declared(pingtan, tmp_path):
                                                 for i in truth["items"]}
         assert [m["message"] for m in run.error_messages] == ["recordCount 107, read 75"]
         assert source.status == "incomplete" and "recordCount 107, read 75" in source.health_note
+        shown = subprocess.run([sys.executable, "-m", "cli.main", "sources", "--json", "--registry", str(registry),
+                                "--db", db_url], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        row = json.loads(shown.stdout)["sources"][0]
+        assert row["status"] == "incomplete" and "recordCount 107, read 75" in row["reason"]
     finally:
         site.stop()
