@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from harvestkit.dates import find_date
 
 SAMPLE_TEXT_CHARS = 200
+ERROR_PREFIX = "error: "  # warnings that are errors (a page that failed, a refused address, robots.txt)
 SOURCE_TYPES = ("auto", "list", "trs", "hanweb", "feed", "sitemap", "json")
 
 
@@ -47,7 +48,8 @@ class ProbeReport:
         return {
             "type": self.type, "reason": self.reason,
             "paging": {"scheme": self.scheme, "declared_pages": self.declared_pages, "declared_total": self.declared_total},
-            "pages": self.pages, "sample": self.sample, "warnings": self.warnings, "errors": self.errors,
+            "pages": self.pages, "sample": self.sample,
+            "warnings": [f"{ERROR_PREFIX}{e}" for e in self.errors] + self.warnings,
             "registry": registry_snippet(self),
         }
 

@@ -25,6 +25,7 @@ from hub.harvest.registry_file import registry_path
 PROBE_TIMEOUT = 150  # seconds: a slow sub-site is reported, the web worker is not held longer
 MAX_PAGES = 5
 URL_MAX = 2000
+ERROR_PREFIX = "error: "  # the probe's warnings that are errors (probe.report.ERROR_PREFIX; the web process loads no probe code)
 
 
 class ProbeError(ValueError):
@@ -99,5 +100,9 @@ def probe():
                    {"url": values["url"], "type": values["type"], "allow_private": values["allow_private"],
                     "found": sum(len(p["items"]) for p in report["pages"]) if report else None})
             session.commit()
-    page = render_template("harvest/probe.html", values=values, report=report, is_admin=is_admin, max_pages=MAX_PAGES)
+    warnings = report["warnings"] if report else []
+    errors = [w.removeprefix(ERROR_PREFIX) for w in warnings if w.startswith(ERROR_PREFIX)]
+    notes = [w for w in warnings if not w.startswith(ERROR_PREFIX)]
+    page = render_template("harvest/probe.html", values=values, report=report, errors=errors, notes=notes,
+                           is_admin=is_admin, max_pages=MAX_PAGES)
     return page, 422 if request.method == "POST" and report is None else 200
