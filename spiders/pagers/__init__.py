@@ -17,8 +17,11 @@ from spiders.pagers.model import Paging
 
 __all__ = ["Paging", "detect", "scripts_of"]
 
-PAGER_HINT = re.compile(r"createPageHTML|kkpager|laypage|\.pagination\s*\(|\.paging\s*\(|jqPaginator|createPage\s*\("
-                        r"|\b(?:pageCount|totalPage|countPage|totalPages|pageTotal)\s*[:=]\s*['\"]?\d", re.I)
+# A pager is there, though none of the schemes read it: a call of a pager function or plugin,
+# or a page count of 2 or more in a script.
+PAGER_HINT = re.compile(r"(?<!function )(?:createPageHTML|generPageHtml|laypage(?:\.render)?|\.pagination|\.paging"
+                        r"|jqPaginator|createPage)\s*\("
+                        r"|\b(?:pageCount|totalPage|countPage|totalPages|pageTotal)\s*[:=]\s*['\"]?(?:[2-9]|\d{2,})", re.I)
 
 
 def scripts_of(doc) -> str:
