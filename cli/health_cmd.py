@@ -52,7 +52,7 @@ def source_rows(session, tz: str) -> list[dict]:
 @common
 @click.pass_context
 def sources(ctx, as_json: bool, registry_path: str, db_url: str) -> None:
-    """Every source's health: status (ok/failing/paused/broken-rules), last success and error, next run."""
+    """Every source's health: status (ok/failing/paused/broken-rules/incomplete), last success and error, next run."""
     ctx.obj = {"db_url": db_url}
     if ctx.invoked_subcommand:
         return
@@ -65,7 +65,7 @@ def sources(ctx, as_json: bool, registry_path: str, db_url: str) -> None:
     table = Table(title="采集源 sources")
     for name in ("id", "unit", "type", "status", "last_success", "failures", "next_run", "items_30d", "last_error / reason"):
         table.add_column(name)
-    style = {"ok": "green", "failing": "yellow", "paused": "bold red", "broken-rules": "magenta"}
+    style = {"ok": "green", "failing": "yellow", "paused": "bold red", "broken-rules": "magenta", "incomplete": "yellow"}
     for r in rows:
         table.add_row(r["id"], r["unit"], r["type"], f"[{style.get(r['status'], '')}]{r['status']}[/]", r["last_success"] or "-",
                       str(r["consecutive_failures"]), r["next_run"] or "-", str(r["items_30d"]), (r["reason"] or r["last_error"] or "")[:80])

@@ -8,6 +8,7 @@ from cli.export_cmd import export
 from cli.extract_cmd import extract
 from cli.harvest_cmd import harvest
 from cli.health_cmd import runs, sources
+from cli.probe_cmd import probe
 from cli.scheduler_cmd import scheduler
 from cli.search_cmd import search
 from cli.registry_cmd import registry
@@ -21,7 +22,8 @@ def main() -> None:
     """站群 Zhanqun: harvest a city portal federation's sub-sites, review and publish."""
 
 
-for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo, users, serve, search):
+for command in (registry, harvest, scheduler, sources, runs, probe, extract, export, demo_sites, demo, users, serve,
+                search):
     main.add_command(command)
 
 if __name__ == "__main__":

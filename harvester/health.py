@@ -42,7 +42,7 @@ class SourceHealth:
     unit_name: str
     type: str
     url: str
-    status: str  # ok | failing | paused | broken-rules
+    status: str  # ok | failing | paused | broken-rules | incomplete
     last_success: datetime | None
     last_error: str | None
     consecutive_failures: int

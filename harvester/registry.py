@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from harvestkit import jsonpath
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 EVERY_PATTERN = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 EVERY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-SOURCE_TYPES = ("auto", "feed", "list", "hanweb", "trs", "sitemap")
+SOURCE_TYPES = ("auto", "feed", "list", "hanweb", "trs", "sitemap", "json")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
@@ -132,13 +133,45 @@ class Schedule(Strict):
         return timedelta(seconds=int(match.group(1)) * EVERY_UNITS[match.group(2)])
 
 
-class Rules(Strict):
-    """CSS selectors that override automatic list detection."""
+def _json_path(value: str | None) -> str | None:
+    if value is not None and not jsonpath.valid(value):
+        raise ValueError(f"bad JSON path {value!r}: use dotted keys with optional [index], e.g. data.list or rows[0].items")
+    return value
 
-    item: str
+
+JsonPath = Annotated[str, AfterValidator(_json_path)]
+
+
+class JsonRules(Strict):
+    """Where a JSON list (an endpoint's answer, or a page's ``var x = …``) keeps its items."""
+
+    items: JsonPath  # the array of records, e.g. data.list (a page's inline JSON starts at the variable's name)
+    title: JsonPath | None = None  # field of a record; guessed when absent
+    url: JsonPath | None = None
+    date: JsonPath | None = None
+    total: JsonPath | None = None  # the declared record count, e.g. data.total
+    pages: JsonPath | None = None  # the declared page count
+    page_param: str | None = Field(default=None, pattern=r"^[A-Za-z_][\w.-]{0,63}$")  # URL parameter of the page number
+    page_start: int | None = Field(default=None, ge=0, le=1)  # its value on the first page (default: as in the URL, else 1)
+
+
+class Rules(Strict):
+    """Overrides of automatic list detection: CSS selectors for HTML lists, or
+    JSON paths (``json``) for lists held as JSON."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True)
+
+    item: str | None = None
     link: str = "a"
     title: str | None = None
     date: str | None = None
+    json_: JsonRules | None = Field(default=None, alias="json")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Rules":
+        if (self.item is None) == (self.json_ is None):
+            raise ValueError("give either 'item' (a CSS selector for HTML lists) or 'json' (JSON paths), not both")
+        return self
 
     @field_validator("item", "link", "title", "date")
     @classmethod
@@ -157,7 +190,7 @@ class Rules(Strict):
 class Source(Strict):
     id: Id
     url: str
-    type: Literal["auto", "feed", "list", "hanweb", "trs", "sitemap"] = "auto"
+    type: Literal["auto", "feed", "list", "hanweb", "trs", "sitemap", "json"] = "auto"
     columns: list[Id] = Field(min_length=1)
     schedule: Schedule = Schedule(every="1h")
     review: Literal["required", "auto"] = "required"
@@ -354,8 +387,10 @@ def _cross_checks(registry: Registry, data: dict, lines: dict[tuple, int], file:
             for c, column in enumerate(source.columns):
                 if column not in column_ids:
                     report(("units", u, "sources", s, "columns", c), f"unknown column {column!r}")
-            if source.rules is not None and source.type not in ("list", "trs", "auto"):
-                report(("units", u, "sources", s, "rules"), f"rules apply to list pages, not to type {source.type!r}")
+            if source.rules is not None and source.rules.item is not None and source.type not in ("list", "trs", "auto"):
+                report(("units", u, "sources", s, "rules"), f"CSS rules apply to list pages, not to type {source.type!r}")
+            if source.rules is not None and source.rules.json_ is not None and source.type not in ("list", "trs", "auto", "json"):
+                report(("units", u, "sources", s, "rules", "json"), f"rules.json applies to JSON lists, not to type {source.type!r}")
         for d, duty in enumerate(unit.duties):
             if duty.column not in column_ids:
                 report(("units", u, "duties", d, "column"), f"unknown column {duty.column!r}")

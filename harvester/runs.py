@@ -21,6 +21,8 @@ MAX_STORED_ERRORS = 200  # per run; the count keeps going
 URL_CHUNK = 500
 BROKEN_RULES = "rules may be broken (site redesign?)"
 UNDATED_SHARE = 0.5  # more than half the entries without a date or title: the rules miss
+INCOMPLETE = "listing incomplete"  # the list declared more than was read (shortfalls)
+NOT_UNDERSTOOD = "not understood"  # a shortfall naming a pager we cannot read: the rules miss
 
 
 @dataclass
@@ -185,7 +187,7 @@ class RunBook:
             return [url for url, list_date in rows if list_date and list_date[:10] > oldest and url not in listing.seen]
 
     def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
-        """ok / failing / paused (after N failures in a row) / broken-rules."""
+        """ok / failing / paused (after N failures in a row) / broken-rules / incomplete."""
         if tally.status == "failed":
             source.consecutive_failures += 1
             source.last_error = tally.messages[0]["message"] if tally.messages else "failed"
@@ -207,6 +209,10 @@ class RunBook:
         if listing.entries and missing / listing.entries > UNDATED_SHARE:
             source.status = "broken-rules"
             source.health_note = f"{BROKEN_RULES}: {missing} of {listing.entries} entries have no date or title"
+        elif any(NOT_UNDERSTOOD in reason for reason in listing.shortfalls):
+            source.status, source.health_note = "broken-rules", f"{BROKEN_RULES}: {'; '.join(listing.shortfalls)}"
+        elif listing.shortfalls and source.status != "paused":
+            source.status, source.health_note = "incomplete", f"{INCOMPLETE}: {'; '.join(listing.shortfalls)}"
         elif source.status != "paused":
             source.status, source.health_note = "ok", None
         tally.health = source.status

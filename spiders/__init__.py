@@ -5,6 +5,7 @@ from spiders.auto import AutoSpider
 from spiders.base import SourceSpider
 from spiders.feed import FeedSpider
 from spiders.hanweb import HanwebSpider
+from spiders.jsonapi import JsonSpider
 from spiders.listing import ListSpider, TrsSpider
 from spiders.sitemap import SitemapSpider
 
@@ -15,4 +16,5 @@ SPIDERS: dict[str, type[SourceSpider]] = {
     "hanweb": HanwebSpider,
     "trs": TrsSpider,
     "sitemap": SitemapSpider,
+    "json": JsonSpider,
 }

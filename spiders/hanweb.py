@@ -1,109 +1,163 @@
-"""``hanweb`` sources: Hanweb JCMS columns (``/col/colNNNN/index.html``).
+"""``hanweb`` sources: Hanweb (大汉) JCMS columns and JPaaS columns.
 
-The column page embeds its first records as
-``<script type="text/xml"><datastore><recordset><record><![CDATA[<li>…</li>]]>``
-and declares the paging parameters (``querydata`` on the dataproxy script,
-``totalRecord``/``perPage`` for the pager).  Further records come from POSTing
-those form fields to ``/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=``.
+JCMS: the records embedded in the column page, then further records from
+``dataproxy.jsp`` (POST of the declared form fields with
+``?startrecord=&endrecord=&perpage=``); when the page declares no usable form
+but a container ``uid``, the ``index.html?uid=…&pageNum=N`` pages instead.
+JPaaS: the unit API named by ``unitbuild.js``, page by page.  Either way the
+walk is measured against ``totalRecord`` (or the JPaaS pager's ``count``).
+See :mod:`spiders.hanweb_markup` for what is read from the page.
 """
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
+import json
+from urllib.parse import urlencode
 
 import scrapy
 from scrapy.http import Response
 
-from spiders import list_detect
+from spiders import hanweb_markup as markup
+from spiders import jsonlist, list_detect
 from spiders.base import SourceSpider
-
-RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>", re.S | re.I)
-QUERYDATA = re.compile(r"querydata\s*=\s*([\"'])(\{.*?\})\1", re.S | re.I)
-PROXY_URL = re.compile(r"""\burl\s*=\s*["']([^"']*dataproxy\.jsp[^"']*)["']""", re.I)
-JS_PAIR = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,}\s]+))""")
-TOTAL = re.compile(r"""(?:totalRecord|totalrecord)["']?\s*[:=]\s*["']?(\d+)|<totalrecord>\s*(\d+)\s*</totalrecord>""", re.I)
-PER_PAGE = re.compile(r"""perPage["']?\s*[:=]\s*["']?(\d+)""", re.I)
-DEFAULT_PER_PAGE = 15
-DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
-
-
-def records(text: str, base_url: str) -> list[list_detect.Entry]:
-    entries = []
-    for fragment in RECORD.findall(text or ""):
-        doc = list_detect.parse(f"<div>{fragment}</div>", base_url)
-        entry = list_detect._entry(doc, base_url)
-        if entry:
-            entries.append(entry)
-    return entries
-
-
-def form_fields(text: str) -> dict[str, str]:
-    """The dataproxy form fields the page declares (nextgroup link, then querydata)."""
-    fields: dict[str, str] = {}
-    group = NEXTGROUP.search(text)
-    if group:
-        href = re.search(r"""href\s*=\s*["']([^"']+)""", group.group(1))
-        if href:
-            fields.update(parse_qsl(urlsplit(href.group(1).replace("&amp;", "&")).query))
-    query = QUERYDATA.search(text)
-    if query:
-        for key, q1, q2, bare in JS_PAIR.findall(query.group(2)):
-            fields[key] = q1 or q2 or bare
-    for paging_key in ("page", "startrecord", "endrecord", "perpage"):
-        fields.pop(paging_key, None)
-    return fields
+from spiders.walk import Walk
 
 
 class HanwebSpider(SourceSpider):
     name = "hanweb"
     start_callback = "parse_hanweb"
 
+    def _entries(self, entries, list_url: str):
+        self.walk.page(self.walk_url, (e.url for e in entries))
+        yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": list_url}) for e in entries)
+
     def parse_hanweb(self, response: Response):
         if self.not_modified(response):
             return
         text = response.text
-        entries = records(text, response.url)
-        yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries)
+        self.walk = Walk(scheme="hanweb datastore")
+        column = markup.jpaas_column(text, response.url)
+        if column is not None and not markup.RECORD.search(text):
+            yield from self.start_jpaas(column, response.url)
+            return
+        entries = markup.records(text, response.url)
+        self.walk_url = response.url
+        yield from self._entries(entries, response.url)
         yield from self.listing_done(response.url, len(entries))
-
-        total = TOTAL.search(text)
-        total_records = int(next(g for g in total.groups() if g)) if total else len(entries)
-        per_page_match = PER_PAGE.search(text)
-        per_page = int(per_page_match.group(1)) if per_page_match else DEFAULT_PER_PAGE
-        fields = form_fields(text)
-        proxy = PROXY_URL.search(text)
-        paging = {
-            "proxy_url": urljoin(response.url, proxy.group(1) if proxy else DEFAULT_PROXY).split("?")[0],
-            "fields": fields,
-            "per_page": per_page,
-            "limit": min(total_records, self.max_pages * per_page),
-            "list_url": response.url,
-        }
-        if total_records > paging["limit"]:
-            self.listing.bound(f"totalrecord {total_records}, read at most {paging['limit']} (max_pages {self.max_pages})")
+        if not entries:
+            return
+        found = markup.declared(text, response.url)
+        walk = self.walk
+        walk.declared_total, walk.total_label = found.total, "totalrecord"
+        total = found.total or len(entries)
+        fields = markup.form_fields(text)
+        if total <= len(entries):
+            walk.finish(self.listing, "last")
+            return
         if "columnid" in fields:
+            walk.scheme = "hanweb dataproxy.jsp"
+            paging = {"proxy_url": markup.proxy_url(text, response.url), "fields": fields, "per_page": found.per_page,
+                      "total": total, "list_url": response.url}
             yield from self.next_group(len(entries) + 1, paging)
+        elif found.uid:
+            walk.scheme = "hanweb ?uid=&pageNum="
+            yield from self.next_pagenum(response.url, found, 2, len(entries))
+        else:
+            walk.problem = "pager script not understood: Hanweb page without a dataproxy form (columnid) or uid"
+            walk.finish(self.listing, "last")
 
+    # -- JCMS dataproxy.jsp ------------------------------------------------------
     def next_group(self, start: int, paging: dict):
         """POST for the next page of records, unless the last page showed nothing new."""
-        if start > paging["limit"]:
+        if start > paging["total"]:
+            self.walk.finish(self.listing, "last")
             return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
-            self.listing.stop_early()
+            self.walk.finish(self.listing, "early")
             return
-        end = min(start + paging["per_page"] - 1, paging["limit"])
+        if self.walk.pages_read >= self.max_pages:
+            self.walk.finish(self.listing, "bound", self.max_pages)
+            return
+        end = min(start + paging["per_page"] - 1, paging["total"])
         yield scrapy.FormRequest(
             f"{paging['proxy_url']}?startrecord={start}&endrecord={end}&perpage={paging['per_page']}",
-            formdata=paging["fields"],
-            callback=self.parse_dataproxy,
-            errback=self.on_error,
-            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30},
+            formdata=paging["fields"], callback=self.parse_dataproxy, errback=self.on_error,
+            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30,
+                  "allow_private": bool(self.source.get("allow_private"))},
             cb_kwargs={"paging": paging, "end": end},
         )
 
     def parse_dataproxy(self, response: Response, paging: dict, end: int):
-        entries = records(response.text, paging["list_url"])
-        yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": paging["list_url"]}) for e in entries)
+        entries = markup.records(response.text, paging["list_url"])
+        self.walk_url = response.url
+        yield from self._entries(entries, paging["list_url"])
         if entries:
             yield from self.next_group(end + 1, paging)
+        else:
+            self.walk.finish(self.listing, "last")
+
+    # -- index.html?uid=…&pageNum=N ------------------------------------------------
+    def next_pagenum(self, list_url: str, found, page: int, read: int):
+        if read >= (found.total or 0):
+            self.walk.finish(self.listing, "last")
+            return
+        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
+            self.walk.finish(self.listing, "early")
+            return
+        if self.walk.pages_read >= self.max_pages:
+            self.walk.finish(self.listing, "bound", self.max_pages)
+            return
+        yield self.request(markup.pagenum_url(list_url, found.uid, page), self.parse_pagenum, stage="listing",
+                           cb_kwargs={"list_url": list_url, "found": found, "page": page})
+
+    def parse_pagenum(self, response: Response, list_url: str, found, page: int):
+        entries = [e for e in markup.records(response.text, list_url) if e.url not in self.walk.urls]
+        self.walk_url = response.url
+        yield from self._entries(entries, list_url)
+        if entries:
+            yield from self.next_pagenum(list_url, found, page + 1, len(self.walk.urls))
+        else:
+            self.walk.finish(self.listing, "last")
+
+    # -- JPaaS unit API ---------------------------------------------------------------
+    def jpaas_request(self, column, page: int, rows: int | None, list_url: str):
+        query = dict(column.query)
+        if page > 1:
+            query["paramJson"] = json.dumps({"pageNo": page, "pageSize": rows or markup.DEFAULT_PER_PAGE})
+        return self.request(f"{column.api_url}?{urlencode(query)}", self.parse_jpaas, stage="listing",
+                            cb_kwargs={"column": column, "page": page, "list_url": list_url})
+
+    def start_jpaas(self, column, list_url: str):
+        self.walk.scheme = "jpaas unit API"
+        yield self.jpaas_request(column, 1, None, list_url)
+
+    def parse_jpaas(self, response: Response, column, page: int, list_url: str):
+        try:
+            data = jsonlist.load(response.text)
+            fragment = (data.get("data") or {}).get("html") if isinstance(data, dict) else None
+        except jsonlist.JsonListError as exc:
+            fragment, problem = None, str(exc)
+        else:
+            problem = None if isinstance(fragment, str) else "no data.html in the JPaaS answer"
+        if problem:
+            self.listing.failed = True
+            yield self.error(response.url, "listing", f"JPaaS unit API: {problem}")
+            return
+        entries = list_detect.detect_entries(list_detect.parse(fragment, list_url), list_url)
+        fresh = [e for e in entries if e.url not in self.walk.urls]
+        self.walk_url = response.url
+        yield from self._entries(fresh, list_url)
+        rows, count = markup.jpaas_counts(fragment)
+        if page == 1:
+            yield from self.listing_done(list_url, len(entries))
+            self.walk.declared_total, self.walk.total_label = count, "count"
+            self.jpaas_rows = rows or len(entries) or markup.DEFAULT_PER_PAGE
+        if not fresh or (count is not None and len(self.walk.urls) >= count):
+            self.walk.finish(self.listing, "last")
+            return
+        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
+            self.walk.finish(self.listing, "early")
+            return
+        if page >= self.max_pages:
+            self.walk.finish(self.listing, "bound", self.max_pages)
+            return
+        yield self.jpaas_request(column, page + 1, self.jpaas_rows, list_url)

@@ -7,56 +7,19 @@ CSS ``rules`` from the registry replace the detection for odd sites.
 """
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from urllib.parse import urljoin
+from collections import Counter, defaultdict
 
 from lxml import html as lxml_html
 
-from harvestkit.dates import find_date
+from spiders.list_entry import Entry, entry_of, usable_href
+
+__all__ = ["Entry", "parse", "entries_by_rules", "detect_entries", "detect_list"]
 
 BLOCK_TAGS = {"li", "tr", "dd", "dt", "div", "p", "article", "section", "span", "td", "h3", "h4"}
 MIN_RUN = 2  # a list of fewer entries is still a list on a quiet column
-SKIP_HREF = ("javascript:", "mailto:", "#", "tel:")
-
-
-@dataclass
-class Entry:
-    url: str
-    title: str
-    date: str | None
-
-
-def _text(el) -> str:
-    return " ".join("".join(el.itertext()).split())
-
-
-def _best_link(block):
-    """The article link of a block: the link with the longest text."""
-    best, best_len = None, -1
-    for a in block.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.lower().startswith(SKIP_HREF):
-            continue
-        length = len(a.get("title") or _text(a))
-        if length > best_len:
-            best, best_len = a, length
-    return best
-
-
-def _entry(block, base_url: str, link_sel=None, title_sel=None, date_sel=None) -> Entry | None:
-    link = (block.cssselect(link_sel) or [None])[0] if link_sel else _best_link(block)
-    if link is None or link.tag != "a":
-        link = link if link is not None and link.get("href") else None
-    if link is None or not (link.get("href") or "").strip():
-        return None
-    if title_sel:
-        node = (block.cssselect(title_sel) or [link])[0]
-        title = node.get("title") or _text(node)
-    else:
-        title = (link.get("title") or "").strip() or _text(link)
-    date_text = _text((block.cssselect(date_sel) or [block])[0]) if date_sel else _text(block)
-    return Entry(urljoin(base_url, link.get("href").strip()), " ".join(title.split()), find_date(date_text))
+MAX_LINKS_PER_BLOCK = 4  # more links in one block: a menu or a group of entries, not an entry
+MIN_TITLE = 4
+GROUP_LEVELS = 3  # how far up repeated groups of a list may be nested (div > ul > li)
 
 
 def parse(text: str, base_url: str):
@@ -69,45 +32,112 @@ def parse(text: str, base_url: str):
 def entries_by_rules(doc, base_url: str, rules: dict) -> list[Entry]:
     out = []
     for block in doc.cssselect(rules["item"]):
-        entry = _entry(block, base_url, rules.get("link") or "a", rules.get("title"), rules.get("date"))
+        entry = entry_of(block, base_url, rules.get("link") or "a", rules.get("title"), rules.get("date"))
         if entry:
             out.append(entry)
     return out
 
 
+class Run:
+    """The dated entries among one parent's children of one tag."""
+
+    def __init__(self, parent, entries: list[Entry], blocks: int, links: int):
+        self.parent, self.entries, self.blocks, self.links = parent, entries, blocks, links
+
+    def score(self, entries: list[Entry], blocks: int) -> float:
+        # Many dated entries with real titles; runs diluted by undated blocks lose.
+        ratio = len(entries) / blocks
+        return len(entries) * ratio * min(1.0, sum(len(e.title) for e in entries) / len(entries) / 8)
+
+
+def _run(parent, base_url: str) -> Run | None:
+    children = [c for c in parent if isinstance(c.tag, str) and c.tag in BLOCK_TAGS]
+    if not children:
+        return None
+    tag, count = Counter(c.tag for c in children).most_common(1)[0]
+    entries, links = [], 0
+    for child in children:
+        if child.tag != tag:
+            continue
+        found = [a for a in child.iter("a") if usable_href(a)]
+        links += len(found)
+        if not found or len(found) > MAX_LINKS_PER_BLOCK:
+            continue
+        entry = entry_of(child, base_url)
+        if entry and entry.date and len(entry.title) >= MIN_TITLE:
+            entries.append(entry)
+    return Run(parent, entries, count, links) if entries else None
+
+
+def _signature(el) -> tuple[str, str]:
+    return el.tag, " ".join(sorted((el.get("class") or "").split()))
+
+
+def _groups(runs: list[Run]):
+    """Runs that are repeated sibling groups of one list (TRS 动静结合 pages put
+    five entries per ``<div><ul>``): same shape under one ancestor, each group's
+    container holding nothing but its entries."""
+    for level in range(1, GROUP_LEVELS + 1):
+        buckets: dict[tuple, list[tuple[Run, object]]] = defaultdict(list)
+        for run in runs:
+            path, node = [], run.parent
+            for _ in range(level - 1):
+                path.append(_signature(node))
+                node = node.getparent()
+                if node is None:
+                    break
+            if node is None or node.getparent() is None:
+                continue
+            path.append(_signature(node))
+            buckets[(node.getparent(), tuple(path))].append((run, node))
+        for members in buckets.values():
+            containers = {id(c) for _, c in members}
+            if len(containers) < 2 or len(containers) != len(members):
+                continue
+            if any(sum(1 for a in c.iter("a") if usable_href(a)) > run.links for run, c in members):
+                continue  # a container with a heading or 更多 link: separate lists (a homepage)
+            yield [run for run, _ in members]
+
+
+def shape_of(el) -> tuple:
+    """Where a list sits: the tag/class path from the root to its parent element."""
+    path = []
+    while el is not None:
+        path.append(_signature(el))
+        el = el.getparent()
+    return tuple(reversed(path))
+
+
 def detect_entries(doc, base_url: str) -> list[Entry]:
-    """The best run of sibling blocks that each hold an article link and a date."""
+    return detect_list(doc, base_url)[0]
+
+
+def detect_list(doc, base_url: str, like: tuple | None = None) -> tuple[list[Entry], tuple | None]:
+    """The best run of sibling blocks that each hold an article link and a date,
+    or the best set of repeated sibling groups of such runs; and its shape.  With
+    ``like`` (the shape found on page 1), the run of that shape wins even with a
+    single entry: the last page of a column often holds one item."""
+    runs = [run for run in (_run(parent, base_url) for parent in doc.iter() if isinstance(parent.tag, str)) if run]
+    if like is not None:
+        same = [run for run in runs if shape_of(run.parent) == like]
+        if same:
+            return _unique([e for run in same for e in run.entries]), like
     best: list[Entry] = []
-    best_score = 0.0
-    for parent in doc.iter():
-        if not isinstance(parent.tag, str):
-            continue
-        children = [c for c in parent if isinstance(c.tag, str) and c.tag in BLOCK_TAGS]
-        if len(children) < MIN_RUN:
-            continue
-        tag, count = Counter(c.tag for c in children).most_common(1)[0]
-        if count < MIN_RUN:
-            continue
-        entries = []
-        for child in children:
-            if child.tag != tag:
-                continue
-            links = [a for a in child.iter("a") if (a.get("href") or "").strip()]
-            if not links or len(links) > 4:
-                continue
-            entry = _entry(child, base_url)
-            if entry and entry.date and len(entry.title) >= 4:
-                entries.append(entry)
+    best_score, shape = 0.0, None
+    candidates = [[run] for run in runs] + list(_groups(runs))
+    for members in candidates:
+        entries = [e for run in members for e in run.entries]
         if len(entries) < MIN_RUN:
             continue
-        # Prefer many dated entries with real titles; penalise runs diluted by undated blocks.
-        ratio = len(entries) / count
-        score = len(entries) * ratio * min(1.0, sum(len(e.title) for e in entries) / len(entries) / 8)
+        score = members[0].score(entries, sum(run.blocks for run in members))
         if score > best_score:
-            best, best_score = entries, score
-    # De-duplicate by URL, keeping order.
+            best, best_score, shape = entries, score, shape_of(members[0].parent)
+    return _unique(best), shape
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
     seen, out = set(), []
-    for entry in best:
+    for entry in entries:
         if entry.url not in seen:
             seen.add(entry.url)
             out.append(entry)

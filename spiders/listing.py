@@ -1,59 +1,91 @@
-"""``list`` sources: a CMS column list page (plain HTML or TRS WCM), paged."""
+"""``list`` and ``trs`` sources: a CMS column list page, paged."""
 from __future__ import annotations
 
 from scrapy.http import Response
 
-from spiders import list_detect, paging
+from spiders import jsonlist, list_detect, pagers
 from spiders.base import SourceSpider
+from spiders.walk import Walk
 
 
 class ListSpider(SourceSpider):
-    """Reads a column list page: detects the item list (or applies the source's
-    CSS ``rules``), requests the detail pages it does not know yet, and follows
-    pagination — a next link or TRS ``createPageHTML`` — up to ``max_pages``
-    list pages, stopping early at the first page with nothing unseen."""
+    """Reads a column list page: the item list (detected; or the source's CSS
+    ``rules``; or its ``rules.json`` paths over the page's inline JSON), the
+    detail pages it does not know yet, and the further list pages its pager
+    names (see :mod:`spiders.pagers`), up to ``max_pages``, stopping early at the
+    first page with nothing unseen.  When the walk ends it tells the run what
+    the list declared and was not read."""
 
     name = "list"
     start_callback = "parse_list"
+    #: how the items were read, for the probe ("list detection", "inline JSON newsList", …)
+    reading = ""
 
-    def read_entries(self, response: Response) -> tuple[list[list_detect.Entry], object]:
+    list_shape: tuple | None = None  # where page 1's list sits: later pages read the same place
+
+    def read_page(self, response: Response) -> tuple[list[list_detect.Entry], object]:
         doc = list_detect.parse(response.text, response.url)
-        rules = self.source.get("rules")
-        if rules:
+        rules = self.source.get("rules") or {}
+        if rules.get("json"):
+            self.reading = "inline JSON by rules.json"
+            return jsonlist.rule_entries(jsonlist.inline_values(response.text), response.url, rules["json"]), doc
+        if rules.get("item"):
+            self.reading = "CSS rules"
             return list_detect.entries_by_rules(doc, response.url, rules), doc
-        return list_detect.detect_entries(doc, response.url), doc
+        entries, shape = list_detect.detect_list(doc, response.url, self.list_shape)
+        self.list_shape = self.list_shape or shape
+        inline, where = jsonlist.auto_entries(jsonlist.inline_values(response.text), response.url)
+        if sum(1 for e in inline if e.date) > len(entries):
+            self.reading = f"inline JSON {where}"
+            return inline, doc
+        self.reading = "list detection"
+        return entries, doc
 
-    def parse_list(self, response: Response, page_no: int = 1, trs_pages: list[str] | None = None):
+    def parse_list(self, response: Response, page_no: int = 1, queue: list[str] | None = None):
         if self.not_modified(response):
             return
-        entries, doc = self.read_entries(response)
+        if page_no == 1:
+            self.walk, self.list_shape = Walk(), None
+        walk = self.walk
+        try:
+            entries, doc = self.read_page(response)
+        except jsonlist.JsonListError as exc:
+            self.listing.failed = True
+            yield self.error(response.url, "listing", str(exc))
+            return
+        walk.page(response.url, (e.url for e in entries))
         yield from self.entries(
             (e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries
         )
         if page_no == 1:
             yield from self.listing_done(response.url, len(entries))
+            paging = pagers.detect(doc, response.url)
+            walk.adopt(paging)
+            queue = list(paging.urls) if paging.urls else None
+            following = queue.pop(0) if queue else paging.next_url
+        elif queue is not None:
+            following = queue.pop(0) if queue else None
+        else:
+            following = pagers.next_url(doc, response.url)
         if not entries:
+            if page_no > 1:
+                walk.finish(self.listing, "last")
             return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
-            self.listing.stop_early()  # this page holds nothing new, older pages hold nothing new either
+            walk.finish(self.listing, "early")  # nothing new here: older pages hold nothing new either
             return
-        if trs_pages is None and page_no == 1:
-            trs_pages = paging.trs_pages(response.text, response.url)
-        if trs_pages is not None:
-            next_url = trs_pages[page_no] if page_no < len(trs_pages) else None
-        else:
-            next_url = paging.next_page(doc, response.url)
-        if not next_url:
+        if not following or following in walk.requested:
+            walk.finish(self.listing, "last")
             return
         if page_no >= self.max_pages:
-            self.listing.bound(f"read {page_no} list pages (max_pages {self.max_pages}); more pages follow")
+            walk.finish(self.listing, "bound", self.max_pages)
             return
-        yield self.request(next_url, self.parse_list, stage="listing",
-                           cb_kwargs={"page_no": page_no + 1, "trs_pages": trs_pages})
+        yield self.request(following, self.parse_list, stage="listing",
+                           cb_kwargs={"page_no": page_no + 1, "queue": queue})
 
 
 class TrsSpider(ListSpider):
     """``trs`` sources: TRS WCM columns (index.htm, index_1.htm, …).  Same reading
-    as a list; its pagination comes from ``createPageHTML``."""
+    as a list; its paging is TRS's (createPageHTML, countPage, 动静结合)."""
 
     name = "trs"

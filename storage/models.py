@@ -47,7 +47,7 @@ MIGRATION_ONLY_INDEXES = frozenset({
 
 ITEM_STATUSES = ("pending", "scheduled", "published", "rejected", "withdrawn")
 ITEM_ORIGINS = ("harvest", "submission")
-SOURCE_STATUSES = ("ok", "failing", "paused", "broken-rules")
+SOURCE_STATUSES = ("ok", "failing", "paused", "broken-rules", "incomplete")  # incomplete: read less than the list declares
 RUN_STATUSES = ("running", "ok", "partial", "failed", "aborted")  # partial: harvested, with some page errors
 
 

@@ -1,6 +1,8 @@
 """A small threaded HTTP server on 127.0.0.1 for tests.
 
-Routes map a path to (status, headers, body or callable).  The server answers
+Routes map a path to (status, headers, body or callable).  A ``resolver``
+answers what no route names (POSTed forms, API queries): it gets
+``(method, path, body)`` and returns a route or None.  The server answers
 conditional GETs (ETag from the body), and records every request with its
 start time and how many requests were in flight, so tests can measure
 politeness on the wire.
@@ -27,9 +29,11 @@ class Hit:
 
 
 class Site:
-    def __init__(self, routes: dict[str, Route], latency: float = 0.0):
+    def __init__(self, routes: dict[str, Route], latency: float = 0.0,
+                 resolver: Callable[[str, str, bytes], Route | None] | None = None):
         self.routes = routes
         self.latency = latency
+        self.resolver = resolver
         self.hits: list[Hit] = []
         self.in_flight = 0
         self.lock = threading.Lock()
@@ -42,20 +46,30 @@ class Site:
                 pass
 
             def do_GET(self):
+                self._handle("GET", b"")
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self._handle("POST", self.rfile.read(length) if length else b"")
+
+            def _handle(self, method: str, body: bytes) -> None:
                 with site.lock:
                     site.in_flight += 1
                     hit = Hit(self.path, time.monotonic(), site.in_flight, headers=dict(self.headers))
                     site.hits.append(hit)
                 try:
-                    self._answer(hit)
+                    self._answer(hit, method, body)
                 finally:
                     with site.lock:
                         site.in_flight -= 1
 
-            def _answer(self, hit: Hit) -> None:
+            def _answer(self, hit: Hit, method: str = "GET", posted: bytes = b"") -> None:
                 if site.latency:
                     time.sleep(site.latency)
-                status, headers, body = site.routes.get(self.path, (404, {"Content-Type": "text/html"}, b"<h1>404</h1>"))
+                route = site.routes.get(self.path) if method == "GET" else None
+                if route is None and site.resolver is not None:
+                    route = site.resolver(method, self.path, posted)
+                status, headers, body = route or (404, {"Content-Type": "text/html"}, b"<h1>404</h1>")
                 if callable(body):
                     body = body()
                 etag = '"' + hashlib.md5(body).hexdigest() + '"'
@@ -77,7 +91,7 @@ class Site:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def paths(self, prefix: str = "") -> list[str]:
         return [h.path for h in self.hits if h.path.startswith(prefix)]
@@ -106,15 +120,20 @@ TOPICS = ("森林防火", "安全生产", "农村饮水", "垃圾分类", "医�
 ACTIONS = ("召开专题会议", "开展专项检查", "印发实施方案", "组织业务培训", "推进重点项目", "部署阶段工作", "通报工作进展")
 
 
-def article(title: str, day: str, source: str = "测试单位", extra: str = "") -> bytes:
-    """A detail page whose text differs from every other title's (no accidental near-duplicates)."""
-    seed = int(hashlib.md5(title.encode("utf-8")).hexdigest(), 16)
+def paragraphs(title: str, salt: str = "") -> str:
+    """Body paragraphs that differ from every other title's (no accidental near-duplicates)."""
+    seed = int(hashlib.md5((title + salt).encode("utf-8")).hexdigest(), 16)
     sentences = []
     for i in range(6):
         topic = TOPICS[(seed >> (4 * i)) % len(TOPICS)]
         action = ACTIONS[(seed >> (4 * i + 2)) % len(ACTIONS)]
         sentences.append(f"<p>{title}：围绕{topic}工作，有关部门{action}，第{(seed >> i) % 97}项任务按期推进，{topic}成效明显。</p>")
-    body = "".join(sentences)
+    return "".join(sentences)
+
+
+def article(title: str, day: str, source: str = "测试单位", extra: str = "") -> bytes:
+    """A detail page whose text differs from every other title's (no accidental near-duplicates)."""
+    body = paragraphs(title)
     return (f"<html><head><meta charset='utf-8'><title>{title}</title><meta name='ArticleTitle' content='{title}'>"
             f"<meta name='PubDate' content='{day}'><meta name='ContentSource' content='{source}'></head>"
             f"<body><h1>{title}</h1><div id='zoom'>{body}{extra}</div></body></html>").encode("utf-8")

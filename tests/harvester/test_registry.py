@@ -52,7 +52,7 @@ def test_the_documented_shape_is_valid():
 
 
 def test_rules_on_a_hanweb_source_are_refused():
-    assert problems(GOOD) == ["r.yaml:20: units[kecheng].sources[kecheng-news].rules: rules apply to list pages, not to type 'hanweb'"]
+    assert problems(GOOD) == ["r.yaml:20: units[kecheng].sources[kecheng-news].rules: CSS rules apply to list pages, not to type 'hanweb'"]
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,28 @@ def test_cli_check_exits_2_and_harvest_refuses(tmp_path):
 def test_committed_registries_are_valid():
     for name in ("registry.yaml", "registry.example-quzhou.yaml"):
         load_registry(ROOT / name)
+
+
+JSON_SOURCE = GOOD.replace("type: hanweb", "type: json").replace(
+    'rules: {item: "ul.list li", link: "a", title: "a", date: "span"}',
+    "rules:\n          json: {items: data.list, title: title, url: link, date: pubDate, total: data.total, page_param: pageNo}")
+
+
+def test_json_sources_and_their_paths():
+    source = parse_registry(JSON_SOURCE).source("kecheng-news")[1]
+    assert source.type == "json"
+    rules = source.model_dump()["rules"]["json"]
+    assert rules["items"] == "data.list" and rules["total"] == "data.total" and rules["page_param"] == "pageNo"
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("title: title,", "title: 'a b',", "r.yaml:21: units[kecheng].sources[kecheng-news].rules.json.title: bad JSON path 'a b'"),
+    ("items: data.list,", "items: 'data..list',", "r.yaml:21: units[kecheng].sources[kecheng-news].rules.json.items: bad JSON path"),
+    ("items: data.list,", "", "r.yaml:21: units[kecheng].sources[kecheng-news].rules.json.items: Field required"),
+    ("page_param: pageNo", "page_param: 'page no'", "r.yaml:21: units[kecheng].sources[kecheng-news].rules.json.page_param: String should match"),
+    ("type: json", "type: sitemap", "r.yaml:21: units[kecheng].sources[kecheng-news].rules.json: rules.json applies to JSON lists, not to type 'sitemap'"),
+    ("json: {", "item: 'li'\n          json: {", "r.yaml:20: units[kecheng].sources[kecheng-news].rules: give either 'item'"),
+])
+def test_bad_json_rules_name_file_and_line(old, new, expected):
+    found = problems(JSON_SOURCE.replace(old, new))
+    assert any(p.startswith(expected) for p in found), found

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders import hanweb, sitemap, xmlsafe
+from spiders import hanweb_markup as hanweb, sitemap, xmlsafe
 from spiders.auto import feed_link, sniff
 from spiders.feed import entry_date, full_content, parse_feed
 

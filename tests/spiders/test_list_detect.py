@@ -1,7 +1,7 @@
 """Automatic item-list detection on column pages, and pagination."""
 from __future__ import annotations
 
-from spiders import list_detect, paging
+from spiders import list_detect, pagers
 
 NAV = "<ul class='nav'>" + "".join(f"<li><a href='/col/{i}/'>栏目导航{i}</a></li>" for i in range(8)) + "</ul>"
 LINKS = "<div class='yqlj'>" + "".join(f"<p><a href='http://x{i}.gov.cn/'>友情链接单位{i}</a></p>" for i in range(6)) + "</div>"
@@ -45,8 +45,42 @@ def test_rules_override_detection():
 
 
 def test_next_link_and_trs_pages():
-    doc = list_detect.parse(page("<a href='list_2.html'>下一页</a>"), "http://a.gov.cn/col/list_1.html")
-    assert paging.next_page(doc, "http://a.gov.cn/col/list_1.html") == "http://a.gov.cn/col/list_2.html"
-    pages = paging.trs_pages('<script>createPageHTML(4, 0, "index", "htm");</script>', "http://a.gov.cn/col/tzgg/index.htm")
-    assert pages == [f"http://a.gov.cn/col/tzgg/index{s}.htm" for s in ("", "_1", "_2", "_3")]
-    assert paging.trs_pages("<p>no paging</p>", "http://a.gov.cn/") is None
+    doc = list_detect.parse(page("<a href='list_3.html'>下一页</a>"), "http://a.gov.cn/col/list_2.html")
+    assert pagers.next_url(doc, "http://a.gov.cn/col/list_2.html") == "http://a.gov.cn/col/list_3.html"
+    url = "http://a.gov.cn/col/tzgg/index.htm"
+    paging = pagers.detect(list_detect.parse('<script>createPageHTML(4, 0, "index", "htm");</script>', url), url)
+    assert paging.urls == [f"http://a.gov.cn/col/tzgg/index_{n}.htm" for n in (1, 2, 3)]
+    assert paging.declared_pages == 4 and paging.understood
+    single = pagers.detect(list_detect.parse("<p>no paging</p>", "http://a.gov.cn/"), "http://a.gov.cn/")
+    assert single.scheme == "single page" and not single.urls and single.understood
+
+
+def test_titles_lose_their_dates_and_ellipses_but_keep_dates_inside():
+    from spiders.list_entry import clean_title
+
+    assert clean_title("[2026-11-18] 关于开展安全检查的通知") == "关于开展安全检查的通知"
+    assert clean_title("关于开展安全检查的通知（2026年11月18日）") == "关于开展安全检查的通知"
+    assert clean_title("关于开展安全检查的通知 2026-11-18") == "关于开展安全检查的通知"
+    assert clean_title("关于开展安全检查工作的...") == "关于开展安全检查工作的"
+    assert clean_title("关于开展安全检查工作的…") == "关于开展安全检查工作的"
+    assert clean_title("关于2026年1月1日起调整最低工资标准的通知") == "关于2026年1月1日起调整最低工资标准的通知"
+
+
+def test_the_date_of_an_entry_is_looked_for_outside_its_title_first():
+    html = page("<ul>" + "".join(
+        f"<li><a href='/a{i}.html'>关于2026年1月{i}日起调整工作时间的通知</a><span>2025-12-2{i}</span></li>" for i in range(1, 4)
+    ) + "</ul>")
+    entries = detect(html)
+    assert [e.date for e in entries] == ["2025-12-21", "2025-12-22", "2025-12-23"]
+    assert entries[0].title == "关于2026年1月1日起调整工作时间的通知"
+
+
+def test_repeated_groups_are_one_list_but_boxes_with_headings_are_not():
+    groups = "".join("<div class='grp'><ul>" + "".join(
+        f"<li><a href='/g{g}{i}.html' title='第{g}组第{i}条政务信息'>第{g}组第{i}条</a><span>2026-10-{g * 5 + i:02d}</span></li>"
+        for i in range(1, 6)) + "</ul><div class='line'></div></div>" for g in range(1, 4))
+    assert len(detect(page(f"<div class='list'>{groups}</div>"))) == 15
+    boxes = "".join(f"<div class='box'><h2>栏目{g}</h2><a href='/col{g}/'>更多</a><ul>" + "".join(
+        f"<li><a href='/b{g}{i}.html'>第{g}栏目第{i}条政务信息</a><span>2026-10-{g * 5 + i:02d}</span></li>" for i in range(1, 6))
+        + "</ul></div>" for g in range(1, 4))
+    assert len(detect(page(boxes))) == 5  # a homepage's column boxes: one of them, not all
