@@ -6,10 +6,12 @@ import secrets
 import sys
 
 from flask import Flask, g, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BuildError
 
+from hub.auth import throttle
 from hub.config import ConfigError, load_config
-from hub.security import CSRF_FIELD, LoginLimiter, check_csrf, csrf_token
+from hub.security import CONTENT_SECURITY_POLICY, CSRF_FIELD, check_csrf, csrf_token
 
 __all__ = ["create_app", "ConfigError"]
 
@@ -78,9 +80,10 @@ def create_app(config=None) -> Flask:
     from hub import db
 
     db.init_app(app)
-    app.extensions["zhanqun_login_limiter"] = LoginLimiter(
-        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_WINDOW_SECONDS"]
-    )
+    throttle.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
 
@@ -108,10 +111,7 @@ def create_app(config=None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
     return app
