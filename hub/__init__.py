@@ -15,9 +15,11 @@ from hub.security import CONTENT_SECURITY_POLICY, CSRF_FIELD, check_csrf, csrf_t
 
 __all__ = ["create_app", "ConfigError"]
 
-# The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue,
-# 信息报送, column rules, harvest control, users, the API; then the public portal and its feeds.
-BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "users", "api", "portal", "feeds")
+# The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue (and its pictures,
+# loaded on request), 信息报送, column rules, harvest control, users, the API; then the public
+# portal and its feeds.
+BLUEPRINTS = ("auth", "review", "source_images", "submissions", "rules", "harvest", "users", "api", "portal",
+              "feeds")
 
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 

@@ -50,6 +50,11 @@ class Config:
     LOGIN_ADDRESS_MAX_DELAY_SECONDS = 900
     LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 60  # short: spraying an account must not keep its owner out
     LOGIN_FORGET_AFTER_SECONDS = 3600
+    # Harvested pictures loaded for editors (hub/source_images/fetch.py).
+    SOURCE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+    SOURCE_IMAGE_TIMEOUT_SECONDS = 5.0  # per connect or read
+    SOURCE_IMAGE_DEADLINE_SECONDS = 10.0  # the whole fetch, redirects included
+    SOURCE_IMAGE_MAX_REDIRECTS = 3
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
