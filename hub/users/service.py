@@ -134,9 +134,10 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> bool:
     return True
 
 
-def reset_password(session: Session, actor: User, user: User) -> str:
+def reset_password(session: Session, actor: User | None, user: User) -> str:
     """A new random password, returned to be shown once.  The account's failed sign-ins
-    are forgotten with it: the owner can sign in at once, whoever sprayed the account."""
+    are forgotten with it: the owner can sign in at once, whoever sprayed the account.
+    ``actor`` None: the command line (``zhanqun users password``), audited as "system"."""
     password = random_password()
     user.password_hash = generate_password_hash(password)
     clear_account(session, user.username)

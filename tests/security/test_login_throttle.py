@@ -18,6 +18,7 @@ from hub import create_app
 from hub.auth.throttle import EXTENSION as THROTTLE
 from hub.db import EXTENSION as DB
 from tests.hub.conftest import CSRF_RE, PASSWORD, seed
+from tests.hub.test_cli import zhanqun
 
 ATTACKER = "198.51.100.7"
 OWNER = "192.0.2.10"
@@ -37,8 +38,8 @@ class Clock:
         self.now += seconds
 
 
-def make_app(db_url: str, clock: Clock):
-    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": db_url})
+def make_app(db_url: str, clock: Clock, **config):
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": db_url, **config})
     app.extensions[THROTTLE].clock = clock
     return app
 
@@ -57,16 +58,18 @@ def app(sqlite_url, clock):
 
 
 class Browser:
-    """One browser (its own cookies) at one client address."""
+    """One browser (its own cookies) at one client address (``forwarded``: the address a
+    proxy in front reports in X-Forwarded-For)."""
 
-    def __init__(self, app, address: str) -> None:
+    def __init__(self, app, address: str, forwarded: str | None = None) -> None:
         self.client = app.test_client()
         self.environ = {"REMOTE_ADDR": address}
+        self.headers = {"X-Forwarded-For": forwarded} if forwarded else {}
 
     def login(self, username: str, password: str):
         page = self.client.get("/login", environ_base=self.environ).get_data(as_text=True)
         token = CSRF_RE.search(page).group(1)
-        return self.client.post("/login", environ_base=self.environ,
+        return self.client.post("/login", environ_base=self.environ, headers=self.headers,
                                 data={"username": username, "password": password, "csrf_token": token})
 
     def logout(self) -> None:
@@ -147,6 +150,7 @@ def test_an_administrators_password_reset_lets_the_owner_in_at_once(app, clock):
     users = admin.client.get("/hub/users/", environ_base=admin.environ).get_data(as_text=True)
     user_id = re.search(r'href="/hub/users/(\d+)">editor<', users).group(1)
     page = admin.client.get(f"/hub/users/{user_id}", environ_base=admin.environ).get_data(as_text=True)
+    assert re.search(r"多次登录失败：在未登录过的浏览器中需等待 \d+ 秒", page)  # the admin sees why
     token = CSRF_RE.search(page).group(1)
     shown = admin.client.post(f"/hub/users/{user_id}/reset-password", data={"csrf_token": token},
                               environ_base=admin.environ).get_data(as_text=True)
@@ -185,3 +189,41 @@ def test_throttling_is_shared_by_two_applications_and_holds_under_parallel_reque
     finally:
         for app in apps:
             app.extensions[DB]["engine"].dispose()
+
+
+def test_the_command_line_resets_a_password_when_no_administrator_can_sign_in(sqlite_url, clock):
+    app = make_app(sqlite_url, clock)
+    try:
+        seed(app)
+        spray_account(app, "boss", 20)
+        assert wait_of(Browser(app, OWNER).login("boss", PASSWORD)) > 0
+        result = zhanqun("users", "password", "boss", "--db", sqlite_url)
+        assert result.returncode == 0, result.stderr
+        new_password = result.stdout.split("password: ")[1].strip()
+        assert Browser(app, OWNER).login("boss", new_password).status_code == 302
+        assert zhanqun("users", "password", "ghost", "--db", sqlite_url).returncode != 0
+    finally:
+        app.extensions[DB]["engine"].dispose()
+
+
+def test_the_client_address_comes_from_the_proxy_only_when_one_is_trusted(sqlite_url, clock):
+    proxy = "10.0.0.2"
+    direct = make_app(sqlite_url, clock)
+    try:
+        seed(direct)
+        # No trusted proxy: X-Forwarded-For is the client's own word, and ignored.
+        codes = [Browser(direct, ATTACKER, forwarded=f"192.0.2.{n}").login(f"u{n}", "x").status_code
+                 for n in range(12)]
+        assert codes == [401] * ADDRESS_FREE + [429] * 2
+    finally:
+        direct.extensions[DB]["engine"].dispose()
+    behind = make_app(sqlite_url, clock, TRUSTED_PROXIES=1)
+    try:
+        # One trusted proxy: each client is itself, and the proxy is nobody.
+        codes = [Browser(behind, proxy, forwarded=f"192.0.2.{n}").login(f"v{n}", "x").status_code for n in range(12)]
+        assert codes == [401] * 12
+        codes = [Browser(behind, proxy, forwarded=f"203.0.113.9, {ATTACKER}").login(f"w{n}", "x").status_code
+                 for n in range(ADDRESS_FREE + 1)]
+        assert codes == [429] * (ADDRESS_FREE + 1)  # the proxy appended the attacker, already held up above
+    finally:
+        behind.extensions[DB]["engine"].dispose()
