@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from cli.options import db_option
 from hub.tokens import hash_token, new_token
+from hub.users.service import reset_password
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import USER_ROLES, Unit, User
@@ -63,3 +64,19 @@ def token(name: str, db_url: str) -> None:
         user.api_token_hash = hash_token(value)
         session.commit()
     click.echo(value)
+
+
+@users.command("password")
+@click.argument("name")
+@db_option
+def password(name: str, db_url: str) -> None:
+    """Give NAME a new random password (printed once) and forget its failed sign-ins.
+
+    The way back in when no administrator can sign in (audited as "system")."""
+    with _sessions(db_url)() as session:
+        user = session.scalar(select(User).where(User.username == name))
+        if user is None:
+            raise click.ClickException(f"no user {name!r}")
+        secret = reset_password(session, None, user)
+        session.commit()
+    click.echo(f"password: {secret}")

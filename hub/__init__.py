@@ -6,16 +6,20 @@ import secrets
 import sys
 
 from flask import Flask, g, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BuildError
 
+from hub.auth import throttle
 from hub.config import ConfigError, load_config
-from hub.security import CSRF_FIELD, LoginLimiter, check_csrf, csrf_token
+from hub.security import CONTENT_SECURITY_POLICY, CSRF_FIELD, check_csrf, csrf_token
 
 __all__ = ["create_app", "ConfigError"]
 
-# The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue,
-# 信息报送, column rules, harvest control, users, the API; then the public portal and its feeds.
-BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "users", "api", "portal", "feeds")
+# The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue (and its pictures,
+# loaded on request), 信息报送, column rules, harvest control, users, the API; then the public
+# portal and its feeds.
+BLUEPRINTS = ("auth", "review", "source_images", "submissions", "rules", "harvest", "users", "api", "portal",
+              "feeds")
 
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 
@@ -78,9 +82,10 @@ def create_app(config=None) -> Flask:
     from hub import db
 
     db.init_app(app)
-    app.extensions["zhanqun_login_limiter"] = LoginLimiter(
-        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_WINDOW_SECONDS"]
-    )
+    throttle.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
 
@@ -108,10 +113,7 @@ def create_app(config=None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' https: http: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
     return app

@@ -22,14 +22,39 @@ def _bool_env(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int_env(name: str, default: int) -> int:
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return number
+
+
 class Config:
     ENV_NAME = "production"
     TESTING = False
     DEBUG = False
     TIMEZONE = "Asia/Shanghai"
     PAGE_SIZE = 50
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_WINDOW_SECONDS = 600
+    # Login throttling (hub/auth/throttle.py): failures allowed before a delay, per client
+    # address and per account; the first delay, doubled per further failure up to the caps;
+    # a key quiet for LOGIN_FORGET_AFTER_SECONDS starts again from zero.
+    LOGIN_ADDRESS_FREE_FAILURES = 10
+    LOGIN_ACCOUNT_FREE_FAILURES = 5
+    LOGIN_BACKOFF_BASE_SECONDS = 1.0
+    LOGIN_ADDRESS_MAX_DELAY_SECONDS = 900
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 60  # short: spraying an account must not keep its owner out
+    LOGIN_FORGET_AFTER_SECONDS = 3600
+    # Harvested pictures loaded for editors (hub/source_images/fetch.py).
+    SOURCE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+    SOURCE_IMAGE_TIMEOUT_SECONDS = 5.0  # per connect or read
+    SOURCE_IMAGE_DEADLINE_SECONDS = 10.0  # the whole fetch, redirects included
+    SOURCE_IMAGE_MAX_REDIRECTS = 3
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
@@ -51,6 +76,9 @@ class Config:
         # front (CDN, nginx proxy_cache) or to measure rendering (bench/portal.py).
         self.PORTAL_PAGE_CACHE = _bool_env("ZHANQUN_PORTAL_PAGE_CACHE", True)
         self.SESSION_COOKIE_SECURE = _bool_env("ZHANQUN_SECURE_COOKIES", self.default_secure_cookies())
+        # Reverse proxies in front that append the client to X-Forwarded-For (and set
+        # X-Forwarded-Proto): 0 trusts no header, so the client address is the peer's.
+        self.TRUSTED_PROXIES = _int_env("ZHANQUN_TRUSTED_PROXIES", 0)
 
     def default_secure_cookies(self) -> bool:
         return True

@@ -1,14 +1,20 @@
-"""CSRF tokens, safe redirects and the login rate limiter (no extra dependencies)."""
+"""CSRF tokens, safe redirects and the Content-Security-Policy (login throttling: hub/auth/throttle.py)."""
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from urllib.parse import urlsplit
 
 from flask import abort, request, session
+
+# One policy for the hub and the portal: nothing on any page comes from elsewhere (no CDN,
+# no hot-linked images: harvested images are links, or loaded through the hub's guarded
+# image fetch, hub/source_images), no inline script or style, no plugins, no <base>,
+# forms post only here, and no page may be framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 CSRF_KEY = "_csrf"
 CSRF_FIELD = "csrf_token"
@@ -61,34 +67,3 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
-
-
-class LoginLimiter:
-    """At most ``max_failures`` failed logins per (username, IP) within ``window`` seconds. In memory."""
-
-    def __init__(self, max_failures: int = 5, window: float = 600) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _prune(self, key, now: float) -> deque[float]:
-        stamps = self._failures[key]
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
-        return stamps
-
-    def blocked(self, username: str, ip: str) -> bool:
-        key = (username.lower(), ip)
-        with self._lock:
-            return len(self._prune(key, time.monotonic())) >= self.max_failures
-
-    def fail(self, username: str, ip: str) -> None:
-        key = (username.lower(), ip)
-        with self._lock:
-            now = time.monotonic()
-            self._prune(key, now).append(now)
-
-    def reset(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)

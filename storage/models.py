@@ -313,6 +313,23 @@ class AuditEntry(Base):
     user: Mapped[User | None] = relationship()
 
 
+class LoginThrottle(Base):
+    """Failed sign-ins counted under one key, ``address:<client network>`` or
+    ``account:<username>``, shared by every web worker and node (hub/auth/throttle.py).
+
+    ``version`` grows with every write: writers compare and set it, so two workers
+    can never both take the last free attempt.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 COLUMN_RULE_MATCHES = ("title_keyword", "title_regex", "column_name")
 COLUMN_RULE_ACTIONS = ("add", "override")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from hub.portal import public_session
-from hub.portal.blueprint import CONTENT_SECURITY_POLICY
 from hub.portal.cache import init_state
+from hub.security import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("feeds", __name__)
 

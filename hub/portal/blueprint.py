@@ -6,15 +6,10 @@ from flask import Blueprint, request
 from hub.portal import public_session
 from hub.portal.cache import init_state
 from hub.portal.pages import render_page, template_context
+from hub.security import CONTENT_SECURITY_POLICY  # the hub's own, as strict (see hub/portal/body.py)
 
 bp = Blueprint("portal", __name__)
 
-# Nothing on a portal page comes from elsewhere: no CDN, no hot-linked images
-# (see hub/portal/body.py), no inline script or style.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 ERROR_TITLES = {400: "请求无效", 404: "页面不存在", 405: "方法不允许"}
 ERROR_MESSAGES = {404: "找不到您要访问的页面，它可能已被移动或从未发布。"}
 
@@ -25,7 +20,7 @@ def setup_public_blueprint(state) -> None:
 
 
 def security_headers(response):
-    """The strict policy wins over the hub's defaults (which use setdefault)."""
+    """The portal's headers, set outright (the app's defaults use setdefault)."""
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

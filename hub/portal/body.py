@@ -12,8 +12,12 @@
 
 The result is run through nh3 again with the extraction allowlist minus
 ``img``, so whatever this module does, nothing unsafe can come out of it.
+The hub renders bodies with the same steps, but lets an editor load each picture
+through its guarded image fetch (hub/source_images/).
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import nh3
 from lxml import etree
@@ -35,25 +39,33 @@ def _replace(old, new) -> None:
     old.getparent().replace(old, new)
 
 
-def _image_label(img) -> str:
-    alt = " ".join((img.get("alt") or "").split())
-    return f"{IMAGE_LINK_TEXT}：{alt}" if alt else IMAGE_LINK_TEXT
+def image_alt(img) -> str:
+    return " ".join((img.get("alt") or "").split())
 
 
-def _images_to_links(root) -> None:
+def image_placeholder(img):
+    """``［图片：alt］``: what an image becomes where no link can stand (inside a link)."""
+    label = etree.Element("span")
+    label.text = f"［图片：{image_alt(img)}］" if image_alt(img) else "［图片］"
+    return label
+
+
+def link_to_source(img, src: str):
+    """The portal's way: a link to the picture on the source site."""
+    link = etree.Element("a", href=src)
+    link.text = f"{IMAGE_LINK_TEXT}：{image_alt(img)}" if image_alt(img) else IMAGE_LINK_TEXT
+    return link
+
+
+def _replace_images(root, image: Callable) -> None:
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
         inside_link = any(parent.tag == "a" for parent in img.iterancestors())
         if inside_link or not src.lower().startswith(("http://", "https://")):
             # A link cannot hold another link: the outer one keeps a text label instead.
-            label = etree.Element("span")
-            alt = " ".join((img.get("alt") or "").split())
-            label.text = f"［图片：{alt}］" if alt else "［图片］"
-            _replace(img, label)
-            continue
-        link = etree.Element("a", href=src)
-        link.text = _image_label(img)
-        _replace(img, link)
+            _replace(img, image_placeholder(img))
+        else:
+            _replace(img, image(img, src))
 
 
 def _unwrap_empty_links(root) -> None:
@@ -70,15 +82,19 @@ def _demote_headings(root) -> None:
         el.tag = f"h{min(level + 1, 6)}"
 
 
-def render_body(body_html: str) -> Markup:
-    """``Item.body_html`` (sanitized at extraction) adapted and sanitized again, as Markup."""
+def render_body(body_html: str, image: Callable = link_to_source) -> Markup:
+    """``Item.body_html`` (sanitized at extraction) adapted and sanitized again, as Markup.
+
+    ``image(img, src)`` makes what stands for each picture with an http(s) address:
+    by default a link to the source (the portal); the hub passes its own
+    (hub/source_images/body.py)."""
     if not body_html or not body_html.strip():
         return Markup("")
     try:
         root = lxml_html.fragment_fromstring(body_html, create_parent="div")
     except (etree.ParserError, ValueError):
         return Markup("")
-    _images_to_links(root)
+    _replace_images(root, image)
     _unwrap_empty_links(root)
     _demote_headings(root)
     wrapped = etree.tostring(root, encoding="unicode", method="html")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from hub.actions import record
+from hub.auth.throttle import clear_account
 from hub.db import random_password
 from hub.tokens import hash_token, new_token
 from storage.models import USER_ROLES, Unit, User
@@ -133,10 +134,13 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> bool:
     return True
 
 
-def reset_password(session: Session, actor: User, user: User) -> str:
-    """A new random password, returned to be shown once."""
+def reset_password(session: Session, actor: User | None, user: User) -> str:
+    """A new random password, returned to be shown once.  The account's failed sign-ins
+    are forgotten with it: the owner can sign in at once, whoever sprayed the account.
+    ``actor`` None: the command line (``zhanqun users password``), audited as "system"."""
     password = random_password()
     user.password_hash = generate_password_hash(password)
+    clear_account(session, user.username)
     record(session, actor, "user_password", None, {"user": user.username}, {"user": user.username, "password": "reset"})
     return password
 

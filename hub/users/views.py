@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from hub.auth import roles_required
+from hub.auth import roles_required, throttle
 from hub.db import db_session
 from hub.users import bp
 from hub.users.service import (
@@ -71,7 +71,9 @@ def new():
 @bp.get("/hub/users/<int:user_id>")
 @roles_required("admin")
 def show(user_id: int):
-    return render_template("users/show.html", user=_user_or_404(user_id), units=_units(), roles=USER_ROLES)
+    user = _user_or_404(user_id)
+    return render_template("users/show.html", user=user, units=_units(), roles=USER_ROLES,
+                           login_wait=throttle.current().remaining(user.username))
 
 
 def _change(user_id: int, change, done: str):

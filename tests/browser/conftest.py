@@ -16,35 +16,17 @@ from typing import Iterator
 
 import pytest
 
+from tests.browser.chromium import chromium
 from tests.browser.livehub import LiveHub, dispose, make_app, make_template, seed, serve
 from tests.browser.pages import new_page
-from tests.conftest import skip_or_fail
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="package")
 def browser():
     """One Chromium for the browser tests (contexts and pages are per test).  Package
-    scope: Playwright's sync API keeps an event loop running in this thread while it
-    is open, which would break ``asyncio.run`` in the tests that come after."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("the playwright package is not installed")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-    except Exception as exc:  # noqa: BLE001 - a browser that does not start is a missing browser
-        playwright.stop()
-        skip_or_fail(f"Chromium did not start: {exc}")
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    scope: see tests/browser/chromium.py on Playwright's event loop."""
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")

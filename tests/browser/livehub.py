@@ -51,12 +51,13 @@ def make_template(folder: Path) -> Path:
     return path
 
 
-def make_app(folder: Path, template: Path | None = None):
-    """The real app on a SQLite file in ``folder`` (a copy of ``template`` when given)."""
+def make_app(folder: Path, template: Path | None = None, **config):
+    """The real app on a SQLite file in ``folder`` (a copy of ``template`` when given);
+    ``config`` overrides the testing configuration."""
     path = folder / "browser.db"
     if template is not None:
         shutil.copyfile(template, path)
-    return create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{path}"})
+    return create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{path}", **config})
 
 
 def dispose(app) -> None:

@@ -1,4 +1,4 @@
-"""Login, logout, rate limit, safe ``next``, CSRF."""
+"""Login, logout, safe ``next``, CSRF (throttling: tests/security/test_login_throttle.py)."""
 from __future__ import annotations
 
 from tests.hub.conftest import PASSWORD, csrf_from, login
@@ -37,16 +37,6 @@ def test_wrong_password(client):
     assert "用户名或密码错误" in response.get_data(as_text=True)
     assert client.get("/review/").status_code == 302
     assert login(client, "nobody", "wrong").status_code == 401
-
-
-def test_rate_limit_after_five_failures(client):
-    for _ in range(5):
-        assert login(client, "editor", "wrong").status_code == 401
-    response = login(client, "editor", PASSWORD)  # even the right password is refused now
-    assert response.status_code == 429
-    assert "登录失败次数过多" in response.get_data(as_text=True)
-    # Another username from the same address is not blocked.
-    assert login(client, "boss").status_code == 302
 
 
 def test_next_only_local_paths(client):

@@ -55,3 +55,16 @@ def test_first_start_creates_admin_with_random_printed_password(sqlite_url, caps
     # Two fresh databases get two different passwords.
     for a in (app, app2):
         a.extensions[EXTENSION]["engine"].dispose()
+
+
+def test_trusted_proxies_from_the_environment(monkeypatch):
+    from hub.config import load_config
+
+    monkeypatch.delenv("ZHANQUN_TRUSTED_PROXIES", raising=False)
+    assert load_config("testing")["TRUSTED_PROXIES"] == 0
+    monkeypatch.setenv("ZHANQUN_TRUSTED_PROXIES", "1")
+    assert load_config("testing")["TRUSTED_PROXIES"] == 1
+    for bad in ("one", "-1"):
+        monkeypatch.setenv("ZHANQUN_TRUSTED_PROXIES", bad)
+        with pytest.raises(ConfigError, match="ZHANQUN_TRUSTED_PROXIES"):
+            load_config("testing")
