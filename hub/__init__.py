@@ -16,6 +16,11 @@ __all__ = ["create_app", "ConfigError"]
 # The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue,
 # 信息报送, column rules, harvest control, users, the API; then the public portal and its feeds.
 BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "users", "api", "portal", "feeds")
+# Capabilities with packages of their own: (module, blueprint attribute).
+PACKAGE_BLUEPRINTS = (
+    ("interaction.hub_views", "bp"), ("interaction.public", "bp"), ("interaction.public", "pages"),  # 政民互动
+    ("hub.topics", "bp"), ("hub.topics", "public_bp"),  # 专题 (topics/)
+)
 
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 
@@ -88,6 +93,8 @@ def create_app(config=None) -> Flask:
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"hub.{name}").bp)
+    for module, attribute in PACKAGE_BLUEPRINTS:
+        app.register_blueprint(getattr(importlib.import_module(module), attribute))
     register_filters(app)
     app.jinja_env.globals["nav_url"] = _nav_url
 
