@@ -80,6 +80,12 @@ def create_app(config=None) -> Flask:
     if not app.config.get("PORTAL_NAME"):
         app.config["PORTAL_NAME"] = _registry_portal_name(app.config.get("REGISTRY_PATH"), app.config["DEFAULT_PORTAL_NAME"])
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from hub import db
 
     db.init_app(app)

@@ -36,6 +36,11 @@ class Config:
     ALLOW_GENERATED_SECRET = False
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # a submission's attachments (50 MB) plus its form
     DEFAULT_PORTAL_NAME = "中国衢州"
+    # 政民互动's public form (interaction/abuse.py): accepted letters per address and window,
+    # 查询码 lookups per address and window, the least and most time between serving and posting it.
+    INTERACTION_LETTER_LIMIT, INTERACTION_LETTER_WINDOW = 5, 3600
+    INTERACTION_TRACK_LIMIT, INTERACTION_TRACK_WINDOW = 30, 600
+    INTERACTION_MIN_FILL_SECONDS, INTERACTION_FORM_MAX_AGE = 3, 86400
 
     def __init__(self) -> None:
         self.DATABASE_URL = os.environ.get("ZHANQUN_DATABASE_URL") or DEFAULT_URL
@@ -51,6 +56,9 @@ class Config:
         # front (CDN, nginx proxy_cache) or to measure rendering (bench/portal.py).
         self.PORTAL_PAGE_CACHE = _bool_env("ZHANQUN_PORTAL_PAGE_CACHE", True)
         self.SESSION_COOKIE_SECURE = _bool_env("ZHANQUN_SECURE_COOKIES", self.default_secure_cookies())
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none). The per-address
+        # limits (login, letters, 查询码) need the client's address, not the proxy's.
+        self.TRUSTED_PROXIES = int(os.environ.get("ZHANQUN_TRUSTED_PROXIES") or 0)
 
     def default_secure_cookies(self) -> bool:
         return True
