@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hub.api.openapi import _body, _errors, _ok, _operation, _param
-from hub.api.openapi_schemas import NULLABLE_DATETIME, DATETIME, listing, obj, ref
+from hub.api.openapi_schemas import DATETIME, NULLABLE_DATETIME, listing, obj
 from interaction.models import LETTER_KINDS, LETTER_STATUSES
 
 SCOPE = ("Editors and admins (the portal office) see every letter; a reporter sees only the letters dispatched "

@@ -19,7 +19,6 @@ from hub.portal.blueprint import make_public
 from hub.portal.http_cache import public_page
 from hub.portal.pages import PER_PAGE, page_number, render_page, site_lookups
 from hub.portal.queries import Pager
-from hub.security import CSRF_FIELD
 from interaction import abuse
 from interaction.models import LETTER_KINDS, Letter
 from interaction.service import PUBLIC_STATUS_LABELS, LetterError, LetterForm, find_by_code, receive
@@ -192,4 +191,4 @@ def sitemap_entries(db) -> list[tuple[int, object]]:
     return db.execute(select(Letter.id, Letter.published_at).where(PUBLISHED).order_by(Letter.id)).all()
 
 
-__all__ = ["bp", "pages", "published_letters", "sitemap_entries", "CSRF_FIELD"]
+__all__ = ["bp", "pages", "published_letters", "published_total", "sitemap_entries"]
