@@ -20,6 +20,7 @@ from hub.api.items import page_of
 from hub.api.params import MISSING, field, json_body, only_fields, str_arg
 from hub.api.serialize import when
 from hub.db import db_session
+from hub.portal.views import MAX_ID
 from interaction import access, service
 from interaction.models import LETTER_STATUSES, Letter
 from interaction.policy import current_policy
@@ -45,6 +46,8 @@ def serialize(letter: Letter) -> dict:
 
 
 def _load(letter_id: int) -> Letter:
+    if letter_id > MAX_ID:
+        raise ApiError(404, f"来信 #{letter_id} 不存在。")
     letter = db_session().scalar(access.visible(g.api_user, select(Letter).where(Letter.id == letter_id)))
     if letter is None:
         raise ApiError(404, f"来信 #{letter_id} 不存在。")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from hub.auth import roles_required
 from hub.db import db_session
+from hub.portal.views import MAX_ID
 from interaction import access, calendar, service
 from interaction.models import LETTER_KINDS, LETTER_STATUSES, OPEN_STATUSES, WITH_UNIT_STATUSES, Letter
 from interaction.policy import current_policy
@@ -87,6 +88,8 @@ def index():
 
 
 def _load(letter_id: int) -> Letter:
+    if letter_id > MAX_ID:
+        abort(404)
     letter = db_session().scalar(select(Letter).where(Letter.id == letter_id).options(
         selectinload(Letter.events), selectinload(Letter.unit), selectinload(Letter.requested_unit)))
     if letter is None or not access.can_see(g.user, letter):

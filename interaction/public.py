@@ -19,6 +19,7 @@ from hub.portal.blueprint import make_public
 from hub.portal.http_cache import public_page
 from hub.portal.pages import PER_PAGE, page_number, render_page, site_lookups
 from hub.portal.queries import Pager
+from hub.portal.views import MAX_ID
 from interaction import abuse
 from interaction.models import LETTER_KINDS, Letter
 from interaction.service import PUBLIC_STATUS_LABELS, LetterError, LetterForm, find_by_code, receive
@@ -179,6 +180,8 @@ def index():
 @pages.get("/letters/<int:letter_id>")
 @public_page
 def letter(letter_id: int):
+    if letter_id > MAX_ID:
+        abort(404)
     row = db_session().execute(select(*PUBLIC_FIELDS).where(Letter.id == letter_id, PUBLISHED)).first()
     if row is None:
         abort(404)

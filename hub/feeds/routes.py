@@ -102,7 +102,7 @@ def topic_feed(topic_id: int, fmt: str):
     from topics.service import public_topic, topic_items
 
     session = db_session()
-    topic = public_topic(session, topic_id)
+    topic = public_topic(session, topic_id) if topic_id <= 2**63 - 1 else None
     if topic is None:
         abort(404)
     items = topic_items(session, topic_id, FEED_SIZE)

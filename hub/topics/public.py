@@ -6,6 +6,7 @@ from flask import abort
 from hub.db import db_session
 from hub.portal.http_cache import public_page
 from hub.portal.pages import render_page, site_lookups
+from hub.portal.views import MAX_ID
 from hub.topics import public_bp
 from topics.service import public_topic, public_topics, section_total, topic_items
 
@@ -22,7 +23,7 @@ def index():
 @public_page
 def topic(topic_id: int):
     session = db_session()
-    found = public_topic(session, topic_id)
+    found = public_topic(session, topic_id) if topic_id <= MAX_ID else None
     if found is None:
         abort(404)
     sections = [(s, topic_items(session, topic_id, PER_SECTION, section_id=s.id), section_total(session, topic_id, s.id))

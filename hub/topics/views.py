@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from hub.actions import REVIEWERS
 from hub.auth import roles_required
 from hub.db import db_session
+from hub.portal.views import MAX_ID
 from hub.topics import bp
 from storage.models import Unit
 from topics import service
@@ -19,6 +20,8 @@ ROLES = ("reporter", *REVIEWERS)
 
 
 def _topic(topic_id: int) -> Topic:
+    if topic_id > MAX_ID:
+        abort(404)
     topic = db_session().scalar(select(Topic).where(Topic.id == topic_id).options(
         selectinload(Topic.sections), selectinload(Topic.units), selectinload(Topic.rules)))
     if topic is None:
@@ -130,7 +133,7 @@ def submit(topic_id: int):
 
 
 def _entry(entry_id: int) -> TopicEntry:
-    entry = db_session().get(TopicEntry, entry_id)
+    entry = db_session().get(TopicEntry, entry_id) if entry_id <= MAX_ID else None
     if entry is None:
         abort(404)
     return entry

@@ -164,3 +164,12 @@ def test_hub_flags_near_due_and_overdue(app, client, editor):
 def _ids(app):
     with new_session(app) as s:
         return list(s.scalars(select(Letter.id)))
+
+
+def test_guessed_and_absurd_ids_find_nothing(app, client, editor, reporter):
+    huge = 10**20
+    for path in (f"/interact/letters/{huge}", "/interact/letters/1", f"/topics/{huge}", f"/feeds/topics/{huge}.atom"):
+        assert client.get(path).status_code == 404, path
+    assert editor.get(f"/hub/letters/{huge}").status_code == 404
+    assert reporter.get("/hub/letters/1").status_code == 404
+    assert client.get("/interact/track?code=not-a-code").status_code == 404
