@@ -79,13 +79,24 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())
     sched.install_signal_handlers()
-    sched.start()
+    accounts = []
     if hub_port:
-        _serve_hub(db_url, hub_port, registry_path)
+        _serve_hub(db_url, hub_port, registry_path)  # migrates and creates admin before the seed uses them
+        from demo.hub_seed import seed
+
+        accounts = seed(db_url, load_or_exit(registry_path))
+    sched.start()
     click.echo("")
     if hub_port:
         click.echo(f"portal (门户):  http://127.0.0.1:{hub_port}/")
         click.echo(f"hub (审核后台): http://127.0.0.1:{hub_port}/hub/  (first start: the admin password is printed above, once)")
+        click.echo(f"letters (政民互动): write at http://127.0.0.1:{hub_port}/interact/write, then dispatch it at "
+                   f"http://127.0.0.1:{hub_port}/hub/letters/")
+        for account in accounts:
+            click.echo(f"demo reporter {account.username}  password: {account.password}  ({account.note})")
+        if accounts:
+            click.echo("  (reporter passwords are shown only this once; `zhanqun users add NAME --role reporter "
+                       "--unit ID` makes more)")
     click.echo("The scheduler harvests every source now, then on its registry schedule (minutes apart).")
     click.echo(f"A demo site publishes a new item every {publish_every:g} s; it shows up at the next run.")
     click.echo(f"  health:  zhanqun sources --db {db_url}      runs: zhanqun runs --db {db_url}")

@@ -20,7 +20,11 @@ COLUMNS = [
     ("bmdt", "部门动态"),
     ("tzgg", "通知公告"),
     ("zcwj", "政策文件"),
+    ("jyzx", "教育资讯"),
 ]
+# 责任部门全责维护: columns a unit maintains itself (registry ``columns[].owner``); no
+# source feeds them, the owner's reporters publish there directly.
+COLUMN_OWNERS = {"jyzx": "jyj"}
 
 PORTAL = {"name": "中国衢州", "timezone": "Asia/Shanghai"}
 

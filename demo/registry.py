@@ -42,9 +42,14 @@ def registry_yaml(urls: dict[str, str]) -> str:
         "# Demo schedules are minutes apart so `make run` shows new items arriving; real sub-sites",
         "# are visited every 30m-1d (adaptive between min_interval and max_interval).",
         "harvest: {per_host: {concurrency: 4, delay: 0.05}, min_interval: 1m, max_interval: 5m}",
+        "# 政民互动: units answer letters within 5 working days of dispatch (转办), 15 in all with one",
+        "# extension (延期); letters due within 1 working day are flagged in the hub.",
+        "interaction: {reply_within: 5, max_days: 15, near_due: 1}",
+        "# The owner of a column maintains it itself: its reporters publish there without review.",
         "columns:",
     ]
-    out += [f"  - {{id: {cid}, name: {name}}}" for cid, name in catalog.COLUMNS]
+    out += [f"  - {{id: {cid}, name: {name}" + (f", owner: {catalog.COLUMN_OWNERS[cid]}" if cid in catalog.COLUMN_OWNERS
+                                                else "") + "}" for cid, name in catalog.COLUMNS]
     out.append("units:")
     for site in catalog.SITES:
         base = urls[site["id"]]

@@ -101,6 +101,23 @@ class Portal(Strict):
 class Column(Strict):
     id: Id
     name: str = Field(min_length=1)
+    # 责任部门全责维护: the unit whose reporters publish into this column directly
+    # (still screened for sensitive terms); other units' submissions are reviewed as usual.
+    owner: Id | None = None
+
+
+class InteractionPolicy(Strict):
+    """政民互动: how long units have to answer a letter, in working days (PRC calendar)."""
+
+    reply_within: int = Field(default=5, ge=1, le=60)  # working days from dispatch (转办)
+    max_days: int = Field(default=15, ge=1, le=120)  # working days in all, one extension (延期) included
+    near_due: int = Field(default=1, ge=0, le=30)  # flag letters due within this many working days
+
+    @model_validator(mode="after")
+    def _within_max(self) -> "InteractionPolicy":
+        if self.reply_within > self.max_days:
+            raise ValueError(f"reply_within ({self.reply_within}) exceeds max_days ({self.max_days})")
+        return self
 
 
 class Schedule(Strict):
@@ -243,6 +260,7 @@ class Unit(Strict):
 class Registry(Strict):
     portal: Portal
     harvest: HarvestPolicy = HarvestPolicy()
+    interaction: InteractionPolicy = InteractionPolicy()
     columns: list[Column] = Field(min_length=1)
     units: list[Unit] = Field(default_factory=list)
 
@@ -394,6 +412,9 @@ def _cross_checks(registry: Registry, data: dict, lines: dict[tuple, int], file:
         for d, duty in enumerate(unit.duties):
             if duty.column not in column_ids:
                 report(("units", u, "duties", d, "column"), f"unknown column {duty.column!r}")
+    for i, column in enumerate(registry.columns):
+        if column.owner is not None and column.owner not in unit_ids:
+            report(("columns", i, "owner"), f"unknown unit {column.owner!r}")
     return problems
 
 

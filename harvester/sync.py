@@ -21,6 +21,8 @@ def sync_registry(session: Session, registry: Registry) -> None:
         row.name, row.kind, row.homepage = unit.name, unit.kind, unit.homepage
         session.add(row)
     session.flush()
+    for column in registry.columns:  # owners after units: the foreign key needs the unit's row
+        session.get(PortalColumn, column.id).owner_unit_id = column.owner
     for unit, source in registry.sources():
         row = session.get(Source, source.id) or Source(id=source.id, status="ok", consecutive_failures=0)
         row.unit_id, row.url, row.type = unit.id, source.url, source.type

@@ -20,6 +20,11 @@ __all__ = ["create_app", "ConfigError"]
 # portal and its feeds.
 BLUEPRINTS = ("auth", "review", "source_images", "submissions", "rules", "harvest", "users", "api", "portal",
               "feeds")
+# Capabilities with packages of their own: (module, blueprint attribute).
+PACKAGE_BLUEPRINTS = (
+    ("interaction.hub_views", "bp"), ("interaction.public", "bp"), ("interaction.public", "pages"),  # 政民互动
+    ("hub.topics", "bp"), ("hub.topics", "public_bp"),  # 专题 (topics/)
+)
 
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 
@@ -79,6 +84,12 @@ def create_app(config=None) -> Flask:
     if not app.config.get("PORTAL_NAME"):
         app.config["PORTAL_NAME"] = _registry_portal_name(app.config.get("REGISTRY_PATH"), app.config["DEFAULT_PORTAL_NAME"])
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from hub import db
 
     db.init_app(app)
@@ -93,6 +104,8 @@ def create_app(config=None) -> Flask:
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"hub.{name}").bp)
+    for module, attribute in PACKAGE_BLUEPRINTS:
+        app.register_blueprint(getattr(importlib.import_module(module), attribute))
     register_filters(app)
     app.jinja_env.globals["nav_url"] = _nav_url
 

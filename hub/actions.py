@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "rule_create": "添加栏目规则", "rule_update": "修改栏目规则", "rule_enable": "启用栏目规则",
     "rule_disable": "停用栏目规则", "rule_delete": "删除栏目规则",
     "term_add": "添加敏感词", "term_remove": "删除敏感词", "sensitive_terms": "重新筛查敏感词",
+    "topic_create": "新建专题", "topic_update": "修改专题", "topic_accept": "专题采用", "topic_reject": "专题不采用",
 }
 STATUS_LABELS = {
     "pending": "待审核", "scheduled": "定时发布", "published": "已发布", "rejected": "已退回", "withdrawn": "已撤下",

@@ -61,6 +61,11 @@ class Config:
     ALLOW_GENERATED_SECRET = False
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # a submission's attachments (50 MB) plus its form
     DEFAULT_PORTAL_NAME = "中国衢州"
+    # 政民互动's public form (interaction/abuse.py): accepted letters per address and window,
+    # 查询码 lookups per address and window, the least and most time between serving and posting it.
+    INTERACTION_LETTER_LIMIT, INTERACTION_LETTER_WINDOW = 5, 3600
+    INTERACTION_TRACK_LIMIT, INTERACTION_TRACK_WINDOW = 30, 600
+    INTERACTION_MIN_FILL_SECONDS, INTERACTION_FORM_MAX_AGE = 3, 86400
 
     def __init__(self) -> None:
         self.DATABASE_URL = os.environ.get("ZHANQUN_DATABASE_URL") or DEFAULT_URL

@@ -101,6 +101,8 @@ class PortalColumn(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # registry ``columns[].owner``: this unit's reporters publish here directly (责任部门全责维护)
+    owner_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
 
 
 class Source(Base):

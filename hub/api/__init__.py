@@ -42,3 +42,4 @@ def _no_store(response):
 
 
 from hub.api import catalog, fallback, items, openapi, submissions  # noqa: E402,F401  (routes register on bp)
+import interaction.api  # noqa: E402,F401  (政民互动's routes register on bp too)

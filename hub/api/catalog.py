@@ -28,7 +28,7 @@ def me():
 @token_required()
 def columns():
     rows = db_session().scalars(select(PortalColumn).order_by(PortalColumn.position, PortalColumn.id)).all()
-    items = [{"id": c.id, "name": c.name, "position": c.position} for c in rows]
+    items = [{"id": c.id, "name": c.name, "position": c.position, "owner": c.owner_unit_id} for c in rows]
     return jsonify(items=items, total=len(items))
 
 

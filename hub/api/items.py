@@ -43,13 +43,14 @@ def visible(user: User, query: Select) -> Select:
     return query.where(false())
 
 
-def page_of(query: Select, serializer) -> dict:
-    """``{"items", "total", "page", "per_page"}`` from the request's page and per_page."""
+def page_of(query: Select, serializer, load: bool = True) -> dict:
+    """``{"items", "total", "page", "per_page"}`` from the request's page and per_page
+    (``load``: with the item relations serializers read; off for other entities)."""
     page = int_arg("page", 1, 1)
     per_page = int_arg("per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAX)
     session = db_session()
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.scalars(query.options(*LOAD).limit(per_page).offset((page - 1) * per_page)).all()
+    rows = session.scalars((query.options(*LOAD) if load else query).limit(per_page).offset((page - 1) * per_page)).all()
     return {"items": [serializer(row) for row in rows], "total": total, "page": page, "per_page": per_page}
 
 

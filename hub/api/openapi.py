@@ -128,8 +128,9 @@ PATHS = {
         "post": _operation(
             "createSubmission", "Submit (报送)",
             "Reporters only (others: 403). Submits an item for the token's own unit (never one named in the "
-            "request); it waits for review (status `pending`). The body is sanitized and screened for "
-            "sensitive terms. Attachments are submitted on the hub's form.",
+            "request); it waits for review (status `pending`), or, with `publish: true` into columns the unit "
+            "owns, is published at once (refused with 422 for any other column: never published). The body is "
+            "sanitized and screened for sensitive terms. Attachments are submitted on the hub's form.",
             {**_ok("SubmissionDetail", "The submission, pending review. `Location` names it.", "201"),
              **_errors("BadRequest", "Forbidden", "Unprocessable")},
             ["submissions"], requestBody=_body("SubmissionCreate"),
@@ -174,6 +175,8 @@ PARAMETERS = {
 
 
 def document() -> dict:
+    from interaction import openapi as letters  # documented next to its routes (interaction/api.py)
+
     responses = {
         name: {"description": text, "content": ERROR} for name, text in RESPONSES.items()
     }
@@ -187,7 +190,8 @@ def document() -> dict:
             "title": f"{current_app.config.get('PORTAL_NAME') or 'Zhanqun'} hub API",
             "version": VERSION,
             "description": (
-                "The editors' hub over HTTP: review items, submit (信息报送), look up columns, units and sources. "
+                "The editors' hub over HTTP: review items, submit (信息报送), answer letters (政民互动), look up "
+                "columns, units and sources. "
                 "Authenticate every request (except this document) with `Authorization: Bearer <token>` (an API "
                 "token issued to a hub account); session cookies are ignored. Permissions are those of the "
                 "account's role. Errors are JSON `{\"error\", \"message\"}` with the message in Chinese. "
@@ -198,13 +202,15 @@ def document() -> dict:
         "security": [{"bearerAuth": []}],
         "tags": [{"name": "items", "description": "Items and the editorial actions (审核)."},
                  {"name": "submissions", "description": "信息报送 by units' reporters."},
+                 {"name": "letters", "description": "政民互动: citizens' letters, dispatched to and answered by units."},
                  {"name": "catalog", "description": "Ids to filter and submit with."},
                  {"name": "meta", "description": "The API itself."}],
-        "paths": PATHS,
+        "paths": {**PATHS, **letters.PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "An API token of a hub account."}},
-            "schemas": SCHEMAS, "parameters": PARAMETERS, "responses": responses,
+            "schemas": {**SCHEMAS, **letters.SCHEMAS}, "parameters": {**PARAMETERS, **letters.PARAMETERS},
+            "responses": responses,
         },
     }
 

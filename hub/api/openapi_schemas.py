@@ -84,7 +84,11 @@ SCHEMAS = {
                                                   "event handlers are removed)."},
         "columns": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                     "description": "Target column ids (see `GET /columns`)."},
-    }),
+        "publish": {"type": "boolean", "default": False,
+                    "description": "Publish at once (责任部门全责维护): only when the reporter's unit owns every target "
+                                   "column (`owner` in `GET /columns`), else 422 and nothing is stored. An item the "
+                                   "sensitive-term screen holds stays `pending` for an editor."},
+    }, required=["title", "body", "columns"]),
     "PublishRequest": obj({
         "at": {**NULLABLE_DATETIME, "description": "Schedule for this time (ISO 8601, in the future; without an "
                                                    "offset it is Asia/Shanghai local time). Absent or null: now."},
@@ -103,7 +107,9 @@ SCHEMAS = {
         "pinned": {"type": "boolean"},
         "featured": {"type": "boolean"},
     }, required=[], description="Only the fields sent change; edited title and summary survive later harvests."),
-    "Column": obj({"id": {"type": "string"}, "name": {"type": "string"}, "position": {"type": "integer"}}),
+    "Column": obj({"id": {"type": "string"}, "name": {"type": "string"}, "position": {"type": "integer"},
+                   "owner": {"type": ["string", "null"],
+                             "description": "The unit that maintains the column itself (责任部门), if any."}}),
     "ColumnList": listing("Column"),
     "Unit": obj({"id": {"type": "string"}, "name": {"type": "string"},
                  "kind": {"type": "string"}, "homepage": {"type": "string"}}),

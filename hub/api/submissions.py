@@ -18,7 +18,7 @@ from hub.db import db_session
 from hub.submissions.service import SUBMITTERS, SubmissionError, create_submission
 from storage.models import Item
 
-FIELDS = ("title", "body", "columns")
+FIELDS = ("title", "body", "columns", "publish")
 
 
 @bp.get("/v1/submissions")
@@ -36,10 +36,11 @@ def create():
     title = field(body, "title", str, required=True)
     html = field(body, "body", str, required=True)
     columns = string_list(body, "columns", required=True)
+    publish = field(body, "publish", bool) is True
     session = db_session()
     try:
         item = create_submission(session, g.api_user, title=title, body_html=html,
-                                 column_ids=columns, uploads=[])
+                                 column_ids=columns, uploads=[], publish=publish)
     except SubmissionError as exc:
         session.rollback()
         raise ApiError(422, str(exc)) from None

@@ -36,6 +36,7 @@ class Entry:
     author: str  # the publishing unit
     summary: str
     categories: tuple[str, ...]
+    byline: str = "报送单位"  # how the description names ``author`` when there is no 原文链接
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def description(entry: Entry) -> str:
     if entry.source_url:
         parts.append(f"原文链接：{entry.source_url}")
     else:
-        parts.append(f"报送单位：{entry.author}")
+        parts.append(f"{entry.byline}：{entry.author}")
     return "\n".join(parts)
 
 

@@ -39,8 +39,9 @@ def _entries(items) -> tuple[build.Entry, ...]:
     return tuple(entries)
 
 
-def _respond(fmt: str, title: str, subtitle: str, self_endpoint: str, page_url: str, items, **values) -> Response:
-    entries = _entries(items)
+def _respond(fmt: str, title: str, subtitle: str, self_endpoint: str, page_url: str, items, entries=None,
+             **values) -> Response:
+    entries = _entries(items) if entries is None else entries
     updated = max((e.updated for e in entries if e.updated), default=None)
     feed = build.Feed(
         title=title, subtitle=subtitle, self_url=absolute(self_endpoint, fmt=fmt, **values), page_url=page_url,
@@ -77,3 +78,33 @@ def unit_feed(unit_id: str, fmt: str):
     items = queries.feed_items(db_session(), FEED_SIZE, unit_id=unit_id)
     return _respond(fmt, f"{unit.name} - {portal_name()}", f"{unit.name}在{portal_name()}发布的最新信息",
                     "feeds.unit_feed", absolute("portal.unit", unit_id=unit_id), items, unit_id=unit_id)
+
+
+@bp.get("/feeds/letters.<any(atom, rss):fmt>")
+@public_page
+def letters_feed(fmt: str):
+    """The published Q&As of 政民互动: question and answer, never the citizen's name or phone."""
+    from interaction.public import published_letters
+
+    units = site_lookups().unit_names
+    entries = tuple(build.Entry(
+        title=row.title, url=absolute("interact_pages.letter", letter_id=row.id), source_url=None,
+        published=row.published_at, updated=row.published_at, author=units.get(row.reply_unit_id, "门户办"),
+        summary=row.body[:200], categories=("政民互动",), byline="答复单位",
+    ) for row in published_letters(db_session(), FEED_SIZE))
+    return _respond(fmt, f"政民互动 - {portal_name()}", f"{portal_name()}公开的来信和答复", "feeds.letters_feed",
+                    absolute("interact_pages.index"), None, entries=entries)
+
+
+@bp.get("/feeds/topics/<int:topic_id>.<any(atom, rss):fmt>")
+@public_page
+def topic_feed(topic_id: int, fmt: str):
+    from topics.service import public_topic, topic_items
+
+    session = db_session()
+    topic = public_topic(session, topic_id) if topic_id <= 2**63 - 1 else None
+    if topic is None:
+        abort(404)
+    items = topic_items(session, topic_id, FEED_SIZE)
+    return _respond(fmt, f"{topic.title} - {portal_name()}", f"{portal_name()}专题“{topic.title}”最新信息",
+                    "feeds.topic_feed", absolute("topics_public.topic", topic_id=topic_id), items, topic_id=topic_id)

@@ -20,7 +20,7 @@ from hub.feeds.routes import absolute
 from hub.portal import queries
 from hub.portal.http_cache import base_url, public_page
 from hub.portal.pages import cached_count, site_lookups
-from hub.portal.public_session import PUBLIC_BLUEPRINTS
+from hub.portal.public_session import public_blueprints
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX_URLS = 50_000
@@ -47,7 +47,24 @@ def _page_entries() -> list[tuple[str, object]]:
                 for c in look.columns]
     entries += [(absolute("portal.unit", unit_id=u.id), queries.newest_published_at(session, unit_id=u.id))
                 for u in look.units]
-    return entries
+    return entries + _interaction_entries(session) + _topic_entries(session)
+
+
+def _interaction_entries(session) -> list[tuple[str, object]]:
+    """政民互动: the list and every published Q&A (a few thousand a year: they fit with the pages)."""
+    from interaction.public import sitemap_entries
+
+    letters = sitemap_entries(session)
+    newest = max((published for _id, published in letters if published), default=None)
+    return [(absolute("interact_pages.index"), newest)] + [
+        (absolute("interact_pages.letter", letter_id=letter_id), published) for letter_id, published in letters]
+
+
+def _topic_entries(session) -> list[tuple[str, object]]:
+    from topics.service import public_topics
+
+    return [(absolute("topics_public.index"), None)] + [
+        (absolute("topics_public.topic", topic_id=topic.id), None) for topic in public_topics(session)]
 
 
 def _item_entries(offset: int, limit: int) -> list[tuple[str, object]]:
@@ -88,9 +105,10 @@ def sitemap_items(part: int):
 def hub_paths() -> list[str]:
     """First path segments of every route that is not the public portal: the hub."""
     paths = {"/hub/", "/api/"}
+    public = public_blueprints(current_app)
     for rule in current_app.url_map.iter_rules():
         blueprint = rule.endpoint.rpartition(".")[0]
-        if rule.endpoint == "static" or blueprint in PUBLIC_BLUEPRINTS:
+        if rule.endpoint == "static" or blueprint in public:
             continue
         first = rule.rule.lstrip("/").split("/", 1)
         if not first[0] or "<" in first[0]:

@@ -10,13 +10,30 @@ from hub.security import CONTENT_SECURITY_POLICY  # the hub's own, as strict (se
 
 bp = Blueprint("portal", __name__)
 
-ERROR_TITLES = {400: "请求无效", 404: "页面不存在", 405: "方法不允许"}
+ERROR_TITLES = {400: "请求无效", 404: "页面不存在", 405: "方法不允许", 413: "提交内容过大", 429: "请求过多"}
 ERROR_MESSAGES = {404: "找不到您要访问的页面，它可能已被移动或从未发布。"}
 
 
 def setup_public_blueprint(state) -> None:
     init_state(state.app)
     public_session.install(state.app)
+
+
+def make_public(other: Blueprint, sessionless: bool = True) -> Blueprint:
+    """Another package's public pages, served like the portal's: its headers and strict CSP,
+    its template context (``portal/base.html`` works), its error pages, no session cookie
+    unless ``sessionless`` is off (a form that needs its CSRF token)."""
+
+    def setup(state) -> None:
+        setup_public_blueprint(state)
+        public_session.register(state.app, other.name, sessionless)
+
+    other.record_once(setup)
+    other.after_request(security_headers)
+    other.context_processor(template_context)
+    for code in ERROR_TITLES:
+        other.register_error_handler(code, _error_page(code))
+    return other
 
 
 def security_headers(response):

@@ -100,11 +100,13 @@ def _render_version() -> str:
     """A digest of the portal's code, templates and stylesheet: a deployment that changes
     how pages look changes every ETag, even when the content counter did not move."""
     digest = hashlib.sha256()
-    folders = ("portal", "feeds", "templates/portal", "static/portal")
-    for folder in (HUB_DIR / name for name in folders):
+    root = HUB_DIR.parent
+    folders = ("hub/portal", "hub/feeds", "hub/templates/portal", "hub/static/portal",
+               "hub/topics", "hub/templates/topics", "interaction")  # the other public pages too
+    for folder in (root / name for name in folders):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".html", ".css", ".xml", ".txt"):
-                digest.update(path.relative_to(HUB_DIR).as_posix().encode())
+                digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

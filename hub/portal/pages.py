@@ -71,6 +71,10 @@ def columns_nav() -> Markup:
         active = "search"
     elif endpoint == "portal.column" and site_lookups().column((request.view_args or {}).get("column_id", "")):
         active = request.view_args["column_id"]
+    elif request.blueprint in ("interact", "interact_pages"):
+        active = "interact"
+    elif request.blueprint == "topics_public":
+        active = "topics"
     else:
         active = ""
     return fragment(f"columns-nav:{active}", lambda: render_template("portal/_columns_nav.html", active=active))

@@ -7,18 +7,41 @@ public page marked ``Cache-Control: public`` that is wrong twice over: a
 shared cache could hand an editor's session cookie to strangers, and
 ``Vary: Cookie`` splits the cache per visitor.  This session interface skips
 saving the session for the public blueprints; the portal never writes to it.
+
+Other packages' public pages register their blueprints here too
+(:func:`register`): all of them are the public's (robots.txt lets crawlers in),
+and the ``sessionless`` ones never save the session.  A public form that needs
+its CSRF token in the session (the letter form of 政民互动) is public but not
+sessionless, and is never cached.
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
 PUBLIC_BLUEPRINTS = frozenset({"portal", "feeds"})
+EXTENSION = "zhanqun_public_blueprints"
+
+
+def _registry(app: Flask) -> dict[str, set[str]]:
+    return app.extensions.setdefault(EXTENSION, {"public": set(PUBLIC_BLUEPRINTS),
+                                                 "sessionless": set(PUBLIC_BLUEPRINTS)})
+
+
+def register(app: Flask, name: str, sessionless: bool = True) -> None:
+    registry = _registry(app)
+    registry["public"].add(name)
+    if sessionless:
+        registry["sessionless"].add(name)
+
+
+def public_blueprints(app: Flask) -> frozenset[str]:
+    return frozenset(_registry(app)["public"])
 
 
 class PublicAwareSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app, session, response) -> None:
-        if request.blueprint in PUBLIC_BLUEPRINTS:
+        if request.blueprint in _registry(current_app)["sessionless"]:
             return
         super().save_session(app, session, response)
 

@@ -1,9 +1,12 @@
 """信息报送: a unit's reporter submits an item for review, with attachments.
 
-Shared by the hub's form and its API.  The item is stored ``pending`` (it is
-public only once an editor publishes it through :mod:`hub.actions`), so nothing
-public changes and no search refresh or content counter bump is needed.  The
-caller commits.
+Shared by the hub's form, its API and the topics (专题).  The item is stored
+``pending``: public only once an editor publishes it through :mod:`hub.actions`.
+One exception, 责任部门全责维护: with ``publish=True`` a reporter whose unit owns
+every target column (registry ``columns[].owner``) publishes at once — through
+the same :func:`hub.actions.publish`, so the audit, search index and content
+counter follow — unless the sensitive-term screen holds the item, which then
+waits for an editor as any other.  The caller commits.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from harvester.extract.sanitize import sanitize_html
 from harvester.fingerprint import content_hash, simhash
 from harvester.ingest import summarise
 from harvester.screen import Screen, load_terms
+from hub.actions import publish as publish_item
 from hub.actions import record, snapshot
 from hub.submissions.files import (
     ALLOWED_LABEL,
@@ -87,8 +91,9 @@ def _plain_text_as_html(text: str) -> str:
     )
 
 
-def _body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
-    """Sanitized HTML, its text (one line per block) and its images."""
+def clean_body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
+    """Sanitized HTML (nh3; plain text becomes paragraphs), its text (one line per block)
+    and its images.  Shared by every form that takes a body: 报送, 答复 of letters."""
     body_html = body_html or ""
     if not _MARKUP.search(body_html):
         body_html = _plain_text_as_html(body_html)
@@ -105,9 +110,30 @@ def _body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
     return html, text, images
 
 
-def _columns(session: Session, column_ids: list[str]) -> list[str]:
+def owned_columns(session: Session, unit_id: str | None) -> list[PortalColumn]:
+    """The columns ``unit_id`` maintains itself (registry ``columns[].owner``)."""
+    if not unit_id:
+        return []
+    return list(session.scalars(select(PortalColumn).where(PortalColumn.owner_unit_id == unit_id)
+                                .order_by(PortalColumn.position, PortalColumn.id)))
+
+
+def _check_owned(session: Session, unit: Unit, columns: list[str]) -> None:
+    owned = {c.id for c in owned_columns(session, unit.id)}
+    others = [c for c in columns if c not in owned]
+    if not owned:
+        raise SubmissionError(f"{unit.name}没有负责维护的栏目，信息须报送审核。")
+    if others:
+        names = dict(session.execute(select(PortalColumn.id, PortalColumn.name).where(PortalColumn.id.in_(others))).all())
+        raise SubmissionError("只能直接发布到本单位负责维护的栏目；" + "、".join(names.get(c, c) for c in others)
+                              + " 不由本单位维护，请取消“直接发布”后报送审核。")
+
+
+def _columns(session: Session, column_ids: list[str], required: bool = True) -> list[str]:
     wanted = list(dict.fromkeys(c.strip() for c in column_ids or [] if c and c.strip()))
     if not wanted:
+        if not required:
+            return []
         raise SubmissionError("请至少选择一个目标栏目。")
     known = set(session.scalars(select(PortalColumn.id).where(PortalColumn.id.in_(wanted))))
     unknown = [c for c in wanted if c not in known]
@@ -161,12 +187,15 @@ def _reporter_unit(session: Session, user: User) -> Unit:
 
 def create_submission(session: Session, user: User, *, title: str, body_html: str,
                       column_ids: list[str], uploads: list[UploadFile],
-                      now: datetime | None = None) -> Item:
-    """Validate, sanitize, screen and store one submission of ``user``'s unit (pending review)."""
+                      now: datetime | None = None, publish: bool = False, require_columns: bool = True) -> Item:
+    """Validate, sanitize, screen and store one submission of ``user``'s unit (pending review;
+    published at once with ``publish`` into columns the unit owns, unless the screen holds it)."""
     unit = _reporter_unit(session, user)
     title = _clean_title(title)
-    html, text, images = _body(body_html)
-    columns = _columns(session, column_ids)
+    html, text, images = clean_body(body_html)
+    columns = _columns(session, column_ids, required=require_columns or publish)
+    if publish:
+        _check_owned(session, unit, columns)
     files = _uploads(uploads)
     now = now or datetime.now(timezone.utc)
 
@@ -197,4 +226,6 @@ def create_submission(session: Session, user: User, *, title: str, body_html: st
     after.update(unit=unit.id, sensitive_terms=terms,
                  files=[{"name": u.filename, "size": u.size, "sha256": u.sha256} for u in stored])
     record(session, user, "submit", item.id, {}, after)
+    if publish and not terms:
+        publish_item(session, item, user, now=now)
     return item

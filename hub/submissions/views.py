@@ -27,7 +27,7 @@ from hub.submissions.files import (
     MAX_TOTAL_BYTES,
     human_size,
 )
-from hub.submissions.service import SUBMITTERS, SubmissionError, UploadFile, create_submission
+from hub.submissions.service import SUBMITTERS, SubmissionError, UploadFile, create_submission, owned_columns
 from storage.models import ITEM_STATUSES, AuditEntry, Item, PortalColumn, Unit
 
 # As the reporters know them: a published submission has been 采用.
@@ -101,10 +101,12 @@ def index():
 
 
 def _form(values: dict | None = None, error: str | None = None, status: int = 200):
-    values = values or {"title": "", "body_html": "", "columns": []}
+    values = values or {"title": "", "body_html": "", "columns": [], "publish": False}
+    user = g.get("user")
     return render_template(
         "submissions/new.html", values=values, error=error, columns=_columns(), limits=LIMITS,
-        unit=g.user.unit if g.get("user") is not None else None,
+        unit=user.unit if user is not None else None,
+        owned=owned_columns(db_session(), user.unit_id) if user is not None else [],
     ), status
 
 
@@ -119,6 +121,7 @@ def new():
         "title": request.form.get("title", ""),
         "body_html": request.form.get("body_html", ""),
         "columns": request.form.getlist("columns"),
+        "publish": request.form.get("publish") == "1",
     }
     uploads = [
         UploadFile(filename=f.filename or "", content_type=f.mimetype or "", data=f.read())
@@ -128,14 +131,19 @@ def new():
     try:
         item = create_submission(
             session, g.user, title=values["title"], body_html=values["body_html"],
-            column_ids=values["columns"], uploads=uploads,
+            column_ids=values["columns"], uploads=uploads, publish=values["publish"],
         )
     except SubmissionError as exc:
         session.rollback()
         message = str(exc) + ("（出于安全原因，请重新选择附件。）" if uploads else "")
         return _form(values, message, 422)
     session.commit()
-    flash("报送成功，等待审核。" + ("标题或正文含敏感词，编辑将重点核实。" if item.sensitive_terms else ""))
+    if item.status == "published":
+        flash("已直接发布到本单位负责维护的栏目。")
+    elif values["publish"]:
+        flash("标题或正文含敏感词，未直接发布：等待编辑核实后发布。")
+    else:
+        flash("报送成功，等待审核。" + ("标题或正文含敏感词，编辑将重点核实。" if item.sensitive_terms else ""))
     return redirect(url_for("submissions.show", item_id=item.id), 303)
 
 
@@ -180,3 +188,16 @@ def show(item_id: int):
         history_labels=HISTORY_LABELS, status_labels=STATUS_LABELS, human_size=human_size,
         item_columns=[column_names.get(c.column_id, c.column_id) for c in item.columns],
     )
+
+
+@bp.get("/hub/columns/")
+@roles_required("reporter", *REVIEWERS)
+def columns():
+    """责任栏目: the columns units maintain themselves, with what is live and how fresh it is.
+    A reporter sees their own unit's; editors see every owned column."""
+    from hub.submissions.owned import owned_overview
+
+    session = db_session()
+    reviewer = g.user.role in REVIEWERS
+    return render_template("submissions/columns.html", reviewer=reviewer,
+                           overview=owned_overview(session, None if reviewer else (g.user.unit_id or "-")))

@@ -2,7 +2,8 @@
 from alembic import context
 
 from storage.db import database_url, make_engine
-from storage.models import MIGRATION_ONLY_INDEXES, Base
+from storage.models import MIGRATION_ONLY_INDEXES
+from storage.schema import metadata
 from storage.search import is_index_table
 
 
@@ -12,7 +13,7 @@ def modelled(name, type_, parents) -> bool:
     return not ((type_ == "table" and is_index_table(name)) or (type_ == "index" and name in MIGRATION_ONLY_INDEXES))
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run() -> None:

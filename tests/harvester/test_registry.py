@@ -69,6 +69,11 @@ def test_rules_on_a_hanweb_source_are_refused():
         ("{id: tzgg, name: 通知公告}", "{id: xqdt, name: 通知公告}", "r.yaml:4: columns[xqdt].id: duplicate column id 'xqdt'"),
         ("{column: xqdt, min_items", "{column: zzz, min_items", "r.yaml:22: units[kecheng].duties[0].column: unknown column 'zzz'"),
         ("timezone: Asia/Shanghai", "timezone: Mars/Olympus", "r.yaml:1: portal.timezone: unknown timezone"),
+        ("{id: tzgg, name: 通知公告}", "{id: tzgg, name: 通知公告, owner: nobody}", "r.yaml:4: columns[tzgg].owner: unknown unit 'nobody'"),
+        ("{id: tzgg, name: 通知公告}", "{id: tzgg, name: 通知公告, owner: Bad Id}", "r.yaml:4: columns[tzgg].owner: String should match"),
+        ("columns:\n", "interaction: {reply_within: 20, max_days: 15}\ncolumns:\n", "r.yaml:2: interaction: reply_within (20) exceeds max_days (15)"),
+        ("columns:\n", "interaction: {reply_within: 0}\ncolumns:\n", "r.yaml:2: interaction.reply_within:"),
+        ("columns:\n", "interaction: {answer_in: 5}\ncolumns:\n", "r.yaml:2: interaction.answer_in: unknown key"),
     ],
 )
 def test_each_error_names_file_line_and_key(old, new, expected):
@@ -76,6 +81,14 @@ def test_each_error_names_file_line_and_key(old, new, expected):
     assert text != GOOD
     found = problems(text)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_column_owner_and_interaction_keys():
+    text = GOOD.replace("type: hanweb", "type: list").replace("{id: tzgg, name: 通知公告}", "{id: tzgg, name: 通知公告, owner: kecheng}")
+    reg = parse_registry("interaction: {reply_within: 7, max_days: 15, near_due: 2}\n" + text)
+    assert reg.columns[1].owner == "kecheng" and reg.columns[0].owner is None
+    assert (reg.interaction.reply_within, reg.interaction.max_days, reg.interaction.near_due) == (7, 15, 2)
+    assert parse_registry(text).interaction.reply_within == 5  # the default
 
 
 def test_duplicate_source_ids_across_units():

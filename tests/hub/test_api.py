@@ -386,8 +386,8 @@ def test_submission_errors(client, app, reporter_h, editor_h):
 # -- look-ups ----------------------------------------------------------------------------------
 def test_columns_units_and_sources(client, app, reporter_h, editor_h):
     columns = client.get(f"{API}/columns", headers=reporter_h).get_json()
-    assert columns == {"items": [{"id": "notices", "name": "通知公告", "position": 1},
-                                 {"id": "news", "name": "政务动态", "position": 2}], "total": 2}
+    assert columns == {"items": [{"id": "notices", "name": "通知公告", "position": 1, "owner": None},
+                                 {"id": "news", "name": "政务动态", "position": 2, "owner": None}], "total": 2}
     units = client.get(f"{API}/units", headers=reporter_h).get_json()
     assert [u["id"] for u in units["items"]] == ["jiangshan", "kecheng"]
     with new_session(app) as s:

@@ -8,7 +8,8 @@ from sqlalchemy import inspect
 
 from storage.db import make_engine
 from storage.migrate import alembic_config, upgrade
-from storage.models import MIGRATION_ONLY_INDEXES, Base
+from storage.models import MIGRATION_ONLY_INDEXES
+from storage.schema import metadata
 
 
 def modelled(name, type_, parent_names) -> bool:
@@ -28,7 +29,7 @@ def test_upgrade_downgrade_upgrade_matches_models(db_url):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False, "include_name": modelled}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False, "include_name": modelled}), metadata)
     assert diff == [], diff
     engine.dispose()
 
