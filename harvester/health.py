@@ -50,6 +50,8 @@ class SourceHealth:
     items_30d: int
     reason: str | None  # why paused, else the health note (e.g. rules may be broken)
     last_run: RunSummary | None
+    interval_seconds: int | None = None  # the interval in force, set by the scheduler after each run
+    interval_reason: str | None = None  # and why (harvester/intervals.py)
 
 
 def latest_runs(session: Session, source_ids: list[str] | None = None) -> dict[str, HarvestRun]:
@@ -78,6 +80,7 @@ def source_health(session: Session, now: datetime | None = None) -> list[SourceH
             consecutive_failures=source.consecutive_failures, next_run=source.next_run,
             items_30d=counts.get(source.id, 0), reason=source.paused_reason or source.health_note,
             last_run=RunSummary.of(runs[source.id]) if source.id in runs else None,
+            interval_seconds=source.interval_seconds, interval_reason=source.interval_reason,
         )
         for source, unit_name in rows
     ]

@@ -1,6 +1,7 @@
 """The scheduler, run as operators run it: a process started, reconfigured and stopped."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -143,3 +144,49 @@ def test_short_intervals_no_overlap_clean_stop_and_restart(site, tmp_path, sqlit
     assert second.stop() == 0
     assert not [r for r in runs_of(sqlite_url) if r.status == "running"]
     assert {r.source_id for r in runs_of(sqlite_url)} == {"a", "b"}
+
+
+def test_a_written_every_is_kept_for_quiet_sources(tmp_path, sqlite_url, schedulers):
+    """`every: 2s` with adaptive scheduling on (the default) and sources that published
+    nothing this week: each is harvested at least 5 times in 20 s, not once and then
+    a day later, and `zhanqun sources` says why."""
+    sites = []
+    arts = [(f"/art/{i}.html", f"第{i}篇旧的通知公告的标题", f"2026-10-{i + 1:02d}") for i in range(3)]
+    routes = {href: (200, HTML, article(title, day)) for href, title, day in arts}
+    for _ in range(2):  # two hosts, so the sources do not wait for each other
+        sites.append(Site({**routes, "/col/a.html": (200, HTML, list_page(arts))}))
+    try:
+        lines = ["portal: {name: 测试门户}", "harvest: {per_host: {concurrency: 4, delay: 0}}",
+                 "columns:\n  - {id: tzgg, name: 通知公告}", "units:"]
+        for n, site in enumerate(sites):
+            lines.append(f"  - {{id: u{n}, name: 单位{n}, kind: department, homepage: '{site.url}/', sources: "
+                         f"[{{id: s{n}, url: '{site.url}/col/a.html', type: list, columns: [tzgg], "
+                         f"allow_private: true, schedule: {{every: 2s}}}}]}}")
+        registry = tmp_path / "registry.yaml"
+        registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        upgrade(make_engine(sqlite_url))
+        schedulers.append(SchedulerProcess(registry, sqlite_url, tmp_path / "scheduler.log"))
+
+        def starts() -> dict[str, list]:
+            out: dict[str, list] = {"s0": [], "s1": []}
+            for run in runs_of(sqlite_url):
+                out[run.source_id].append(run.started_at)
+            return out
+
+        deadline = time.monotonic() + 40  # start-up, then 20 s
+        while time.monotonic() < deadline and min(map(len, starts().values())) < 5:
+            time.sleep(0.2)
+        for source_id, started in starts().items():
+            assert len(started) >= 5, (source_id, started, schedulers[0].output())
+            assert (started[4] - started[0]).total_seconds() <= 20, (source_id, started)
+
+        from click.testing import CliRunner
+
+        from cli.main import main
+        out = CliRunner().invoke(main, ["sources", "--json", "--registry", str(registry), "--db", sqlite_url]).output
+        for source in json.loads(out)["sources"]:
+            assert source["interval"] == "2s"
+            assert "as written" in source["interval_reason"] and "only shortens" in source["interval_reason"]
+    finally:
+        for site in sites:
+            site.stop()
