@@ -54,6 +54,12 @@ class SourceHealth:
     interval_reason: str | None = None  # and why (harvester/intervals.py)
 
 
+def last_harvest_failed(source: Source) -> bool:
+    """The source's last harvest failed (a paused source: when failures paused it).
+    The portal's 站群导航 stops offering such a source's page."""
+    return source.status == "failing" or (source.status == "paused" and source.consecutive_failures > 0)
+
+
 def latest_runs(session: Session, source_ids: list[str] | None = None) -> dict[str, HarvestRun]:
     """Each source's most recent run (the highest id: runs are numbered as they start)."""
     newest = select(func.max(HarvestRun.id)).group_by(HarvestRun.source_id)

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from harvester.health import last_harvest_failed
+from storage import counters
 from storage.models import HarvestRun, ItemSource, Source
 
 MAX_STORED_ERRORS = 200  # per run; the count keeps going
@@ -185,7 +187,14 @@ class RunBook:
             return [url for url, list_date in rows if list_date and list_date[:10] > oldest and url not in listing.seen]
 
     def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
-        """ok / failing / paused (after N failures in a row) / broken-rules."""
+        """ok / failing / paused (after N failures in a row) / broken-rules.  A change
+        between failed and not bumps the public counter: 站群导航 shows it."""
+        failed_before = last_harvest_failed(source)
+        self._set_health(source, tally, listing, now)
+        if last_harvest_failed(source) != failed_before:
+            counters.bump(Session.object_session(source))
+
+    def _set_health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
         if tally.status == "failed":
             source.consecutive_failures += 1
             source.last_error = tally.messages[0]["message"] if tally.messages else "failed"
