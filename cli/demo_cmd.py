@@ -6,7 +6,7 @@ import time
 
 import click
 
-from cli.demo_backlog import KEEP_PENDING, harvested, publish_backlog
+from cli.demo_backlog import KEEP_PENDING, first_start, harvested, publish_backlog
 from cli.options import common, load_or_exit
 
 
@@ -121,7 +121,9 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
     click.echo(f"  items:   zhanqun export --db {db_url} | head")
     click.echo(f"  publish: curl -X POST http://127.0.0.1:{port}/_demo/publish")
     click.echo("Ctrl-C stops (running harvests close their runs first).")
-    backlog = _BacklogWatch(sched.sessions, [s.id for _, s in registry.sources() if s.review == "required"], stamp, hub_port)
+    with sched.sessions() as session:
+        review = [s.id for _, s in registry.sources() if s.review == "required"] if first_start(session) else []
+    backlog = _BacklogWatch(sched.sessions, review, stamp, hub_port)
     last = time.monotonic()
     while not done.wait(0.5):
         backlog.check()
@@ -153,7 +155,7 @@ class _BacklogWatch:
                     continue
                 self.todo.remove(source_id)
                 done = publish_backlog(session, source_id)
-            if done and done.published:
+            if done.published:
                 where = f" at http://127.0.0.1:{self.hub_port}/review/" if self.hub_port else ""
                 self.say(f"{source_id}: first start, published {done.published} older items; "
                          f"the newest {done.waiting} wait for review{where}")

@@ -6,12 +6,15 @@ sets the rest, see :mod:`harvester.runs`).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Iterator
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from storage import counters
 from storage.models import HarvestRun, ItemSource, Source, Unit
 
 RECENT_ITEMS = timedelta(days=30)  # "items_30d": how busy a source is
@@ -109,10 +112,22 @@ def running_run(session: Session, source_id: str) -> HarvestRun | None:
 
 def pause(source: Source, reason: str) -> None:
     """Stop harvesting a source until it is resumed (a harvest naming it still runs it)."""
-    source.status, source.paused_reason = "paused", reason
+    with public_health(source):
+        source.status, source.paused_reason = "paused", reason
 
 
 def resume(source: Source) -> None:
     """Harvest a paused or failing source again; its failure count starts over."""
-    source.status, source.paused_reason = "ok", None
-    source.consecutive_failures = 0
+    with public_health(source):
+        source.status, source.paused_reason = "ok", None
+        source.consecutive_failures = 0
+
+
+@contextmanager
+def public_health(source: Source) -> Iterator[None]:
+    """Bump the public counter when the change shows on the portal (站群导航)."""
+    failed = last_harvest_failed(source)
+    yield
+    session = Session.object_session(source)
+    if last_harvest_failed(source) != failed and session is not None:
+        counters.bump(session)

@@ -15,8 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from harvester.health import last_harvest_failed
-from storage import counters
+from harvester.health import public_health
 from storage.models import HarvestRun, ItemSource, Source
 
 MAX_STORED_ERRORS = 200  # per run; the count keeps going
@@ -189,10 +188,8 @@ class RunBook:
     def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
         """ok / failing / paused (after N failures in a row) / broken-rules.  A change
         between failed and not bumps the public counter: 站群导航 shows it."""
-        failed_before = last_harvest_failed(source)
-        self._set_health(source, tally, listing, now)
-        if last_harvest_failed(source) != failed_before:
-            counters.bump(Session.object_session(source))
+        with public_health(source):
+            self._set_health(source, tally, listing, now)
 
     def _set_health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
         if tally.status == "failed":

@@ -1,60 +1,87 @@
 """相关信息: published items of the same column whose titles share this title's rarer terms.
 
 The title is cut like everything else in the index (``tokens``): its CJK
-bigrams and its words.  How rare a term is in the column is asked of the index
-(title matches within the column's filter token, counted up to ``DF_CAP``);
-terms nearly every title of the column has (通知, 关于, 工作 in 通知公告) say
-nothing about the subject and are left out, as are those no other title has.
-The rarest few are looked up (newest title matches first) and the candidates
-are ranked by the summed rarity of the terms their titles share, newest first
-among equals: 衢州市2026年冬季森林防火工作 finds the other 森林防火 notices before
-anything else that merely says 2026年.
+bigrams and its words.  How many titles of the column hold each term is asked
+of the index (title matches within the column's filter token, counted up to
+``DF_CAP``); a term in half the column's titles (通知, 关于 in 通知公告) says
+nothing about the subject and is left out, as is one no other title has.  The
+rarest terms are looked up (newest title matches first), and the candidates
+are ranked by what they share: each stretch of consecutive shared bigrams
+counts once, as much as its rarest bigram (IDF), so a long common name
+(衢江区人民政府办公室, nine bigrams) weighs no more than its rarest part and a
+shared subject (森林防火) wins; newest first among equals.
 """
 from __future__ import annotations
 
 import math
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Item
+from storage.models import Item, ItemColumn
 from storage.search import _backend
 from storage.search.documents import column_token
-from storage.search.query import Term, make_term
+from storage.search.query import make_term
 from storage.search.tokens import bigrams, iter_runs
 
 DF_CAP = 200  # a term in this many titles of the column is too common to relate anything
-MAX_TERMS = 16  # title terms whose rarity is asked (a long title has many bigrams)
-LOOKUPS = 4  # the rarest terms whose title matches become candidates
+COMMON_SHARE = 0.5  # nor one in this share of the column's titles
+MAX_TERMS = 32  # title terms whose rarity is asked (a long title has many bigrams)
+LOOKUPS = 6  # the rarest terms whose title matches become candidates
 PER_LOOKUP = 20
 
 
-def title_terms(title: str) -> list[str]:
-    """The title's distinct CJK bigrams and words (no bare numbers: 2026 relates nothing)."""
-    out: list[str] = []
+def title_terms(title: str) -> list[list[str]]:
+    """The title's runs as their terms, in order: a CJK run's bigrams, a word
+    (bare numbers left out: 2026 relates nothing)."""
+    out: list[list[str]] = []
     for run, cjk, _, _ in iter_runs(title or ""):
-        pieces = bigrams(run) if cjk else ([run] if len(run) > 1 and not run.isdigit() else [])
-        out += [p for p in pieces if p not in out]
+        terms = bigrams(run) if cjk else ([run] if len(run) > 1 and not run.isdigit() else [])
+        if terms:
+            out.append(terms)
     return out
+
+
+def _column_size(session: Session, column: str) -> int:
+    members = (select(ItemColumn.item_id).join(Item, Item.id == ItemColumn.item_id)
+               .where(ItemColumn.column_id == column, Item.status == "published").limit(DF_CAP * 4).subquery())
+    return session.scalar(select(func.count()).select_from(members)) or 0
+
+
+def _score(runs: list[list[str]], weights: dict[str, float], shared: set[str]) -> float:
+    """Each stretch of consecutive shared terms counts once, as its rarest term."""
+    score = 0.0
+    for terms in runs:
+        stretch = 0.0
+        for term in terms:
+            if term in shared and term in weights:
+                stretch = max(stretch, weights[term])
+            else:
+                score, stretch = score + stretch, 0.0
+        score += stretch
+    return score
 
 
 def related(session: Session, item_id: int, title: str, column: str, limit: int = 5) -> list[int]:
     """Ids of up to ``limit`` published items related to this one, best first."""
     backend = _backend(session)
     facets = [column_token(column)]
+    runs = title_terms(title)
+    size = _column_size(session, column)
+    common = min(DF_CAP, max(2, int(size * COMMON_SHARE)))
     weights: dict[str, float] = {}
-    lookups: list[tuple[int, str, Term]] = []
-    for text in title_terms(title)[:MAX_TERMS]:
+    lookups: list[tuple[int, object]] = []
+    for text in list(dict.fromkeys(term for terms in runs for term in terms))[:MAX_TERMS]:
         term = make_term(text)
         if term is None:
             continue
         in_titles = backend.compile_query([term], facets, None, None)[1][0]  # level 1: in the title
         found = backend.count(session, in_titles, DF_CAP)
-        if 2 <= found < DF_CAP:  # this item and at least one other; not in most titles
-            weights[text] = math.log(DF_CAP / found)
-            lookups.append((found, text, in_titles))
+        if 2 <= found <= common:  # this item and at least one other; not in most titles
+            weights[text] = math.log(max(size, found) / found) + 0.1
+            lookups.append((found, in_titles))
     candidates: set[int] = set()
-    for _, _, match in sorted(lookups, key=lambda entry: entry[0])[:LOOKUPS]:
+    for _, match in sorted(lookups, key=lambda entry: entry[0])[:LOOKUPS]:
         candidates.update(backend.newest(session, match, PER_LOOKUP, 0))
     candidates.discard(item_id)
     if not candidates:
@@ -64,8 +91,8 @@ def related(session: Session, item_id: int, title: str, column: str, limit: int 
     ).all()
 
     def rank(row) -> tuple:
-        shared = set(title_terms(row.title)) & weights.keys()
+        shared = {term for terms in title_terms(row.title) for term in terms}
         newest = row.published_at.timestamp() if row.published_at else float("-inf")
-        return (-sum(weights[t] for t in shared), -newest, -row.id)
+        return (-_score(runs, weights, shared), -newest, -row.id)
 
     return [row.id for row in sorted(rows, key=rank)[:limit]]
