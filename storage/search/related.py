@@ -7,13 +7,14 @@ of the index (title matches within the column's filter token, counted up to
 nothing about the subject and is left out, as is one no other title has.  The
 rarest terms are looked up (newest title matches first), and the candidates
 are ranked by what they share: each stretch of consecutive shared bigrams
-counts once, as much as its rarest bigram (IDF), so a long common name
-(衢江区人民政府办公室, nine bigrams) weighs no more than its rarest part and a
-shared subject (森林防火) wins; newest first among equals.
+counts once, as much as the median of its bigrams' rarity (IDF), so a long
+common name (衢江区人民政府办公室, nine bigrams) weighs no more than one of its
+words and a shared subject (森林防火) wins; newest first among equals.
 """
 from __future__ import annotations
 
 import math
+from statistics import median
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -49,16 +50,17 @@ def _column_size(session: Session, column: str) -> int:
 
 
 def _score(runs: list[list[str]], weights: dict[str, float], shared: set[str]) -> float:
-    """Each stretch of consecutive shared terms counts once, as its rarest term."""
+    """Each stretch of consecutive shared terms counts once, as the median of its
+    terms' weights (a bigram across two words, 县主 in 龙游县主要领导, is rare only
+    by accident and must not carry the stretch)."""
     score = 0.0
     for terms in runs:
-        stretch = 0.0
-        for term in terms:
-            if term in shared and term in weights:
-                stretch = max(stretch, weights[term])
-            else:
-                score, stretch = score + stretch, 0.0
-        score += stretch
+        stretch: list[float] = []
+        for term in [*terms, None]:
+            if term is not None and term in shared and term in weights:
+                stretch.append(weights[term])
+            elif stretch:
+                score, stretch = score + median(stretch), []
     return score
 
 
