@@ -6,7 +6,6 @@ import time
 
 import click
 
-from cli.demo_backlog import KEEP_PENDING, first_start, harvested, publish_backlog
 from cli.options import common, load_or_exit
 
 
@@ -60,6 +59,7 @@ def _serve_hub(db_url: str, port: int, registry_path: str) -> None:
 
 def _schedule_lines(registry, publish_every: float, publishing: int) -> list[str]:
     """What the banner promises, worked out from the registry it runs."""
+    from cli.demo_backlog import KEEP_PENDING
     from harvester.intervals import human, planned
 
     plans = [(source, planned(source, registry.harvest)) for _, source in registry.sources()]
@@ -94,6 +94,7 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
     import logging
     import signal
 
+    from cli.demo_backlog import first_start  # loads the hub: not for every other command
     from harvester.scheduler import Scheduler
 
     registry = load_or_exit(registry_path, check_files=True)
@@ -146,6 +147,8 @@ class _BacklogWatch:
         self.checked = 0.0
 
     def check(self) -> None:
+        from cli.demo_backlog import harvested, publish_backlog
+
         if not self.todo or time.monotonic() - self.checked < self.EVERY_SECONDS:
             return
         self.checked = time.monotonic()
