@@ -144,7 +144,7 @@ class Item(Base):
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)  # primary unit
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # The source gave a day without a time (published_at is 00:00 local): show the day alone.
-    published_date_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    published_date_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     source_text: Mapped[str] = mapped_column(String(200), default="")  # 来源
     column_name: Mapped[str] = mapped_column(String(200), default="")  # the page's own ColumnName
     body_html: Mapped[str] = mapped_column(Text, default="")  # nh3-sanitized
@@ -206,7 +206,7 @@ class ItemSource(Base):
     title: Mapped[str] = mapped_column(String(500), default="")
     source_text: Mapped[str] = mapped_column(String(200), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    published_date_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    published_date_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
