@@ -17,7 +17,7 @@ from math import ceil
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from harvester.health import last_harvest_failed
@@ -247,21 +247,27 @@ def item_for_page(session: Session, item_id: int) -> ItemPage | None:
 def neighbours(session: Session, column_id: str, item_id: int,
                published_at: datetime | None) -> tuple[Any | None, Any | None]:
     """上一篇 and 下一篇 in the column: the items just before and just after this one
-    in its newest-first order (pinning aside), as list rows, or None at either end."""
-    in_col = in_column(column_id)
+    in its newest-first order (pinning aside), as list rows, or None at either end.
+
+    Each side is tried as a few plain index ranges, nearest first (the same
+    发布时间 with a higher or lower id, then later or earlier times, then the
+    undated items that sort last), so each is a short walk of the (status,
+    发布时间) index from this item, never an OR the index cannot serve.
+    """
+    def first(condition, order) -> Any | None:
+        query = select(*LIST_COLUMNS).where(PUBLIC, in_column(column_id), condition).order_by(*order).limit(1)
+        return session.execute(query).first()
+
+    up, down = (Item.published_at.asc(), Item.id.asc()), NEWEST
     undated = Item.published_at.is_(None)
     if published_at is None:
-        # Undated items come last, the most recently added first.
-        newer = or_(Item.published_at.is_not(None), Item.id > item_id)
-        older = and_(undated, Item.id < item_id)
-    else:
-        same_day_newer = and_(Item.published_at == published_at, Item.id > item_id)
-        newer = or_(Item.published_at > published_at, same_day_newer)
-        same_day_older = and_(Item.published_at == published_at, Item.id < item_id)
-        older = or_(Item.published_at < published_at, same_day_older, undated)
-    oldest_first = (Item.published_at.is_not(None), Item.published_at.asc(), Item.id.asc())
-    previous = session.execute(select(*LIST_COLUMNS).where(PUBLIC, in_col, newer).order_by(*oldest_first).limit(1)).first()
-    following = session.execute(select(*LIST_COLUMNS).where(PUBLIC, in_col, older).order_by(*NEWEST).limit(1)).first()
+        previous = first(and_(undated, Item.id > item_id), (Item.id.asc(),)) or first(Item.published_at.is_not(None), up)
+        following = first(and_(undated, Item.id < item_id), (Item.id.desc(),))
+        return previous, following
+    same = Item.published_at == published_at
+    previous = first(and_(same, Item.id > item_id), up) or first(Item.published_at > published_at, up)
+    following = (first(and_(same, Item.id < item_id), down) or first(Item.published_at < published_at, down)
+                 or first(undated, (Item.id.desc(),)))
     return previous, following
 
 
