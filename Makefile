@@ -7,10 +7,12 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: install run test bench clean
 
 $(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,bench]"
-	touch $(STAMP)
+	@echo "installing zhanqun and its dependencies into $(VENV) (the first time takes a few minutes)…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -e ".[test,bench]"
+	@touch $(STAMP)
+	@echo "installed: $$($(BIN)/zhanqun --version 2>/dev/null || echo zhanqun) in $(VENV)"
 
 install: $(STAMP)
 

@@ -57,6 +57,33 @@ def _serve_hub(db_url: str, port: int, registry_path: str) -> None:
     threading.Thread(target=server.run, name="hub", daemon=True).start()
 
 
+def _schedule_lines(registry, publish_every: float, publishing: int) -> list[str]:
+    """What the banner promises, worked out from the registry it runs."""
+    from cli.demo_backlog import KEEP_PENDING
+    from harvester.intervals import human, planned
+
+    plans = [(source, planned(source, registry.harvest)) for _, source in registry.sources()]
+    every = sorted({plan.seconds for _, plan in plans if plan.seconds})
+    crons = [f"{source.id}: cron '{source.schedule.cron}'" for source, plan in plans if plan.seconds is None]
+    lines = []
+    if every:
+        span = human(every[0]) if every[0] == every[-1] else f"{human(every[0])}–{human(every[-1])}"
+        extra = f"; {'; '.join(crons)}" if crons else ""
+        lines.append(f"Harvests: each source at least every {span} as registry.yaml says{extra}; busy sources more "
+                     f"often (down to {registry.harvest.min_interval}).")
+    if publish_every:
+        lines.append(f"New items: every {publish_every:g} s one demo source publishes, in turn over {publishing} "
+                     f"sources; the item reaches the portal at that source's next harvest (within "
+                     f"{human(every[-1]) if every else 'its schedule'}).")
+    review = [(s.id, "、".join(c for c in s.column_ids)) for _, s in registry.sources() if s.review == "required"]
+    if review:
+        names = {c.id: c.name for c in registry.columns}
+        listed = ", ".join(f"{sid} ({'、'.join(names[c] for c in cols.split('、'))})" for sid, cols in review)
+        lines.append(f"Waiting for review (审核): new items of {listed}. At first start the demo publishes "
+                     f"all but the newest {KEEP_PENDING} of each so every column has content; those wait in the hub.")
+    return lines
+
+
 @click.command()
 @click.option("--port", default=8701, show_default=True)
 @click.option("--hub-port", default=5000, show_default=True, help="Port of the editors' hub (0: do not serve it).")
@@ -67,9 +94,10 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
     import logging
     import signal
 
+    from cli.demo_backlog import first_start  # loads the hub: not for every other command
     from harvester.scheduler import Scheduler
 
-    load_or_exit(registry_path)
+    registry = load_or_exit(registry_path, check_files=True)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     federation, server = _serve("127.0.0.1", port)
     click.echo(f"demo federation: {len(server.urls)} sub-sites on 127.0.0.1:{port}-{port + len(server.urls) - 1}")
@@ -97,14 +125,20 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
         if accounts:
             click.echo("  (reporter passwords are shown only this once; `zhanqun users add NAME --role reporter "
                        "--unit ID` makes more)")
-    click.echo("The scheduler harvests every source now, then on its registry schedule (minutes apart).")
-    click.echo(f"A demo site publishes a new item every {publish_every:g} s; it shows up at the next run.")
+    click.echo("The scheduler harvests every source now, then on its registry schedule.")
+    publishing = sum(1 for source in federation.sources.values() if source.publishable)
+    for line in _schedule_lines(registry, publish_every, publishing):
+        click.echo(line)
     click.echo(f"  health:  zhanqun sources --db {db_url}      runs: zhanqun runs --db {db_url}")
     click.echo(f"  items:   zhanqun export --db {db_url} | head")
     click.echo(f"  publish: curl -X POST http://127.0.0.1:{port}/_demo/publish")
     click.echo("Ctrl-C stops (running harvests close their runs first).")
+    with sched.sessions() as session:
+        review = [s.id for _, s in registry.sources() if s.review == "required"] if first_start(session) else []
+    backlog = _BacklogWatch(sched.sessions, review, stamp, hub_port)
     last = time.monotonic()
     while not done.wait(0.5):
+        backlog.check()
         if publish_every and time.monotonic() - last >= publish_every:
             item = federation.publish()
             stamp(f"demo site published: {item.title}")
@@ -112,3 +146,30 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
     click.echo("stopping…")
     sched.stop()
     server.stop()
+
+
+class _BacklogWatch:
+    """Publishes each review-required source's backlog once its first harvest is in (cli/demo_backlog.py)."""
+
+    EVERY_SECONDS = 2.0
+
+    def __init__(self, sessions, source_ids: list[str], say, hub_port: int) -> None:
+        self.sessions, self.todo, self.say, self.hub_port = sessions, list(source_ids), say, hub_port
+        self.checked = 0.0
+
+    def check(self) -> None:
+        from cli.demo_backlog import harvested, publish_backlog
+
+        if not self.todo or time.monotonic() - self.checked < self.EVERY_SECONDS:
+            return
+        self.checked = time.monotonic()
+        for source_id in list(self.todo):
+            with self.sessions.begin() as session:
+                if not harvested(session, source_id):
+                    continue
+                self.todo.remove(source_id)
+                done = publish_backlog(session, source_id)
+            if done.published:
+                where = f" at http://127.0.0.1:{self.hub_port}/review/" if self.hub_port else ""
+                self.say(f"{source_id}: first start, published {done.published} older items; "
+                         f"the newest {done.waiting} wait for review{where}")

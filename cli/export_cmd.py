@@ -24,6 +24,7 @@ def item_json(item: Item, tz: str) -> dict:
         "title": item.title,
         "url": item.url,
         "published_at": published.isoformat() if published else None,
+        "published_date_only": item.published_date_only,  # the source gave the day only (00:00 local)
         "unit_id": item.unit_id,
         "unit": item.unit.name,
         "source": item.source_text,

@@ -10,9 +10,10 @@ from rich.table import Table
 
 from cli.options import common
 from harvester import health
-from harvestkit.dates import as_local
 from harvester.health import runs_query, source_health
-from harvester.registry import RegistryError, load_registry
+from harvester.intervals import human, planned
+from harvester.registry import Registry, RegistryError, load_registry
+from harvestkit.dates import as_local
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Source
@@ -26,11 +27,16 @@ def _sessions(db_url: str):
     return session_factory(engine)
 
 
-def _tz(registry_path: str) -> str:
+def _registry(registry_path: str) -> Registry | None:
     try:
-        return load_registry(registry_path).portal.timezone
+        return load_registry(registry_path)
     except RegistryError:
-        return "Asia/Shanghai"
+        return None
+
+
+def _tz(registry_path: str) -> str:
+    registry = _registry(registry_path)
+    return registry.portal.timezone if registry else "Asia/Shanghai"
 
 
 def _iso(value: datetime | None, tz: str) -> str | None:
@@ -38,13 +44,31 @@ def _iso(value: datetime | None, tz: str) -> str | None:
     return local.isoformat(timespec="seconds") if local else None
 
 
-def source_rows(session, tz: str) -> list[dict]:
-    return [{
-        "id": h.id, "unit": h.unit_id, "type": h.type, "status": h.status,
-        "last_success": _iso(h.last_success, tz), "last_error": h.last_error,
-        "consecutive_failures": h.consecutive_failures, "next_run": _iso(h.next_run, tz),
-        "items_30d": h.items_30d, "reason": h.reason,
-    } for h in source_health(session)]
+def _interval(h: health.SourceHealth, registry: Registry | None) -> tuple[int | None, str | None]:
+    """The interval in force and why: as the scheduler set it after the source's
+    last run, else the registry's plan (no run yet)."""
+    if h.interval_reason:
+        return h.interval_seconds, h.interval_reason
+    try:
+        planned_now = planned(registry.source(h.id)[1], registry.harvest) if registry else None
+    except KeyError:
+        planned_now = None
+    return (planned_now.seconds, planned_now.reason) if planned_now else (h.interval_seconds, None)
+
+
+def source_rows(session, registry: Registry | None) -> list[dict]:
+    tz = registry.portal.timezone if registry else "Asia/Shanghai"
+    rows = []
+    for h in source_health(session):
+        seconds, why = _interval(h, registry)
+        rows.append({
+            "id": h.id, "unit": h.unit_id, "type": h.type, "status": h.status,
+            "last_success": _iso(h.last_success, tz), "last_error": h.last_error,
+            "consecutive_failures": h.consecutive_failures, "next_run": _iso(h.next_run, tz),
+            "items_30d": h.items_30d, "reason": h.reason,
+            "interval": human(seconds) if seconds else None, "interval_seconds": seconds, "interval_reason": why,
+        })
+    return rows
 
 
 @click.group(invoke_without_command=True)
@@ -56,19 +80,21 @@ def sources(ctx, as_json: bool, registry_path: str, db_url: str) -> None:
     ctx.obj = {"db_url": db_url}
     if ctx.invoked_subcommand:
         return
-    tz = _tz(registry_path)
     with _sessions(db_url)() as session:
-        rows = source_rows(session, tz)
+        rows = source_rows(session, _registry(registry_path))
     if as_json:
         click.echo(json.dumps({"sources": rows}, ensure_ascii=False, indent=2))
         return
     table = Table(title="采集源 sources")
-    for name in ("id", "unit", "type", "status", "last_success", "failures", "next_run", "items_30d", "last_error / reason"):
+    for name in ("id", "unit", "type", "status", "last_success", "failures", "next_run", "interval (why)",
+                 "items_30d", "last_error / reason"):
         table.add_column(name)
     style = {"ok": "green", "failing": "yellow", "paused": "bold red", "broken-rules": "magenta", "incomplete": "yellow"}
     for r in rows:
+        interval = r["interval_reason"] or "-"
         table.add_row(r["id"], r["unit"], r["type"], f"[{style.get(r['status'], '')}]{r['status']}[/]", r["last_success"] or "-",
-                      str(r["consecutive_failures"]), r["next_run"] or "-", str(r["items_30d"]), (r["reason"] or r["last_error"] or "")[:80])
+                      str(r["consecutive_failures"]), r["next_run"] or "-", interval, str(r["items_30d"]),
+                      (r["reason"] or r["last_error"] or "")[:80])
     Console().print(table)
 
 

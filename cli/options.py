@@ -22,10 +22,11 @@ def common(f):
     return registry_option(db_option(f))
 
 
-def load_or_exit(path: str) -> Registry:
-    """Load the registry, or print every problem as file:line and exit 2."""
+def load_or_exit(path: str, check_files: bool = False) -> Registry:
+    """Load the registry, or print every problem as file:line and exit 2.
+    ``check_files``: also the files it names (the portal's logo)."""
     try:
-        return load_registry(path)
+        return load_registry(path, check_files)
     except RegistryError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

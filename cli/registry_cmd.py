@@ -15,7 +15,7 @@ def registry() -> None:
 @click.argument("path", required=False)
 @common
 def check(path: str | None, registry_path: str, db_url: str) -> None:
-    """Validate a registry; errors are printed as file:line and exit with 2."""
-    reg = load_or_exit(path or registry_path)
+    """Validate a registry and the files it names; errors are printed as file:line and exit with 2."""
+    reg = load_or_exit(path or registry_path, check_files=True)
     sources = reg.sources()
     click.echo(f"{path or registry_path}: OK — {len(reg.columns)} columns, {len(reg.units)} units, {len(sources)} sources")

@@ -27,6 +27,17 @@ COLUMNS = [
 COLUMN_OWNERS = {"jyzx": "jyj"}
 
 PORTAL = {"name": "中国衢州", "timezone": "Asia/Shanghai"}
+# The portal's identity (footer and header): made up on purpose, so that nobody takes
+# the demo for a real government site.  The logo is demo/logo.png (python -m demo.emblem).
+PORTAL_IDENTITY = {
+    "site_code": "0000000000",
+    "icp": "演示ICP备00000000号",
+    "police_record": "演示公网安备 00000000000000号",
+    "organizer": "站群演示主办单位（虚构）",
+    "operator": "站群演示承办单位（虚构）",
+    "contact": {"phone": "0570-0000000", "email": "demo@example.invalid", "address": "演示地址（虚构，请勿前往）"},
+    "logo": "demo/logo.png",
+}
 
 # The city notice republished on three sites (original + two reposts).
 CITY_NOTICE_GROUP = "city-notice-2026-winter-forest-fire"

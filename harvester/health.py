@@ -6,12 +6,15 @@ sets the rest, see :mod:`harvester.runs`).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Iterator
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from storage import counters
 from storage.models import HarvestRun, ItemSource, Source, Unit
 
 RECENT_ITEMS = timedelta(days=30)  # "items_30d": how busy a source is
@@ -50,6 +53,14 @@ class SourceHealth:
     items_30d: int
     reason: str | None  # why paused, else the health note (e.g. rules may be broken)
     last_run: RunSummary | None
+    interval_seconds: int | None = None  # the interval in force, set by the scheduler after each run
+    interval_reason: str | None = None  # and why (harvester/intervals.py)
+
+
+def last_harvest_failed(source: Source) -> bool:
+    """The source's last harvest failed (a paused source: when failures paused it).
+    The portal's 站群导航 stops offering such a source's page."""
+    return source.status == "failing" or (source.status == "paused" and source.consecutive_failures > 0)
 
 
 def latest_runs(session: Session, source_ids: list[str] | None = None) -> dict[str, HarvestRun]:
@@ -78,6 +89,7 @@ def source_health(session: Session, now: datetime | None = None) -> list[SourceH
             consecutive_failures=source.consecutive_failures, next_run=source.next_run,
             items_30d=counts.get(source.id, 0), reason=source.paused_reason or source.health_note,
             last_run=RunSummary.of(runs[source.id]) if source.id in runs else None,
+            interval_seconds=source.interval_seconds, interval_reason=source.interval_reason,
         )
         for source, unit_name in rows
     ]
@@ -100,10 +112,22 @@ def running_run(session: Session, source_id: str) -> HarvestRun | None:
 
 def pause(source: Source, reason: str) -> None:
     """Stop harvesting a source until it is resumed (a harvest naming it still runs it)."""
-    source.status, source.paused_reason = "paused", reason
+    with public_health(source):
+        source.status, source.paused_reason = "paused", reason
 
 
 def resume(source: Source) -> None:
     """Harvest a paused or failing source again; its failure count starts over."""
-    source.status, source.paused_reason = "ok", None
-    source.consecutive_failures = 0
+    with public_health(source):
+        source.status, source.paused_reason = "ok", None
+        source.consecutive_failures = 0
+
+
+@contextmanager
+def public_health(source: Source) -> Iterator[None]:
+    """Bump the public counter when the change shows on the portal (站群导航)."""
+    failed = last_harvest_failed(source)
+    yield
+    session = Session.object_session(source)
+    if last_harvest_failed(source) != failed and session is not None:
+        counters.bump(session)

@@ -47,7 +47,7 @@ class SourceInfo:
 
 def source_infos(registry) -> dict[str, SourceInfo]:
     return {
-        source.id: SourceInfo(unit.id, unit.name, tuple(source.columns), source.review)
+        source.id: SourceInfo(unit.id, unit.name, tuple(source.column_ids), source.review)
         for unit, source in registry.sources()
     }
 
@@ -155,6 +155,7 @@ class Ingestor:
             title=rec["title"],
             source_text=self.source_text(rec),
             published_at=rec["published_at"],
+            published_date_only=rec["published_date_only"],
             is_primary=primary,
             content_hash=rec["content_hash"],
         )
@@ -174,6 +175,7 @@ class Ingestor:
             other.is_primary = other is link
         item.url, item.unit_id = link.url, link.unit_id
         item.published_at, item.source_text = link.published_at, link.source_text
+        item.published_date_only = link.published_date_only
 
     def _update(self, session, known: ItemSource, rec: dict, now) -> None:
         """The page changed at its source: keep the old revision, store the new one, flag it.
@@ -184,6 +186,7 @@ class Ingestor:
         source_text = self.source_text(rec)
         known.content_hash = rec["content_hash"]
         known.title, known.published_at, known.source_text = rec["title"], rec["published_at"], source_text
+        known.published_date_only = rec["published_date_only"]
         session.add(ItemRevision(item_source=known, **revision_fields(rec)))
         item = known.item
         flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
@@ -194,6 +197,7 @@ class Ingestor:
             if "summary" not in edited:
                 item.summary = summarise(rec["body_text"])
             item.published_at, item.source_text = rec["published_at"], source_text
+            item.published_date_only = rec["published_date_only"]
             item.body_html, item.body_text = rec["body_html"], rec["body_text"]
             item.attachments, item.images, item.meta = rec["attachments"], rec["images"], rec["meta"]
             item.content_hash, item.fingerprint = rec["content_hash"], rec["fingerprint"]
@@ -301,7 +305,8 @@ class _Batch:
             status, terms = self.ingestor.initial_status(rec)
             item_rows.append({
                 "title": rec["title"], "url": rec["url"], "unit_id": info.unit_id,
-                "published_at": rec["published_at"], "source_text": source_text,
+                "published_at": rec["published_at"], "published_date_only": rec["published_date_only"],
+                "source_text": source_text,
                 "column_name": rec["column_name"], "body_html": rec["body_html"], "body_text": rec["body_text"],
                 "summary": summarise(rec["body_text"]), "attachments": rec["attachments"], "images": rec["images"],
                 "meta": rec["meta"], "status": status, "sensitive_terms": terms,
@@ -316,6 +321,7 @@ class _Batch:
             link_rows.append({
                 "item_id": item_id, "source_id": rec["source_id"], "unit_id": info.unit_id, "url": rec["url"],
                 "title": rec["title"], "source_text": self.ingestor.source_text(rec), "published_at": rec["published_at"],
+                "published_date_only": rec["published_date_only"],
                 "is_primary": True, "content_hash": rec["content_hash"], "first_seen": now, "last_seen": now,
                 "last_fetched": now, "list_date": rec["list_date"], "status": "active",
             })

@@ -11,13 +11,17 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator,
+)
+
+from harvester.registry_files import LOGO_SUFFIXES, check_logo
 from harvestkit import jsonpath
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 EVERY_PATTERN = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -25,6 +29,10 @@ EVERY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 SOURCE_TYPES = ("auto", "feed", "list", "hanweb", "trs", "sitemap", "json")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+SITE_CODE_PATTERN = r"^(?:\d{10}|bm\d{8})$"  # 网站标识码: 10 digits, or bm + 8 digits for a department
+ICP_PATTERN = r"ICP备\d+号"  # e.g. 浙ICP备05007200号-3
+POLICE_RECORD_PATTERN = r"公网安备\s*\d{6,20}\s*号"  # e.g. 浙公网安备 33080202000101号
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class Strict(BaseModel):
@@ -40,6 +48,9 @@ def _check_url(value: str) -> str:
     except ValueError as exc:
         raise ValueError(f"bad port in URL {value!r}") from exc
     return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_check_url)]
 
 
 def parse_duration(value: str) -> timedelta:
@@ -83,10 +94,77 @@ class HarvestPolicy(Strict):
         return self.hosts.get(host) or self.hosts.get(host.split(":")[0]) or self.per_host
 
 
+class Contact(Strict):
+    """联系我们 in the portal's footer; every key is optional."""
+
+    phone: str | None = Field(default=None, min_length=1, max_length=60)
+    email: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    page: HttpUrl | None = None  # a 联系我们 page
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(EMAIL_PATTERN, value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+
 class Portal(Strict):
+    """The portal itself: its name, its zone, and the identity every government
+    site shows in its header and footer (政府网站发展指引: 主办、承办、网站标识码、
+    ICP备案号、公安机关备案号、联系方式)."""
+
     name: str = Field(min_length=1)
     timezone: str = "Asia/Shanghai"
     user_agent: str | None = None  # overrides the harvester's default User-Agent
+    site_code: str | None = None  # 网站标识码
+    icp: str | None = Field(default=None, max_length=60)  # ICP备案号
+    police_record: str | None = Field(default=None, max_length=60)  # 公安机关备案号
+    organizer: str | None = Field(default=None, min_length=1, max_length=100)  # 主办单位
+    operator: str | None = Field(default=None, min_length=1, max_length=100)  # 承办单位
+    contact: Contact | None = None
+    logo: str | None = Field(default=None, min_length=1, max_length=500)  # image file, relative to the registry
+
+    @field_validator("site_code", mode="before")
+    @classmethod
+    def _site_code_text(cls, value: Any) -> Any:
+        """``site_code: 3308000001`` unquoted is a YAML number: read its digits."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("site_code")
+    @classmethod
+    def _site_code(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(SITE_CODE_PATTERN, value):
+            raise ValueError(f"not a 网站标识码 {value!r}: 10 digits (e.g. '3308000001'), or bm and 8 digits for a department")
+        return value
+
+    @field_validator("icp")
+    @classmethod
+    def _icp(cls, value: str | None) -> str | None:
+        if value is not None and not re.search(ICP_PATTERN, value):
+            raise ValueError(f"not an ICP record number {value!r}: write it as shown by MIIT, e.g. 浙ICP备05007200号-3")
+        return value
+
+    @field_validator("police_record")
+    @classmethod
+    def _police_record(cls, value: str | None) -> str | None:
+        if value is not None and not re.search(POLICE_RECORD_PATTERN, value):
+            raise ValueError(f"not a public-security record number {value!r}: e.g. 浙公网安备 33080202000101号")
+        return value
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_suffix(cls, value: str | None) -> str | None:
+        if value is not None and Path(value).suffix.lower() not in LOGO_SUFFIXES:
+            raise ValueError(f"the logo must be a {', '.join(sorted(LOGO_SUFFIXES))} image file, not {value!r}")
+        return value
+
+    @property
+    def police_record_code(self) -> str | None:
+        """The digits of the public-security record (for the link to its entry)."""
+        match = re.search(r"\d{6,20}", self.police_record or "")
+        return match.group() if match else None
 
     @field_validator("timezone")
     @classmethod
@@ -204,12 +282,34 @@ class Rules(Strict):
         return value
 
 
+class ColumnPage(Strict):
+    """A source's column with the human page for it on the unit's site (站群导航),
+    for sources whose ``url`` is no page for people (a feed, a sitemap)."""
+
+    id: Id
+    page: HttpUrl
+
+
+def _column_kind(value: Any) -> str:
+    return "column-page" if isinstance(value, (dict, ColumnPage)) else "column-id"
+
+
+# A source's column: ``xqdt`` or ``{id: xqdt, page: http://…/xqdt/}``.
+ColumnRef = Annotated[
+    Union[Annotated[Id, Tag("column-id")], Annotated[ColumnPage, Tag("column-page")]],
+    Discriminator(_column_kind),
+]
+UNION_TAGS = frozenset({"column-id", "column-page"})  # not keys: left out of error paths
+
+
 class Source(Strict):
     id: Id
     url: str
     type: Literal["auto", "feed", "list", "hanweb", "trs", "sitemap", "json"] = "auto"
-    columns: list[Id] = Field(min_length=1)
+    columns: list[ColumnRef] = Field(min_length=1)
+    page: HttpUrl | None = None  # the source's page for people, when ``url`` is a feed or sitemap
     schedule: Schedule = Schedule(every="1h")
+    adaptive: bool | None = None  # true: may also lengthen a written `every`; false: keep it exactly
     review: Literal["required", "auto"] = "required"
     encoding: str | None = None
     max_pages: int = Field(default=5, ge=1, le=1000)
@@ -235,6 +335,15 @@ class Source(Strict):
         except LookupError as exc:
             raise ValueError(f"unknown encoding {value!r}") from exc
         return value
+
+    @property
+    def column_ids(self) -> list[str]:
+        return [c.id if isinstance(c, ColumnPage) else c for c in self.columns]
+
+    @property
+    def column_pages(self) -> dict[str, str]:
+        """Column id → its human page, where the registry gives one."""
+        return {c.id: c.page for c in self.columns if isinstance(c, ColumnPage)}
 
 
 class Duty(Strict):
@@ -347,7 +456,9 @@ def _readable(path: tuple, data: Any) -> str:
     return out
 
 
-def parse_registry(text: str, file: str = "registry.yaml") -> Registry:
+def parse_registry(text: str, file: str = "registry.yaml", files_dir: Path | None = None) -> Registry:
+    """Validate registry text.  With ``files_dir`` (the registry's folder), the
+    files it names (``portal.logo``) are checked too."""
     problems: list[Problem] = []
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -366,7 +477,8 @@ def parse_registry(text: str, file: str = "registry.yaml") -> Registry:
         registry = Registry.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            loc = tuple(p for p in err["loc"]
+                        if not (isinstance(p, str) and (p.startswith("function-") or p in UNION_TAGS)))
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"
@@ -374,6 +486,10 @@ def parse_registry(text: str, file: str = "registry.yaml") -> Registry:
         raise RegistryError(sorted(problems, key=lambda p: p.line)) from None
 
     problems.extend(_cross_checks(registry, data, lines, file))
+    if files_dir is not None and registry.portal.logo:
+        message = check_logo(files_dir / registry.portal.logo)
+        if message:
+            problems.append(Problem(file, _line_for(("portal", "logo"), lines), "portal.logo", message))
     if problems:
         raise RegistryError(sorted(problems, key=lambda p: p.line))
     return registry
@@ -402,9 +518,12 @@ def _cross_checks(registry: Registry, data: dict, lines: dict[tuple, int], file:
             if source.id in source_ids:
                 report(("units", u, "sources", s, "id"), f"duplicate source id {source.id!r}")
             source_ids.add(source.id)
-            for c, column in enumerate(source.columns):
+            for c, column in enumerate(source.column_ids):
                 if column not in column_ids:
-                    report(("units", u, "sources", s, "columns", c), f"unknown column {column!r}")
+                    where = ("units", u, "sources", s, "columns", c) + (("id",) if source.columns[c] != column else ())
+                    report(where, f"unknown column {column!r}")
+            if len(set(source.column_ids)) != len(source.column_ids):
+                report(("units", u, "sources", s, "columns"), "a column is named twice")
             if source.rules is not None and source.rules.item is not None and source.type not in ("list", "trs", "auto"):
                 report(("units", u, "sources", s, "rules"), f"CSS rules apply to list pages, not to type {source.type!r}")
             if source.rules is not None and source.rules.json_ is not None and source.type not in ("list", "trs", "auto", "json"):
@@ -418,7 +537,10 @@ def _cross_checks(registry: Registry, data: dict, lines: dict[tuple, int], file:
     return problems
 
 
-def load_registry(path: str | Path) -> Registry:
+def load_registry(path: str | Path, check_files: bool = False) -> Registry:
+    """The registry at ``path``; ``check_files``: also the files it names (the
+    portal's logo), which only the portal serves (harvests may read a copy of the
+    registry kept elsewhere, see harvester/scheduler.py)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -426,4 +548,4 @@ def load_registry(path: str | Path) -> Registry:
         raise RegistryError([Problem(str(path), 0, "", "file not found")]) from None
     except UnicodeDecodeError as exc:
         raise RegistryError([Problem(str(path), 1, "", f"not UTF-8 text: {exc}")]) from None
-    return parse_registry(text, str(path))
+    return parse_registry(text, str(path), path.resolve().parent if check_files else None)

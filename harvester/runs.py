@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from harvester.health import public_health
 from storage.models import HarvestRun, ItemSource, Source
 
 MAX_STORED_ERRORS = 200  # per run; the count keeps going
@@ -187,7 +188,12 @@ class RunBook:
             return [url for url, list_date in rows if list_date and list_date[:10] > oldest and url not in listing.seen]
 
     def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
-        """ok / failing / paused (after N failures in a row) / broken-rules / incomplete."""
+        """ok / failing / paused (after N failures in a row) / broken-rules / incomplete.  A change
+        between failed and not bumps the public counter: 站群导航 shows it."""
+        with public_health(source):
+            self._set_health(source, tally, listing, now)
+
+    def _set_health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
         if tally.status == "failed":
             source.consecutive_failures += 1
             source.last_error = tally.messages[0]["message"] if tally.messages else "failed"

@@ -32,7 +32,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
-from harvester.registry import Registry, RegistryError, Source, parse_duration, parse_registry
+from harvester.intervals import ADAPTIVE_WINDOW, adaptive_seconds, next_interval  # noqa: F401 - adaptive_seconds: tests
+from harvester.registry import Registry, RegistryError, Source, parse_registry
 from harvester.runs import abort_dead_runs
 from harvester.sync import sync_registry
 from spiders.politeness import host_key
@@ -47,7 +48,6 @@ JOB_THREADS = 4  # harvests running at once (each in its own process)
 CHILD_GRACE_SECONDS = 30  # on shutdown, a harvest gets this long to close its run
 WATCH_SECONDS = 2.0  # how often the registry file is checked for changes
 JITTER_SHARE = 0.10  # at most 10% of the interval
-ADAPTIVE_WINDOW = timedelta(days=7)
 
 
 # -- the job ---------------------------------------------------------------------------
@@ -94,15 +94,6 @@ def cron_jitter(trigger: CronTrigger) -> int | None:
     if not first or not second:
         return None
     return max(0, int((second - first).total_seconds() * JITTER_SHARE)) or None
-
-
-def adaptive_seconds(weekly_items: int, low: timedelta, high: timedelta) -> int:
-    """Miniflux's entry-frequency rule: a source that published N items in the
-    last week is visited every week/N, within [low, high]."""
-    if weekly_items <= 0:
-        return int(high.total_seconds())
-    seconds = ADAPTIVE_WINDOW.total_seconds() / weekly_items
-    return int(min(max(seconds, low.total_seconds()), high.total_seconds()))
 
 
 class Scheduler:
@@ -247,15 +238,12 @@ class Scheduler:
         return result
 
     def after_run(self, source_id: str, result: dict | None) -> None:
-        """Next run: back off after failures, adapt to the publishing rate, else the plan."""
+        """Next run: the schedule as written, shortened for busy sources, longer only
+        after failures or when the registry asks for it (harvester/intervals.py)."""
         if self.stopping.is_set():
             return
         _, source = self.registry.source(source_id)
         plan = plan_of(source)
-        policy = self.registry.harvest
-        # an explicit short schedule is never stretched below by the global bound
-        low = min(parse_duration(source.min_interval or policy.min_interval), timedelta(seconds=plan.seconds or 1))
-        high = parse_duration(source.max_interval or policy.max_interval)
         with self.sessions.begin() as session:
             row = session.get(SourceRow, source_id)
             failures = row.consecutive_failures if row else 0
@@ -263,16 +251,16 @@ class Scheduler:
             weekly = session.scalar(
                 select(func.count(ItemSource.id)).where(ItemSource.source_id == source_id, ItemSource.published_at >= since)
             ) or 0
-            seconds = None
-            if plan.kind == "every":
-                seconds = adaptive_seconds(weekly, low, high) if policy.adaptive else plan.seconds
-                if failures:
-                    seconds = int(min(max(seconds, plan.seconds) * 2 ** min(failures, 10), high.total_seconds()))
-                if row is not None:
-                    row.interval_seconds = seconds
-        if seconds is not None:
+            interval = next_interval(source, self.registry.harvest, weekly, failures)
+            if row is not None:
+                row.interval_seconds, row.interval_reason = interval.seconds, interval.reason
+        job = self.scheduler.get_job(source_id)
+        current = getattr(job.trigger, "interval", None) if job is not None else None
+        if interval.seconds is not None and job is not None and current != timedelta(seconds=interval.seconds):
+            # Only a changed interval replaces the trigger: an unchanged one keeps its
+            # rhythm (every 2s means a run every 2 s, not 2 s after each run ends).
             try:
-                self.scheduler.reschedule_job(source_id, trigger=plan.trigger(self.registry.portal.timezone, seconds))
+                self.scheduler.reschedule_job(source_id, trigger=plan.trigger(self.registry.portal.timezone, interval.seconds))
             except JobLookupError:
                 return
         self._record_next_runs()

@@ -26,5 +26,6 @@ def sync_registry(session: Session, registry: Registry) -> None:
     for unit, source in registry.sources():
         row = session.get(Source, source.id) or Source(id=source.id, status="ok", consecutive_failures=0)
         row.unit_id, row.url, row.type = unit.id, source.url, source.type
-        row.columns, row.review = list(source.columns), source.review
+        row.columns, row.review = list(source.column_ids), source.review
+        row.page, row.column_pages = source.page, source.column_pages
         session.add(row)

@@ -13,6 +13,7 @@ from typing import Any
 
 from harvester.extract import decode_body, extract_page
 from harvester.fingerprint import content_hash, simhash
+from harvestkit.dates import is_date_only
 from harvestkit.urls import canonical_url
 
 RAW_COMPRESSION_LEVEL = 6
@@ -67,6 +68,7 @@ def page_record(page: dict[str, Any], result: dict[str, Any], run_id: int | None
     body_text = ex.body_text or ""
     if not body_text.strip() and not ex.attachments:
         raise IngestError("no article text found on the page")
+    published = ex.published_at or page.get("hint_published")
     url = canonical_url(page["url"])
     urls = [url]
     listed = canonical_url(page.get("listed_url") or page["url"])
@@ -78,7 +80,8 @@ def page_record(page: dict[str, Any], result: dict[str, Any], run_id: int | None
         "url": url,
         "urls": urls,
         "title": title[:500],
-        "published_at": ex.published_at or page.get("hint_published"),
+        "published_at": published,
+        "published_date_only": is_date_only(published),
         "source_text": ex.source or "",  # the writer falls back to the unit's name
         "column_name": (ex.column_name or "")[:200],
         "body_html": ex.body_html or "",

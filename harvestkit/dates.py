@@ -53,3 +53,16 @@ def as_local(value: datetime | None, tz: str) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(ZoneInfo(tz))
+
+
+def is_date_only(value: datetime | None) -> bool:
+    """A publication time read from a day without a time of day.
+
+    Every reader turns a bare day (2026-11-20, 2026年11月20日) into 00:00 local
+    time, in the portal's zone; sub-sites do not publish at 00:00:00 sharp, so
+    that time, on an aware value in the zone it was read in, means "the day
+    only" (and the portal shows the day alone).
+    """
+    if value is None or value.tzinfo is None:
+        return False
+    return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -124,6 +125,9 @@ class Source(Base):
     health_note: Mapped[str | None] = mapped_column(Text)  # e.g. "rules may be broken (site redesign?)"
     next_run: Mapped[datetime | None] = mapped_column(UTCDateTime())
     interval_seconds: Mapped[int | None] = mapped_column(Integer)  # the adaptive interval now in force
+    interval_reason: Mapped[str | None] = mapped_column(Text)  # why (harvester/intervals.py)
+    page: Mapped[str | None] = mapped_column(String(2000))  # registry `page`: the source's page for people
+    column_pages: Mapped[dict[str, Any] | None] = mapped_column(default=dict)  # registry columns[].page by column
     last_listed: Mapped[int | None] = mapped_column(Integer)  # entries the last good listing showed
 
     unit: Mapped[Unit] = relationship(back_populates="sources")
@@ -141,6 +145,8 @@ class Item(Base):
     url: Mapped[str] = mapped_column(String(2000))  # the primary source's canonical URL
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)  # primary unit
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The source gave a day without a time (published_at is 00:00 local): show the day alone.
+    published_date_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     source_text: Mapped[str] = mapped_column(String(200), default="")  # 来源
     column_name: Mapped[str] = mapped_column(String(200), default="")  # the page's own ColumnName
     body_html: Mapped[str] = mapped_column(Text, default="")  # nh3-sanitized
@@ -202,6 +208,7 @@ class ItemSource(Base):
     title: Mapped[str] = mapped_column(String(500), default="")
     source_text: Mapped[str] = mapped_column(String(200), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_date_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -54,6 +54,8 @@ SCHEMAS = {
                 "description": "The original page (原文链接) of a harvested item; null for a submission."},
         "summary": {"type": "string"},
         "published_at": {**NULLABLE_DATETIME, "description": "发布时间 (UTC)."},
+        "published_date_only": {"type": "boolean",
+                                "description": "The source gave the day only: published_at is 00:00 local time."},
         "sources": {"type": "array", "items": ref("SourceLink"), "description": "Primary first."},
         "flags": {"type": "array", "items": {"type": ["object", "string"]},
                   "description": "Notes for editors, e.g. `{\"kind\": \"updated_at_source\", \"url\", \"at\"}`."},

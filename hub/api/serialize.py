@@ -47,6 +47,7 @@ def item(entry: Item) -> dict[str, Any]:
         "url": entry.url if entry.origin == "harvest" else None,
         "summary": entry.summary or "",
         "published_at": when(entry.published_at),
+        "published_date_only": bool(entry.published_date_only),
         "sources": [source_link(link) for link in entry.sources],
         "flags": list(entry.flags or []),
         "pinned": bool(entry.pinned),

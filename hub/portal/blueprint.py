@@ -5,6 +5,7 @@ from flask import Blueprint, request
 
 from hub.portal import public_session
 from hub.portal.cache import init_state
+from hub.portal.identity import init_identity
 from hub.portal.pages import render_page, template_context
 from hub.security import CONTENT_SECURITY_POLICY  # the hub's own, as strict (see hub/portal/body.py)
 
@@ -15,7 +16,9 @@ ERROR_MESSAGES = {404: "找不到您要访问的页面，它可能已被移动�
 
 
 def setup_public_blueprint(state) -> None:
-    init_state(state.app)
+    site = init_identity(state.app)
+    # The identity and the name are on every page: a restart that changes them changes every ETag.
+    init_state(state.app).depend_on(repr((site, state.app.config.get("PORTAL_NAME"))))
     public_session.install(state.app)
 
 

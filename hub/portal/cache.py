@@ -77,6 +77,10 @@ class PortalState:
         self.promote_lock = threading.Lock()
         self.promoted_at = float("-inf")  # time.monotonic() of the last promote_due check
 
+    def depend_on(self, setting: str) -> None:
+        """Fold a setting every page shows (the portal's identity) into the render version."""
+        self.render_version = hashlib.sha256((self.render_version + setting).encode()).hexdigest()[:12]
+
     def last_modified(self, counter: int) -> datetime:
         """When this process first saw ``counter``: the Last-Modified of every public page.
 
@@ -105,7 +109,7 @@ def _render_version() -> str:
                "hub/topics", "hub/templates/topics", "interaction")  # the other public pages too
     for folder in (root / name for name in folders):
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".html", ".css", ".xml", ".txt"):
+            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".xml", ".txt"):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -13,6 +13,7 @@ from hub.db import db_session
 from hub.portal import queries
 from hub.portal.cache import portal_state
 from hub.portal.http_cache import content_counter
+from hub.portal.identity import identity
 from hub.portal.variants import NOCONV_END, NOCONV_START, current_mode, links, to_traditional_html
 
 DEFAULT_PORTAL_NAME = "衢州市人民政府门户网站"
@@ -90,7 +91,15 @@ def render_page(template: str, status: int = 200, **context):
 def template_context() -> dict:
     state = portal_state()
     urls = links()
+    site = identity()
+
+    def static_url(filename: str) -> str:
+        return urls.plain("static", filename=filename, v=state.render_version)
+
     return {
+        "identity": site,
+        "logo_url": urls.plain("portal.logo", v=site.logo.version) if site.logo else None,
+        "static_url": static_url,
         "portal_name": portal_name(),
         "mode": urls.mode,
         "purl": urls.purl,
@@ -99,6 +108,6 @@ def template_context() -> dict:
         "iso_time": iso_time,
         "site_lookups": site_lookups,
         "columns_nav": columns_nav,
-        "css_url": urls.plain("static", filename="portal/portal.css", v=state.render_version),
+        "css_url": static_url("portal/portal.css"),
         "noconv": noconv,
     }

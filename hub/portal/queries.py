@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
 from typing import Any
+from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from harvester.health import last_harvest_failed
 from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, Upload
 
 PUBLIC = Item.status == "published"
@@ -26,8 +28,8 @@ NEWEST = (Item.published_at.desc().nulls_last(), Item.id.desc())  # undated item
 PINNED_FIRST = (Item.pinned.desc(), *NEWEST)
 LIST_COLUMNS = (Item.id, Item.title, Item.published_at, Item.unit_id, Item.pinned)
 PAGE_COLUMNS = (
-    Item.id, Item.title, Item.url, Item.unit_id, Item.published_at, Item.source_text, Item.body_html,
-    Item.attachments, Item.meta, Item.status, Item.origin,
+    Item.id, Item.title, Item.url, Item.unit_id, Item.published_at, Item.published_date_only, Item.source_text,
+    Item.body_html, Item.attachments, Item.meta, Item.status, Item.origin,
 )
 FEED_FIELDS = load_only(
     Item.id, Item.title, Item.published_at, Item.updated_at, Item.unit_id, Item.summary, Item.url, Item.origin,
@@ -124,10 +126,17 @@ class ItemPage:
 
 @dataclass(frozen=True)
 class KeyColumn:
-    """One address of a unit's site and the portal columns it feeds (站群导航)."""
+    """A page of a unit's site for people and the portal columns it feeds (站群导航).
+    ``url`` is None when the last harvest of its source failed: named, not offered."""
 
-    url: str
+    url: str | None
     names: str
+
+
+# Sources whose harvested address is itself a column page people read; for the
+# others (feed, sitemap, auto) the registry's ``page`` or the unit's homepage.
+HUMAN_PAGE_TYPES = frozenset({"list", "hanweb", "trs"})
+MACHINE_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".json")
 
 
 def lookups(session: Session) -> Lookups:
@@ -138,17 +147,33 @@ def lookups(session: Session) -> Lookups:
     return Lookups(tuple(ColumnInfo(*row) for row in columns), tuple(UnitInfo(*row) for row in units))
 
 
+def human_pages(source: Source, homepage: str) -> dict[str, str]:
+    """Column id → the page for people where the unit publishes it: the registry's
+    ``columns[].page``, else the source's ``page``, else its address when that is a
+    column page (never a feed, a sitemap or other XML), else the unit's homepage."""
+    own = source.url if source.type in HUMAN_PAGE_TYPES or (
+        source.type == "auto" and not urlsplit(source.url).path.lower().endswith(MACHINE_SUFFIXES)) else None
+    fallback = source.page or own or homepage
+    pages = source.column_pages or {}
+    return {column: pages.get(column) or fallback for column in (source.columns or [])}
+
+
 def key_columns(session: Session, column_names: dict[str, str]) -> dict[str, list[KeyColumn]]:
-    """Each unit's source addresses with the names of the columns they feed."""
-    out: dict[str, list[KeyColumn]] = {}
-    seen: set[str] = set()
+    """Each unit's pages for people with the names of the columns they feed; a page
+    whose every source failed its last harvest is named without a link."""
+    homepages = dict(session.execute(select(Unit.id, Unit.homepage)).all())
+    pages: dict[str, dict[str, tuple[list[str], list[bool]]]] = {}
     for source in session.scalars(select(Source).order_by(Source.unit_id, Source.id)):
-        if source.url in seen:
-            continue
-        seen.add(source.url)
-        names = "、".join(column_names.get(c, c) for c in (source.columns or []))
-        out.setdefault(source.unit_id, []).append(KeyColumn(source.url, names or "信息"))
-    return out
+        for column, url in human_pages(source, homepages.get(source.unit_id, "")).items():
+            columns, failed = pages.setdefault(source.unit_id, {}).setdefault(url, ([], []))
+            if column not in columns:
+                columns.append(column)
+            failed.append(last_harvest_failed(source))
+    return {
+        unit_id: [KeyColumn(None if all(failed) else url, "、".join(column_names.get(c, c) for c in columns) or "信息")
+                  for url, (columns, failed) in by_url.items() if url]
+        for unit_id, by_url in pages.items()
+    }
 
 
 def in_column(column_id: str):
@@ -217,6 +242,33 @@ def item_for_page(session: Session, item_id: int) -> ItemPage | None:
     sources = _run(session, ITEM_SOURCES, item_id=item_id).all()
     column_ids = _run(session, ITEM_COLUMNS, item_id=item_id).scalars().all()
     return ItemPage(row, list(sources), list(column_ids))
+
+
+def neighbours(session: Session, column_id: str, item_id: int,
+               published_at: datetime | None) -> tuple[Any | None, Any | None]:
+    """上一篇 and 下一篇 in the column: the items just before and just after this one
+    in its newest-first order (pinning aside), as list rows, or None at either end.
+
+    Each side is tried as a few plain index ranges, nearest first (the same
+    发布时间 with a higher or lower id, then later or earlier times, then the
+    undated items that sort last), so each is a short walk of the (status,
+    发布时间) index from this item, never an OR the index cannot serve.
+    """
+    def first(condition, order) -> Any | None:
+        query = select(*LIST_COLUMNS).where(PUBLIC, in_column(column_id), condition).order_by(*order).limit(1)
+        return session.execute(query).first()
+
+    up, down = (Item.published_at.asc(), Item.id.asc()), NEWEST
+    undated = Item.published_at.is_(None)
+    if published_at is None:
+        previous = first(and_(undated, Item.id > item_id), (Item.id.asc(),)) or first(Item.published_at.is_not(None), up)
+        following = first(and_(undated, Item.id < item_id), (Item.id.desc(),))
+        return previous, following
+    same = Item.published_at == published_at
+    previous = first(and_(same, Item.id > item_id), up) or first(Item.published_at > published_at, up)
+    following = (first(and_(same, Item.id < item_id), down) or first(Item.published_at < published_at, down)
+                 or first(undated, (Item.id.desc(),)))
+    return previous, following
 
 
 def uploads_of(session: Session, item_id: int) -> list[Upload]:

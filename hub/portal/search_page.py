@@ -12,7 +12,6 @@ from hub.portal import queries
 from hub.portal.blueprint import bp
 from hub.portal.http_cache import public_page
 from hub.portal.pages import PER_PAGE, page_number, render_page, site_lookups
-from hub.portal.variants import current_mode, to_simplified_text
 from storage import search as search_index
 
 QUERY_MAX = search_index.MAX_QUERY_CHARS  # the input and the error message agree with the index
@@ -80,11 +79,10 @@ def search():
     submitted = "q" in request.args
     result, rows, pages = None, [], 1
     if form.q and not form.errors:
-        text = to_simplified_text(form.q) if current_mode().hant else form.q
         session = db_session()
         try:
             result = search_index.search(
-                session, text, unit=form.unit or None, column=form.column or None,
+                session, form.q, unit=form.unit or None, column=form.column or None,
                 date_from=form.date_from, date_to=form.date_to, sort=form.sort, page=page, per_page=PER_PAGE,
             )
         except search_index.QueryError as exc:

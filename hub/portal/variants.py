@@ -13,12 +13,13 @@ only: tags, attributes and URLs are left alone, and so is anything between
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 from urllib.parse import quote, urlencode
 
 from flask import current_app, g, request, url_for
+
+from harvestkit.hanzi import to_traditional
 
 VARIANT_ARG, HANT = "variant", "hant"
 TEXT_ARG, TEXT_ON = "text", "1"
@@ -109,37 +110,6 @@ def links() -> Links:
     return g.portal_links
 
 
-class _Converters:
-    """OpenCC converters, built once per process on first use (loading the dictionaries takes a while)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._made: dict[str, object] = {}
-
-    def get(self, config: str):
-        converter = self._made.get(config)
-        if converter is None:
-            with self._lock:
-                converter = self._made.get(config)
-                if converter is None:
-                    import opencc
-
-                    converter = self._made[config] = opencc.OpenCC(config)
-        return converter
-
-
-CONVERTERS = _Converters()
-
-
-def to_traditional_text(text: str) -> str:
-    return CONVERTERS.get("s2t").convert(text) if text else text
-
-
-def to_simplified_text(text: str) -> str:
-    """A query typed in 繁體 searches the (simplified) index."""
-    return CONVERTERS.get("t2s").convert(text) if text else text
-
-
 def to_traditional_html(html: str) -> str:
     """Convert the text nodes of ``html`` to 繁體; markup passes through untouched."""
     out: list[str] = []
@@ -147,7 +117,7 @@ def to_traditional_html(html: str) -> str:
     for match in _MARKUP.finditer(html):
         text = html[pos:match.start()]
         if text:
-            out.append(to_traditional_text(text) if convert else text)
+            out.append(to_traditional(text) if convert else text)
         token = match.group()
         if token == NOCONV_START:
             convert = False
@@ -156,5 +126,5 @@ def to_traditional_html(html: str) -> str:
         out.append(token)
         pos = match.end()
     tail = html[pos:]
-    out.append(to_traditional_text(tail) if convert and tail else tail)
+    out.append(to_traditional(tail) if convert and tail else tail)
     return "".join(out)

@@ -3,18 +3,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 
 from hub.db import db_session
 from hub.portal import queries
 from hub.portal.blueprint import bp
 from hub.portal.body import render_body
 from hub.portal.http_cache import public_page
+from hub.portal.cache import portal_state
+from hub.portal.http_cache import content_counter
 from hub.portal.pages import PER_PAGE, cached_count, fragment, page_number, render_page, site_lookups
+from storage.search.related import related
 
 HOME_ITEMS = 8  # per column block on the home page
 FEATURED_ITEMS = 6
 MAX_ID = 2**63 - 1
+RELATED_ITEMS = 5
+# 字号: the item's text size, chosen by link (?size=large), no script needed; 中 is the default.
+FONT_SIZES = (("large", "大"), ("medium", "中"), ("small", "小"))
 META_LABELS = (
     ("index_number", "索引号"), ("document_number", "文号"), ("issuing_authority", "发文机关"),
     ("written_date", "成文日期"), ("subject_category", "主题分类"),
@@ -124,12 +130,29 @@ def item(item_id: int):
         {"unit": units.get(s.unit_id, s.unit_id), "url": _web_url(s.url)}
         for s in found.sources if s is not primary and s.status == "active" and s.unit_id != item.unit_id
     ]
-    columns = [look.column(c) for c in found.column_ids]
+    in_columns = set(found.column_ids)
+    columns = [c for c in look.columns if c.id in in_columns]  # in the portal's column order
     meta = [(label, str(item.meta[key])) for key, label in META_LABELS if (item.meta or {}).get(key)]
+    session = db_session()
+    previous, following = queries.neighbours(session, columns[0].id, item.id, item.published_at) if columns else (None, None)
+    size = request.args.get("size", "medium")
     return render_page(
         "portal/item.html", item=item, submitted=submitted, source_url=source_url,
         unit_name=units.get(item.unit_id, item.unit_id), also=[a for a in also if a["url"]],
-        columns=[c for c in columns if c is not None], meta=meta, body=render_body(item.body_html),
+        columns=columns, meta=meta, body=render_body(item.body_html),
         attachments=[] if submitted else _attachments(item),
-        uploads=queries.uploads_of(db_session(), item.id) if submitted else [],
+        uploads=queries.uploads_of(session, item.id) if submitted else [],
+        size=size if size in dict(FONT_SIZES) else "medium", font_sizes=FONT_SIZES,
+        previous=previous, following=following,
+        related=_related(session, item, columns[0].id) if columns else [],
     )
+
+
+def _related(session, item, column_id: str) -> list:
+    """相关信息, kept for the current counter value (every 字号 and version of the page shares it)."""
+    def find() -> tuple[int, ...]:
+        return tuple(related(session, item.id, item.title, column_id, RELATED_ITEMS))
+
+    ids = portal_state().fragments.get_or_make(content_counter(), ("related", item.id, column_id), find)
+    rows = queries.items_by_id(session, list(ids))
+    return [rows[i] for i in ids if i in rows]

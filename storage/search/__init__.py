@@ -13,7 +13,9 @@ version, and then misses text it segmented differently from the query; bigrams
 need no dictionary and never mis-segment.  The cost is a larger index, which
 both backends handle.
 
-**Queries** (``storage.search.query``): words separated by spaces are ANDed;
+**Queries** (``storage.search.query``) are turned into 简体 first (OpenCC
+``t2s``): the sub-sites write 简体, so 衛生 typed on any version finds 卫生.
+Words separated by spaces are ANDed;
 ``"…"`` keeps a phrase with spaces together; a one-character term is a prefix
 query (税*), a longer one a phrase of its bigrams; mixed terms (``2026年``,
 ``PM2.5``) are phrases of their runs.
@@ -60,6 +62,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from harvestkit.hanzi import to_simplified
 from storage.models import Item
 from storage.search import documents, postgres_index, sqlite_index
 from storage.search.highlight import snippet_html, title_html
@@ -111,7 +114,7 @@ def search(session: Session, q: str, *, unit: str | None = None, column: str | N
     newest first.  ``QueryError`` (a message for the user) when ``q`` is too long."""
     if sort not in SORTS:
         raise QueryError("排序方式只能是“相关度”或“最新”。")
-    terms = parse(q)
+    terms = parse(to_simplified(q or ""))
     page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
     result = SearchResult(hits=[], total=0, total_is_capped=False, page=page, per_page=per_page,
                           terms=[t.text for t in terms])

@@ -93,6 +93,14 @@ def count(session: Session, match: Match, cap: int) -> int:
     return session.connection().exec_driver_sql(sql, tuple(params + [cap])).scalar_one()
 
 
+def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int]:
+    """In how many titles each term is, counted up to ``cap``: a read of the term's
+    own (title-marked) entries, no filter to intersect."""
+    sql = f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)"
+    conn = session.connection()
+    return [conn.exec_driver_sql(sql, (_phrase(term, TITLE_MARK), cap)).scalar_one() for term in terms]
+
+
 def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]:
     """Item ids of a page of matches, newest first (the index's reverse order)."""
     where, params = match.where()

@@ -30,8 +30,7 @@ class Watch:
     def attach(self, page) -> None:
         def console(message) -> None:
             url = (message.location or {}).get("url", "")
-            # The browser asks for /favicon.ico on its own; the pages link none, so its 404 is not theirs.
-            if message.type == "error" and not url.endswith("/favicon.ico"):
+            if message.type == "error":
                 self.console_errors.append(f"{message.text} ({url})")
 
         def dialog(d) -> None:

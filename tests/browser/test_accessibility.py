@@ -63,8 +63,8 @@ def assert_accessible(page, url: str) -> None:
 
 def test_portal_pages_pass_axe(live_hub, axe_page):
     base, item_id = live_hub.url, live_hub.ids["news1"]
-    for path in ("/", "/columns/zwdt", f"/items/{item_id}", "/units/qz", "/interact/write", "/interact/track",
-                 "/interact/", "/topics/"):
+    for path in ("/", "/columns/zwdt", f"/items/{item_id}", f"/items/{item_id}?size=large", "/units/qz", "/?text=1",
+                 "/interact/write", "/interact/track", "/interact/", "/topics/"):
         assert_accessible(axe_page, base + path)
     # A results page, with results on it (the 检索 form, the hits and their highlighting).
     assert_accessible(axe_page, f"{base}/search?q=%E6%A3%AE%E6%9E%97%E9%98%B2%E7%81%AB")  # 森林防火

@@ -9,11 +9,21 @@ from pathlib import Path
 
 from harvester.scheduler import adaptive_seconds, cron_jitter, plan_of
 from harvester.registry import parse_registry
+from storage import counters
+from storage.db import make_engine, session_factory
 from tests.sitekit import HTML, Site, one_source_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_KEYS = {"id", "unit", "type", "status", "last_success", "last_error", "consecutive_failures", "next_run", "items_30d"}
 RUN_KEYS = {"id", "source_id", "status", "started_at", "finished_at", "fetched", "new", "updated", "unchanged", "errors"}
+
+
+def public_counter(db_url: str) -> int:
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        found = counters.value(session)
+    engine.dispose()
+    return found
 
 
 def zhanqun(*args: str) -> subprocess.CompletedProcess:
@@ -32,10 +42,12 @@ def test_failing_then_paused_then_resumed(tmp_path, sqlite_url):
         assert SOURCE_KEYS <= set(sources[0])
         assert sources[0]["status"] == "failing" and sources[0]["consecutive_failures"] == 1
         assert sources[0]["last_error"] == "HTTP 500"
+        assert public_counter(sqlite_url) == 1  # the portal's 站群导航 stops offering the source
 
         zhanqun("harvest", *common, "--json")
         source = json.loads(zhanqun("sources", *common, "--json").stdout)["sources"][0]
         assert source["status"] == "paused" and "2 failed runs in a row" in source["reason"]
+        assert public_counter(sqlite_url) == 1  # still failed: nothing the public sees changed
 
         # A paused source is left alone by a plain harvest…
         skipped = json.loads(zhanqun("harvest", *common, "--json").stdout)
@@ -43,6 +55,7 @@ def test_failing_then_paused_then_resumed(tmp_path, sqlite_url):
         # …until an operator resumes it.
         assert "resumed" in zhanqun("sources", *common, "resume", "a").stdout
         assert json.loads(zhanqun("sources", *common, "--json").stdout)["sources"][0]["status"] == "ok"
+        assert public_counter(sqlite_url) == 2
 
         runs = json.loads(zhanqun("runs", *common, "--json", "--source", "a").stdout)["runs"]
         assert len(runs) == 2 and RUN_KEYS <= set(runs[0])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from demo import catalog
 from demo.federation import Federation
 from demo.registry import registry_yaml
 from demo.server import serve
@@ -90,6 +91,22 @@ def test_every_published_item_is_harvested_right(harvested):
             if got["meta"].get(key) != value:
                 problems.append(f"{want['url']}: meta {key} {got['meta'].get(key)!r} != {value!r}")
     assert not problems, "\n".join(problems[:40])
+
+
+def test_a_day_without_a_time_is_stored_as_such(harvested):
+    """Sources whose pages give the day only (TRS, plain lists here) are flagged date-only,
+    so the portal shows 2026-11-18, not 2026-11-18 00:00; pages with a time are not."""
+    precision = {src["id"]: src["precision"] for site in catalog.SITES for src in site["sources"]}
+    truth = {canonical_url(t["url"]): t["source_id"] for t in harvested["truth"]["items"]}
+    stored = by_url(harvested["items"])
+    seen = set()
+    for url, source_id in truth.items():
+        item = stored.get(url)
+        if item is None or canonical_url(item["url"]) != url:
+            continue  # merged into another publisher's item
+        assert item["published_date_only"] is (precision[source_id] == "day"), (url, item["published_at"])
+        seen.add(precision[source_id])
+    assert seen == {"day", "minute", "second"}
 
 
 def test_nothing_unreachable_or_foreign_is_stored(harvested):

@@ -74,6 +74,20 @@ def test_rules_on_a_hanweb_source_are_refused():
         ("columns:\n", "interaction: {reply_within: 20, max_days: 15}\ncolumns:\n", "r.yaml:2: interaction: reply_within (20) exceeds max_days (15)"),
         ("columns:\n", "interaction: {reply_within: 0}\ncolumns:\n", "r.yaml:2: interaction.reply_within:"),
         ("columns:\n", "interaction: {answer_in: 5}\ncolumns:\n", "r.yaml:2: interaction.answer_in: unknown key"),
+        ("timezone: Asia/Shanghai", "site_code: '33080001'", "r.yaml:1: portal.site_code: not a 网站标识码"),
+        ("timezone: Asia/Shanghai", "icp: 浙备123", "r.yaml:1: portal.icp: not an ICP record number"),
+        ("timezone: Asia/Shanghai", "police_record: 公网安备", "r.yaml:1: portal.police_record: not a public-security"),
+        ("timezone: Asia/Shanghai", "contact: {email: 信箱}", "r.yaml:1: portal.contact.email: not an e-mail address"),
+        ("timezone: Asia/Shanghai", "logo: logo.svg", "r.yaml:1: portal.logo: the logo must be a"),
+        ("columns: [xqdt]", "columns: [xqdt, {id: tzgg, page: 'ftp://x/'}]",
+         "r.yaml:14: units[kecheng].sources[kecheng-news].columns[tzgg].page: not an http(s) URL"),
+        ("columns: [xqdt]", "columns: [{id: zz, page: 'http://x/'}]",
+         "r.yaml:14: units[kecheng].sources[kecheng-news].columns[zz].id: unknown column 'zz'"),
+        ("columns: [xqdt]", "columns: [xqdt, xqdt]", "r.yaml:14: units[kecheng].sources[kecheng-news].columns: a column is named twice"),
+        ("        review: required\n", "        review: required\n        page: www.kecheng.gov.cn\n",
+         "r.yaml:17: units[kecheng].sources[kecheng-news].page: not an http(s) URL"),
+        ("        review: required\n", "        review: required\n        adaptive: sometimes\n",
+         "r.yaml:17: units[kecheng].sources[kecheng-news].adaptive:"),
     ],
 )
 def test_each_error_names_file_line_and_key(old, new, expected):
@@ -155,3 +169,65 @@ def test_json_sources_and_their_paths():
 def test_bad_json_rules_name_file_and_line(old, new, expected):
     found = problems(JSON_SOURCE.replace(old, new))
     assert any(p.startswith(expected) for p in found), found
+        load_registry(ROOT / name, check_files=True)
+
+
+IDENTITY = """\
+portal:
+  name: 中国衢州
+  site_code: 3308000001
+  icp: 浙ICP备05007200号-3
+  police_record: 浙公网安备 33080202000101号
+  organizer: 衢州市人民政府办公室
+  operator: 衢州市大数据发展管理局
+  contact: {phone: 0570-3022222, email: zfb@qz.gov.cn, address: 衢州市柯城区荷花中路, page: 'https://www.qz.gov.cn/lxwm/'}
+  logo: images/logo.png
+columns:
+  - {id: xqdt, name: 县区动态}
+  - {id: tzgg, name: 通知公告}
+units:
+  - id: longyou
+    name: 龙游县人民政府
+    kind: county
+    homepage: http://www.longyou.gov.cn/
+    sources:
+      - id: longyou-rss
+        url: http://www.longyou.gov.cn/rss.xml
+        type: feed
+        columns: [xqdt, {id: tzgg, page: 'http://www.longyou.gov.cn/col/tzgg/'}]
+        page: http://www.longyou.gov.cn/col/xwzx/
+        schedule: {every: 30m}
+        adaptive: true
+"""
+
+
+def test_portal_identity_and_pages_for_people(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.png").write_bytes((ROOT / "demo" / "logo.png").read_bytes())
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(IDENTITY, encoding="utf-8")
+    reg = load_registry(registry, check_files=True)
+    assert reg.portal.site_code == "3308000001"  # unquoted digits read as the code they are
+    assert reg.portal.police_record_code == "33080202000101"
+    assert reg.portal.contact.page == "https://www.qz.gov.cn/lxwm/"
+    source = reg.source("longyou-rss")[1]
+    assert source.column_ids == ["xqdt", "tzgg"] and source.adaptive is True
+    assert source.column_pages == {"tzgg": "http://www.longyou.gov.cn/col/tzgg/"}
+    assert source.page == "http://www.longyou.gov.cn/col/xwzx/"
+
+
+@pytest.mark.parametrize("content,expected", [
+    (None, "logo file not found"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "is not a PNG, JPEG, GIF, WebP or ICO image"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * (600 * 1024), "more than 512 KiB"),
+])
+def test_the_logo_file_is_checked_where_it_is_served(tmp_path, content, expected):
+    (tmp_path / "images").mkdir()
+    if content is not None:
+        (tmp_path / "images" / "logo.png").write_bytes(content)
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(IDENTITY, encoding="utf-8")
+    load_registry(registry)  # harvests do not serve it (they may read a copy kept elsewhere)
+    with pytest.raises(RegistryError) as info:
+        load_registry(registry, check_files=True)
+    assert str(info.value).startswith(f"{registry}:9: portal.logo: ") and expected in str(info.value)

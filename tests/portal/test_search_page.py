@@ -63,3 +63,42 @@ def test_search_pages_through_results(app, client, ids):
     second = page(client.get(next_link))
     assert len(second.xpath("//ol[@class='results']/li")) == 5
     assert second.xpath("//ol[@class='results']/@start") == ["21"]
+
+
+def test_a_query_in_traditional_characters_finds_the_same_items_on_every_version(app, client, ids):
+    """衛生 typed on the 简体 portal (or on 繁體, or in `zhanqun search query`) is searched as 卫生."""
+    import json
+    from datetime import datetime, timezone
+
+    from click.testing import CliRunner
+
+    from cli.main import main
+    from hub.db import new_session
+    from storage import counters, search
+    from storage.models import Item
+
+    with new_session(app) as s:
+        titles = ["市卫健委部署冬季卫生防病工作", "柯城区开展爱国卫生运动", "关于公共卫生服务项目的通知"]
+        s.add_all([Item(title=t, url=f"http://kc.example/ws/{n}.html", unit_id="kecheng", status="published",
+                        content_hash=f"{n:064d}", body_text=t + "。", body_html=f"<p>{t}。</p>",
+                        published_at=datetime(2026, 11, 1 + n, tzinfo=timezone.utc)) for n, t in enumerate(titles)])
+        s.flush()
+        search.rebuild(s)
+        counters.bump(s)
+        s.commit()
+
+    def hits(url: str) -> list[str]:
+        return page(client.get(url)).xpath("//ol[@class='results']//h3/a/@href")
+
+    simplified = hits("/search?q=卫生")
+    assert len(simplified) == 3
+    assert hits("/search?q=衛生") == simplified
+    assert hits("/search?q=衛生&variant=hant") == [f"{h}?variant=hant" for h in simplified]
+    marked = page(client.get("/search?q=衛生")).xpath("//ol[@class='results']//h3//mark/text()")
+    assert set(marked) == {"卫生"}  # the match is highlighted as the text has it
+
+    runner = CliRunner()
+    out = {q: json.loads(runner.invoke(main, ["search", "query", q, "--json", "--db", app.config["DATABASE_URL"]]).output)
+           for q in ("卫生", "衛生")}
+    assert [h["item_id"] for h in out["衛生"]["hits"]] == [h["item_id"] for h in out["卫生"]["hits"]]
+    assert len(out["衛生"]["hits"]) == 3
