@@ -25,4 +25,5 @@ def sync_registry(session: Session, registry: Registry) -> None:
         row = session.get(Source, source.id) or Source(id=source.id, status="ok", consecutive_failures=0)
         row.unit_id, row.url, row.type = unit.id, source.url, source.type
         row.columns, row.review = list(source.columns), source.review
+        row.category, row.watched = source.category, not source.harvest
         session.add(row)

@@ -4,6 +4,7 @@ from alembic import context
 from storage.db import database_url, make_engine
 from storage.models import MIGRATION_ONLY_INDEXES, Base
 from storage.search import is_index_table
+import supervision.models  # noqa: E402,F401  (supervision's tables are on the same metadata)
 
 
 def modelled(name, type_, parents) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from storage.db import make_engine
 from storage.migrate import alembic_config, upgrade
 from storage.models import MIGRATION_ONLY_INDEXES, Base
+import supervision.models  # noqa: F401  (its tables are on the same metadata)
 
 
 def modelled(name, type_, parent_names) -> bool:
