@@ -65,7 +65,7 @@ class HanwebSpider(SourceSpider):
         text = response.text
         entries = records(text, response.url)
         yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries)
-        yield from self.listing_done(response.url, len(entries))
+        yield from self.listing_done(response.url, len(entries), text)
 
         total = TOTAL.search(text)
         total_records = int(next(g for g in total.groups() if g)) if total else len(entries)

@@ -31,7 +31,7 @@ class ListSpider(SourceSpider):
             (e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries
         )
         if page_no == 1:
-            yield from self.listing_done(response.url, len(entries))
+            yield from self.listing_done(response.url, len(entries), response.text)
         if not entries:
             return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
