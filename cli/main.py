@@ -12,6 +12,7 @@ from cli.scheduler_cmd import scheduler
 from cli.search_cmd import search
 from cli.registry_cmd import registry
 from cli.serve_cmd import serve
+from cli.supervise_cmd import supervise
 from cli.users_cmd import users
 
 
@@ -21,7 +22,8 @@ def main() -> None:
     """站群 Zhanqun: harvest a city portal federation's sub-sites, review and publish."""
 
 
-for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo, users, serve, search):
+for command in (registry, harvest, scheduler, sources, runs, extract, export, demo_sites, demo, users, serve, search,
+                supervise):
     main.add_command(command)
 
 if __name__ == "__main__":
