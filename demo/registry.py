@@ -42,6 +42,10 @@ def registry_yaml(urls: dict[str, str]) -> str:
         "# Demo schedules are minutes apart so `make run` shows new items arriving; real sub-sites",
         "# are visited every 30m-1d (adaptive between min_interval and max_interval).",
         "harvest: {per_host: {concurrency: 4, delay: 0.05}, min_interval: 1m, max_interval: 5m}",
+        "# Supervision checks the demo often, so `make run` shows its verdicts within minutes; the demo is",
+        "# offline, so dead-link checks stay on the demo sites (external: false). Real federations keep the",
+        "# defaults (homepages hourly, links daily, every link).",
+        "supervision: {homepage_checks: {every: 5m}, link_checks: {every: 1h, per_run: 100, external: false}}",
         "columns:",
     ]
     out += [f"  - {{id: {cid}, name: {name}}}" for cid, name in catalog.COLUMNS]
@@ -53,6 +57,7 @@ def registry_yaml(urls: dict[str, str]) -> str:
                 f"    name: {site['name']}",
                 f"    kind: {site['kind']}",
                 f"    homepage: {base}",
+                "    allow_private: true",
                 "    sources:"]
         for src in site["sources"]:
             out += [f"      - id: {src['id']}",
@@ -61,6 +66,10 @@ def registry_yaml(urls: dict[str, str]) -> str:
                     f"        columns: [{', '.join(src['columns'])}]",
                     f"        schedule: {_flow(src['schedule'])}",
                     f"        review: {src['review']}"]
+            if "category" in src:
+                out.append(f"        category: {src['category']}")
+            if src.get("harvest") is False:
+                out.append("        harvest: false")
             if "encoding" in src:
                 out.append(f"        encoding: {src['encoding']}")
             if "max_pages" in src:
