@@ -18,7 +18,7 @@ from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from supervision import service
 from supervision.kinds import KIND_LABELS, VETO_LABELS
-from supervision.status import StatusError, status
+from supervision.status import Scope, StatusError, status
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WATCHED_TIMEOUT_SECONDS = 900
@@ -114,7 +114,7 @@ def status_cmd(at: str | None, unit_ids: tuple[str, ...], as_json: bool, registr
     sessions = _sessions(db_url, registry)
     with sessions() as session:
         try:
-            result = status(session, service.scope(registry), day, list(unit_ids) or None)
+            result = status(session, Scope.of(registry), day, list(unit_ids) or None)
         except StatusError as exc:
             raise click.BadParameter(str(exc), param_hint="--at") from None
     if as_json:

@@ -14,8 +14,8 @@ from hub.security import CSRF_FIELD, LoginLimiter, check_csrf, csrf_token
 __all__ = ["create_app", "ConfigError"]
 
 # The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue,
-# 信息报送, column rules, harvest control, users, the API; then the public portal and its feeds.
-BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "users", "api", "portal", "feeds")
+# 信息报送, column rules, harvest control, supervision (监管), users, the API; then the public portal and its feeds.
+BLUEPRINTS = ("auth", "review", "submissions", "rules", "harvest", "supervision", "users", "api", "portal", "feeds")
 
 ERRORS = {400: "请求无效", 403: "没有权限", 404: "页面不存在", 405: "方法不允许", 429: "请求过多"}
 

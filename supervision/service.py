@@ -13,8 +13,7 @@ round; ``check`` both.  The order of a round:
    each finding on its own, so a round killed midway leaves whole findings and
    the next round completes the rest.
 
-``scope`` turns a registry into the :class:`supervision.status.Scope` the
-status is computed with.
+The status (verdicts as of a date) is :func:`supervision.status.status`.
 """
 from __future__ import annotations
 
@@ -35,7 +34,6 @@ from supervision.fetch import DEFAULT_USER_AGENT, Limits, fetch
 from supervision.findings import Problem, Proof, close_unseen, open_key, see
 from supervision.hosts import host_key, run_per_host
 from supervision.models import Evidence, Finding, LinkState
-from supervision.status import Scope
 
 COLUMN_KINDS = ("column_stale", "column_empty", "harvest_broken")
 EVIDENCE_EVERY = timedelta(days=1)  # a lasting column finding gets a fresh copy of the list page daily
@@ -59,12 +57,6 @@ class UnitReport:
 
     def as_json(self) -> dict:
         return dict(self.__dict__)
-
-
-def scope(registry: Registry) -> Scope:
-    return Scope(policy=registry.supervision, tz=registry.portal.timezone,
-                 duties={u.id: list(u.duties) for u in registry.units},
-                 column_names={c.id: c.name for c in registry.columns})
 
 
 def limits_for(registry: Registry, url: str, timeout: float | None = None) -> Limits:

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from harvestkit.dates import as_local
-from harvester.registry import Duty, SupervisionPolicy
+from harvester.registry import Duty, Registry, SupervisionPolicy
 from storage.models import AuditEntry, HarvestRun, Item, ItemSource, Source, Unit
 from supervision.checks import duties as duty_check
 from supervision.kinds import owner
@@ -43,6 +43,12 @@ class Scope:
     tz: str = "Asia/Shanghai"
     duties: dict[str, list[Duty]] = field(default_factory=dict)  # unit id → registry duties
     column_names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, registry: Registry) -> "Scope":
+        return cls(policy=registry.supervision, tz=registry.portal.timezone,
+                   duties={u.id: list(u.duties) for u in registry.units},
+                   column_names={c.id: c.name for c in registry.columns})
 
 
 def moment(at: date | None, tz: str, now: datetime | None = None) -> tuple[date, datetime]:
@@ -76,8 +82,11 @@ def status(session: Session, scope: Scope, at: date | None = None, unit_ids: lis
         summary = probes.get(unit.id, ProbeSummary())
         verdict = judge(mine, summary.failed, scope.policy)
         newest = summary.newest or max((c["newest"] for c in columns.get(unit.id, []) if c["newest"]), default=None)
+        fresh = columns.get(unit.id, [])
         out.append({
             "id": unit.id, "name": unit.name, "kind": unit.kind, "homepage": unit.homepage,
+            # False: no check had run by then (no probe in the week, no column state, no finding)
+            "checked": bool(summary.total or mine or any(c["state"] for c in fresh)),
             "verdict": verdict.verdict, "score": verdict.score, "vetoes": verdict.vetoes,
             "deductions": verdict.deductions,
             "findings": [finding_json(f, scope.tz) for f in mine],
