@@ -192,8 +192,9 @@ class ItemSource(Base):
     """One URL where a unit published an item."""
 
     __tablename__ = "item_sources"
-    # The newest item of a source, as of a date (supervision's column freshness).
-    __table_args__ = (UniqueConstraint("url"), Index("ix_item_sources_source_published", "source_id", "published_at"))
+    # Supervision: a source's newest item as of a date; a unit's items by date (duties, latency, charts).
+    __table_args__ = (UniqueConstraint("url"), Index("ix_item_sources_source_published", "source_id", "published_at"),
+                      Index("ix_item_sources_unit_published", "unit_id", "published_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)

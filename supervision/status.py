@@ -76,6 +76,7 @@ def status(session: Session, scope: Scope, at: date | None = None, unit_ids: lis
     probes = probe_summary(session, when, ids)
     columns = freshness(session, when, ids, day, scope.policy)
     latencies = latency(session, when, ids)
+    delivered = duty_check.deliveries(session, [(u.id, d) for u in units for d in scope.duties.get(u.id, [])], day, scope.tz)
     out = []
     for unit in units:
         mine = findings.get(unit.id, [])
@@ -97,7 +98,7 @@ def status(session: Session, scope: Scope, at: date | None = None, unit_ids: lis
                              "window_days": PROBE_WINDOW.days},
             "homepage": {"newest": newest, "days": (day - date.fromisoformat(newest)).days if newest else None,
                          "from_columns": summary.newest is None and newest is not None},
-            "duties": [duty_json(session, unit.id, d, day, scope) for d in scope.duties.get(unit.id, [])],
+            "duties": [duty_json(delivered[(unit.id, d.column, d.per)], scope) for d in scope.duties.get(unit.id, [])],
         })
     return {"at": day.isoformat(), "units": out}
 
@@ -179,9 +180,8 @@ def freshness(session: Session, when: datetime, unit_ids: list[str], day: date,
 
 
 # -- duties -------------------------------------------------------------------------------------
-def duty_json(session: Session, unit_id: str, duty: Duty, day: date, scope: Scope) -> dict:
-    found = duty_check.delivery(session, unit_id, duty, day, scope.tz)
-    return {"column": duty.column, "column_name": scope.column_names.get(duty.column, duty.column), "per": duty.per,
+def duty_json(found: duty_check.Delivery, scope: Scope) -> dict:
+    return {"column": found.column, "column_name": scope.column_names.get(found.column, found.column), "per": found.per,
             "period": found.period.key, "period_label": found.period.label, "required": found.required,
             "delivered": found.delivered, "harvested": found.harvested, "submitted": found.submitted,
             "short": found.short}
@@ -196,38 +196,40 @@ def empty_latency() -> dict:
 def latency(session: Session, when: datetime, unit_ids: list[str]) -> dict[str, dict]:
     """Hours from the source's publication time to harvest (first seen) and to portal publication
     (the first 发布 in the audit log, or the harvest itself for sources published without review),
-    for items harvested in the 30 days before ``when``: median and p90 per unit.  Items a source
-    had published before its first harvest are its backlog, not latency, and do not count."""
+    for items published in the 30 days before ``when`` and harvested by then: median and p90 per
+    unit.  Items a source had published before its first harvest are its backlog, not latency."""
     to_harvest: dict[str, list[float]] = defaultdict(list)
     to_portal: dict[str, list[float]] = defaultdict(list)
-    first_publish = (select(AuditEntry.item_id, func.min(AuditEntry.created_at).label("at"))
-                     .where(AuditEntry.action == "publish").group_by(AuditEntry.item_id).subquery())
+    approved = (select(func.min(AuditEntry.created_at))
+                .where(AuditEntry.item_id == Item.id, AuditEntry.action == "publish").scalar_subquery())
     for chunk in _chunks(unit_ids):
         first_run = dict(session.execute(select(
             Source.id, select(func.min(HarvestRun.started_at)).where(HarvestRun.source_id == Source.id).scalar_subquery()
         ).where(Source.unit_id.in_(chunk))).all())
         rows = session.execute(
             select(ItemSource.unit_id, ItemSource.source_id, ItemSource.published_at, ItemSource.first_seen,
-                   ItemSource.is_primary, Item.status, Item.created_at, first_publish.c.at)
+                   ItemSource.is_primary, Item.status, Item.created_at, approved)
             .join(Item, Item.id == ItemSource.item_id)
-            .outerjoin(first_publish, first_publish.c.item_id == Item.id)
-            .where(ItemSource.unit_id.in_(chunk), ItemSource.first_seen > when - LATENCY_WINDOW,
-                   ItemSource.first_seen <= when, ItemSource.published_at.is_not(None), Item.origin == "harvest"))
-        for unit_id, source_id, published, seen, primary, item_status, created, approved in rows:
-            published, seen = as_local(published, "UTC"), as_local(seen, "UTC")
-            started = as_local(first_run.get(source_id), "UTC")
+            .where(ItemSource.unit_id.in_(chunk), ItemSource.published_at > when - LATENCY_WINDOW,
+                   ItemSource.published_at <= when, ItemSource.first_seen <= when, Item.origin == "harvest"))
+        for unit_id, source_id, published, seen, primary, item_status, created, approved_at in rows:
+            started = first_run.get(source_id)
             if started is None or published < started:
                 continue
             to_harvest[unit_id].append(max(0.0, (seen - published).total_seconds() / 3600))
-            portal = as_local(approved, "UTC") if approved else (
-                as_local(created, "UTC") if item_status in ("published", "withdrawn") else None)
-            if primary and portal is not None and portal <= when:
-                to_portal[unit_id].append(max(0.0, (portal - published).total_seconds() / 3600))
+            portal = approved_at or (created if item_status in ("published", "withdrawn") else None)
+            if primary and portal is not None and _utc(portal) <= when:
+                to_portal[unit_id].append(max(0.0, (_utc(portal) - published).total_seconds() / 3600))
     out = {}
     for unit_id in unit_ids:
         harvest, portal = to_harvest.get(unit_id, []), to_portal.get(unit_id, [])
         out[unit_id] = {**_spread(harvest), "to_portal": _spread(portal), "window_days": LATENCY_WINDOW.days}
     return out
+
+
+def _utc(value: datetime) -> datetime:
+    """A raw aggregate (min()) comes back without the column type: naive UTC on SQLite."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 def _spread(hours: list[float]) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from harvester.registry import Duty
@@ -75,23 +75,38 @@ class Delivery:
 
 
 def delivery(session: Session, unit_id: str, duty: Duty, day: date, tz: str) -> Delivery:
-    period = last_complete(day, duty.per)
+    return deliveries(session, [(unit_id, duty)], day, tz)[(unit_id, duty.column, duty.per)]
+
+
+def deliveries(session: Session, duties: list[tuple[str, Duty]], day: date, tz: str) -> dict[tuple[str, str, str], Delivery]:
+    """What each (unit, duty) delivered in its last complete period: two grouped queries per
+    distinct (column, period), whatever the number of units."""
     zone = ZoneInfo(tz)
-    start = datetime(period.start.year, period.start.month, period.start.day, tzinfo=zone)
-    end = datetime(period.end.year, period.end.month, period.end.day, tzinfo=zone)
-    in_column = select(ItemColumn.item_id).where(ItemColumn.column_id == duty.column)
-    harvested = session.scalar(
-        select(func.count(func.distinct(ItemSource.item_id)))
-        .join(Item, Item.id == ItemSource.item_id)
-        .where(ItemSource.unit_id == unit_id, ItemSource.published_at >= start, ItemSource.published_at < end,
-               Item.origin == "harvest", Item.status.in_(HARVESTED_COUNT), ItemSource.item_id.in_(in_column))
-    ) or 0
-    submitted = session.scalar(
-        select(func.count(Item.id))
-        .where(Item.unit_id == unit_id, Item.origin == "submission", Item.status.in_(ADOPTED),
-               Item.published_at >= start, Item.published_at < end, Item.id.in_(in_column))
-    ) or 0
-    return Delivery(unit_id, duty.column, duty.per, period, duty.min_items, harvested, submitted)
+    wanted: dict[tuple[str, str], dict[str, Duty]] = {}
+    for unit_id, duty in duties:
+        wanted.setdefault((duty.column, duty.per), {})[unit_id] = duty
+    out = {}
+    for (column, per), by_unit in wanted.items():
+        period = last_complete(day, per)
+        start = datetime(period.start.year, period.start.month, period.start.day, tzinfo=zone)
+        end = datetime(period.end.year, period.end.month, period.end.day, tzinfo=zone)
+        units = sorted(by_unit)
+        in_column = and_(ItemColumn.item_id == Item.id, ItemColumn.column_id == column)
+        harvested = dict(session.execute(
+            select(ItemSource.unit_id, func.count(func.distinct(ItemSource.item_id)))
+            .join(Item, Item.id == ItemSource.item_id).join(ItemColumn, in_column)
+            .where(ItemSource.unit_id.in_(units), ItemSource.published_at >= start, ItemSource.published_at < end,
+                   Item.origin == "harvest", Item.status.in_(HARVESTED_COUNT))
+            .group_by(ItemSource.unit_id)).all())
+        submitted = dict(session.execute(
+            select(Item.unit_id, func.count(Item.id)).join(ItemColumn, in_column)
+            .where(Item.unit_id.in_(units), Item.origin == "submission", Item.status.in_(ADOPTED),
+                   Item.published_at >= start, Item.published_at < end)
+            .group_by(Item.unit_id)).all())
+        for unit_id, duty in by_unit.items():
+            out[(unit_id, column, per)] = Delivery(unit_id, column, per, period, duty.min_items,
+                                                   harvested.get(unit_id, 0), submitted.get(unit_id, 0))
+    return out
 
 
 def subject(duty: Duty) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hub.db import new_session
+from storage.models import AuditEntry, HarvestRun, Item, ItemSource
 from supervision.models import ColumnState, Evidence, Finding, Probe
 from tests.hub.test_api import bearer, give_token
 
@@ -43,6 +44,17 @@ def watched(app):
         down = Finding(unit_id="jiangshan", kind="site_unreachable", subject="homepage", url="http://js.example/",
                        detail="首页无法访问：连接超时", since=NOW - timedelta(days=2), last_seen=NOW, open_key="j1")
         s.add_all([stale, link, down])
+        # Three items harvested 1, 2 and 10 hours after publication, published on the portal 3, 4 and 30 hours after.
+        s.add(HarvestRun(source_id="kecheng-notices", status="ok", started_at=NOW - timedelta(days=10)))
+        for n, (harvested, approved) in enumerate(((1, 3), (2, 4), (10, 30))):
+            published = NOW - timedelta(days=2, hours=n)
+            item = Item(title=f"时延{n}", url=f"http://kc.example/tzgg/l{n}.html", unit_id="kecheng", published_at=published,
+                        status="published", content_hash=f"{n:064d}")
+            s.add(item)
+            s.flush()
+            s.add(ItemSource(item_id=item.id, source_id="kecheng-notices", unit_id="kecheng", url=item.url, is_primary=True,
+                             published_at=published, first_seen=published + timedelta(hours=harvested)))
+            s.add(AuditEntry(username="editor", action="publish", item_id=item.id, created_at=published + timedelta(hours=approved)))
         s.flush()
         s.add(Evidence(finding_id=link.id, role="first", fetched_at=link.since, url=link.url, method="GET", http_status=200,
                        note="错误页面", content_type="text/html; charset=utf-8", raw_gz=zlib.compress(SOFT_404.encode("utf-8"))))
@@ -106,7 +118,10 @@ def test_the_api_gives_the_status_and_the_findings(client, app, watched):
     kecheng = units["kecheng"]
     assert (kecheng["verdict"], kecheng["score"]) == ("合格", 98)
     assert [(f["kind"], f["source_id"], f["status"]) for f in kecheng["findings"]] == [("column_stale", "kecheng-notices", "open")]
-    assert kecheng["freshness"][0] | {"days": 40} == kecheng["freshness"][0] and kecheng["latency"]["median_hours"] is None
+    assert kecheng["freshness"][0] | {"days": 40} == kecheng["freshness"][0]
+    latency = kecheng["latency"]
+    assert (latency["median_hours"], latency["p90_hours"], latency["items"]) == (2.0, 10.0, 3)
+    assert (latency["to_portal"]["median_hours"], latency["to_portal"]["p90_hours"]) == (4.0, 30.0)
     past = client.get(f"/api/v1/supervision/status?at={(TODAY - timedelta(days=2)).isoformat()}&unit=kecheng",
                       headers=editor_h).get_json()
     assert [f["kind"] for f in past["units"][0]["findings"]] == ["broken_link", "column_stale"] and past["units"][0]["score"] == 97

@@ -127,6 +127,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('list_newest', sa.String(length=10), nullable=True))
         batch.add_column(sa.Column('list_empty', sa.Text(), nullable=True))
     op.create_index('ix_item_sources_source_published', 'item_sources', ['source_id', 'published_at'])
+    op.create_index('ix_item_sources_unit_published', 'item_sources', ['unit_id', 'published_at'])
     with op.batch_alter_table('sources') as batch:
         batch.add_column(sa.Column('category', sa.String(length=20), nullable=False, server_default='dynamic'))
         batch.add_column(sa.Column('watched', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -136,6 +137,7 @@ def downgrade() -> None:
     with op.batch_alter_table('sources') as batch:
         batch.drop_column('watched')
         batch.drop_column('category')
+    op.drop_index('ix_item_sources_unit_published', table_name='item_sources')
     op.drop_index('ix_item_sources_source_published', table_name='item_sources')
     with op.batch_alter_table('harvest_runs') as batch:
         batch.drop_column('list_empty')
