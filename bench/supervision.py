@@ -155,6 +155,9 @@ def seed(db_url: str, units: int, sources: int, days: int) -> dict:
                                              "http_status": 404, "note": "", "content_type": "text/html",
                                              "raw_gz": zlib.compress(b"<html>404</html>")} for fid in ids])
             counts["findings"] += len(findings)
+    with engine.connect() as conn:  # the planner's statistics, as a live database keeps them (autovacuum)
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
     engine.dispose()
     return counts
 

@@ -24,12 +24,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WATCHED_TIMEOUT_SECONDS = 900
 
 
-def _sessions(db_url: str, registry: Registry):
+def _sessions(db_url: str, registry: Registry | None = None):
+    """Sessions on the migrated database; with ``registry``, its units and sources mirrored first."""
     engine = make_engine(db_url)
     upgrade(engine)
     sessions = session_factory(engine)
-    with sessions.begin() as session:
-        sync_registry(session, registry)
+    if registry is not None:
+        with sessions.begin() as session:
+            sync_registry(session, registry)
     return sessions
 
 
@@ -111,7 +113,7 @@ def status_cmd(at: str | None, unit_ids: tuple[str, ...], as_json: bool, registr
         day = date.fromisoformat(at) if at else None
     except ValueError:
         raise click.BadParameter(f"not a date: {at!r} (use YYYY-MM-DD)", param_hint="--at") from None
-    sessions = _sessions(db_url, registry)
+    sessions = _sessions(db_url)
     with sessions() as session:
         try:
             result = status(session, Scope.of(registry), day, list(unit_ids) or None)

@@ -122,15 +122,6 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
         return error(500) if path == src.path else None
     if t == "empty":
         return html(pages.empty_column(site, src), catalog.STATIC_EPOCH) if path == src.path else None
-    if t == "column":
-        base = src.path.rsplit("/", 1)[0]
-        m = re.fullmatch(re.escape(base) + r"/index(?:_(\d+))?\.html", path)
-        if not m:
-            return None
-        page = int(m.group(1) or 1)
-        if (m.group(1) is not None and page < 2) or page > src.page_count():
-            return error(404)
-        return html(pages.column_list(site, src, page), lm)
     if t == "hanweb":
         return html(pages.hanweb_column(site, src), lm) if path == src.path else None
     if t == "trs":
@@ -163,7 +154,7 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
             i = pages.SITEMAP_PARTS.index(path)
             return xml(pages.urlset(site, pages.sitemap_split(src.items)[i], url_of, extra=i == 1), lm)
         return None
-    if t in ("list_table", "list_ul"):
+    if t in ("list_table", "list_ul", "column"):
         base = src.path.rsplit("/", 1)[0]
         m = re.fullmatch(re.escape(base) + r"/index(?:_(\d+))?\.html", path)
         if not m:
@@ -173,6 +164,8 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
             return error(404)
         if t == "list_table":
             return html(pages.list_table(site, src, page), lm)
+        if t == "column":
+            return html(pages.column_list(site, src, page), lm)
         return html(pages.list_ul(site, src, page, url_of), lm)
     if t == "list_dl":
         if path != src.path:

@@ -48,6 +48,7 @@ JOB_THREADS = 4  # harvests running at once (each in its own process)
 SUPERVISION_THREADS = 2  # supervision rounds at once (each round spreads its requests over hosts itself)
 UNIT_JOB = "supervise-unit:"  # + unit id
 LINKS_JOB = "supervise-links"
+FIRST_ROUND_SPREAD = 60  # seconds over which the first supervision rounds after a start are spread
 CHILD_GRACE_SECONDS = 30  # on shutdown, a harvest gets this long to close its run
 WATCH_SECONDS = 2.0  # how often the registry file is checked for changes
 JITTER_SHARE = 0.10  # at most 10% of the interval
@@ -230,9 +231,10 @@ class Scheduler:
                 kwargs={**kwargs, "plan": plan.__dict__}, replace_existing=True,
                 misfire_grace_time=max(60, plan.seconds // 2),
                 # the first rounds start within the first interval, spread out (not all at once)
-                next_run_time=datetime.now(timezone.utc) + timedelta(seconds=_spread(job_id, min(plan.seconds, 300)))
+                next_run_time=datetime.now(timezone.utc) + timedelta(seconds=_spread(job_id, min(plan.seconds, FIRST_ROUND_SPREAD)))
                 if job is None else None,
             )
+            self.on_event(f"{job_id}: scheduled (every {plan.seconds})")
         self._record_next_runs()
 
     def _record_next_runs(self) -> None:

@@ -142,6 +142,9 @@ def _plan(registry: Registry, sessions: sessionmaker[Session], unit: UnitEntry, 
     if not view.up:
         plan.problems.append(homepage_check.unreachable(unit, view, now))
         plan.keep["homepage_stale"], plan.covered["homepage_stale"] = {"homepage"}, None  # cannot tell: as it was
+    elif view.newest is None and any(c.state == "unread" for c in views.values()):
+        # a homepage without dated links is judged by its columns: not before all were read once
+        plan.keep["homepage_stale"], plan.covered["homepage_stale"] = {"homepage"}, None
     else:
         from_columns = view.newest is None
         newest = view.newest or max((c.newest for c in views.values() if c.newest), default=None)
@@ -151,8 +154,8 @@ def _plan(registry: Registry, sessions: sessionmaker[Session], unit: UnitEntry, 
             plan.problems.append(stale)
         plan.keep["homepage_stale"], plan.covered["homepage_stale"] = set(), None
 
-    # duties, unless a source feeding the column cannot be read now
-    unsure = plan.broken | {sid for sid, c in views.items() if c.state == "unreachable"}
+    # duties, unless a source feeding the column cannot be read now (or was never read)
+    unsure = plan.broken | {sid for sid, c in views.items() if c.state in ("unreachable", "unread")}
     plan.keep["duty_shortfall"], plan.covered["duty_shortfall"] = set(), None
     with sessions() as session:
         for duty in unit.duties:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from harvestkit.dates import as_local
@@ -139,20 +139,18 @@ class ProbeSummary:
 
 
 def probe_summary(session: Session, when: datetime, unit_ids: list[str]) -> dict[str, ProbeSummary]:
+    """Probes and failures in the 7 days before ``when``, and what the last good one showed."""
     out: dict[str, ProbeSummary] = defaultdict(ProbeSummary)
-    seen_newest: set[str] = set()
+    window = (Probe.checked_at > when - PROBE_WINDOW, Probe.checked_at <= when)
     for chunk in _chunks(unit_ids):
-        rows = session.execute(
-            select(Probe.unit_id, Probe.ok, Probe.newest)
-            .where(Probe.unit_id.in_(chunk), Probe.checked_at > when - PROBE_WINDOW, Probe.checked_at <= when)
-            .order_by(Probe.unit_id, Probe.checked_at.desc()))
-        for unit_id, ok, newest in rows:
-            summary = out[unit_id]
-            summary.total += 1
-            summary.failed += 0 if ok else 1
-            if ok and unit_id not in seen_newest:
-                seen_newest.add(unit_id)
-                summary.newest = newest
+        counts = session.execute(
+            select(Probe.unit_id, func.count(Probe.id), func.sum(case((Probe.ok, 0), else_=1)))
+            .where(Probe.unit_id.in_(chunk), *window).group_by(Probe.unit_id))
+        for unit_id, total, failed in counts:
+            out[unit_id].total, out[unit_id].failed = total, int(failed or 0)
+        last_good = select(func.max(Probe.id)).where(Probe.unit_id.in_(chunk), Probe.ok, *window).group_by(Probe.unit_id)
+        for unit_id, newest in session.execute(select(Probe.unit_id, Probe.newest).where(Probe.id.in_(last_good))):
+            out[unit_id].newest = newest
     return out
 
 

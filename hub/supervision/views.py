@@ -100,7 +100,7 @@ def unit(unit_id: str):
     if state:
         query = query.where(Finding.status == state)
     query = query.order_by(Finding.open_key.is_(None), Finding.since.desc(), Finding.id.desc())
-    total, page, pages = paginate(session, query, _page(), FINDINGS_PER_PAGE)
+    total, page, pages = paginate(session, query, request.args.get("page", 1, type=int), FINDINGS_PER_PAGE)
     findings = [finding_json(f, scope.tz, when_open=False)
                 for f in session.scalars(query.limit(FINDINGS_PER_PAGE).offset((page - 1) * FINDINGS_PER_PAGE))]
     months = months_back(day)
@@ -120,13 +120,6 @@ def unit(unit_id: str):
         history=verdict_history(session, scope, unit_id, day), updates_chart=updates_chart,
         availability_chart=availability_chart, may_check=g.user.role in OFFICE_ROLES,
     )
-
-
-def _page() -> int:
-    try:
-        return int(request.args.get("page", 1))
-    except ValueError:
-        return 1
 
 
 @bp.get("/findings/<int:finding_id>")

@@ -6,7 +6,7 @@ Harvested items count by the date the unit published them (pending review
 included: the editors' backlog is not the unit's shortfall; rejected and
 withdrawn ones do not count); submissions count when adopted (published or
 scheduled), by the date they were submitted.  A duty whose column is fed by a
-source the harvester cannot read right now is not judged.
+source the harvester cannot read right now, or has not read yet, is not judged.
 """
 from __future__ import annotations
 

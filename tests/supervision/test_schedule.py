@@ -7,6 +7,9 @@ import shutil
 from sqlalchemy import select
 
 from harvester.registry import parse_registry
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
+from supervision import service
 from harvester.scheduler import LINKS_JOB, Scheduler
 from harvester.sync import sync_registry
 from supervision.models import Finding, LinkState, Probe
@@ -54,4 +57,27 @@ def test_supervision_jobs_follow_the_registry_and_record_their_rounds(tmp_path, 
         sched.scheduler.shutdown(wait=False)
         sched.engine.dispose()
         shutil.rmtree(sched.snapshot.parent, ignore_errors=True)
+        site.stop()
+
+
+def test_nothing_is_judged_from_columns_not_read_yet(tmp_path, sqlite_url):
+    """A round that runs before the first harvest (a scheduler just started) accuses nobody."""
+    site = Site({"/": (200, HTML, HOME.encode("utf-8"))})
+    try:
+        text = registry_text(site, ["a"]).replace("    allow_private: true\n", (
+            "    allow_private: true\n    sources:\n"
+            f"      - {{id: a-xw, url: '{site.url}/xw/', type: list, columns: [xw], allow_private: true}}\n"
+            "    duties:\n      - {column: xw, min_items: 2, per: month}\n"))
+        registry = parse_registry(text)
+        engine = make_engine(sqlite_url)
+        upgrade(engine)
+        sessions = session_factory(engine)
+        with sessions.begin() as s:
+            sync_registry(s, registry)
+        report = service.check_units(registry, sessions)[0]
+        assert report.up and report.columns == {"a-xw": "unread"}
+        with sessions() as s:
+            assert list(s.scalars(select(Finding))) == []  # no 首页不更新, no shortfall: unknown is not quiet
+        engine.dispose()
+    finally:
         site.stop()
