@@ -12,6 +12,15 @@ a ``LinkState`` is one link a dead-link check watches.
 The verdict at a date is computed from these rows alone (see
 :mod:`supervision.verdicts`): findings whose ``[since, closed_at)`` covers the
 date, and the probes of the 7 days before it.
+
+How the checks and the rectification cycle (整改·复核) share a finding: the checks
+set ``status`` to ``open`` when they first see a problem and to ``closed`` (with
+``closed_at``) when they no longer do, and otherwise only refresh ``last_seen``,
+``detail``, ``data`` and the latest evidence; they find a lasting problem by
+``open_key``, never by ``status``.  States in between (rectifying, reported,
+re-checked…), deadlines and reports can therefore be added to a finding (or
+in a table of their own keyed by ``finding_id``) without changing the checks or
+the verdicts.
 """
 from __future__ import annotations
 
