@@ -98,13 +98,15 @@ def test_a_trickling_site_is_cut_off_at_the_deadline():
 
 def test_one_request_at_a_time_per_host_with_its_delay(site):
     gate = HostGate()
-    limits = Limits(timeout=5, delay=0.2)
+    limits = Limits(timeout=5, delay=0.3)
     jobs = [(host_key(site.url), lambda: fetch(site.url + "/", allow_private=True, limits=limits, gate=gate)) for _ in range(4)]
     results = run_per_host(jobs)
     assert all(r.ok for r in results)
     starts = [h.started for h in site.hits]
     assert max(h.in_flight for h in site.hits) == 1
-    assert all(b - a >= 0.19 for a, b in zip(starts, starts[1:]))
+    # seen by the server, so a little scheduling jitter either side of the 0.3 s delay
+    gaps = [round(b - a, 3) for a, b in zip(starts, starts[1:])]
+    assert len(gaps) == 3 and all(gap >= 0.22 for gap in gaps), gaps
 
 
 def test_a_hanging_host_holds_up_nobody_else(site):
