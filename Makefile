@@ -26,12 +26,13 @@ test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 ## bench: extraction quality on ../shared/corpus, harvest throughput on loopback,
-## search latency, and the portal under load (gunicorn + wrk: apt-get install wrk)
+## search latency, the portal under load (gunicorn + wrk: apt-get install wrk), supervision status and checks
 bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/harvest.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/portal.py
+	$(BIN)/python bench/supervision.py
 
 clean:
 	rm -rf $(VENV) var/zhanqun.db* *.egg-info

@@ -9,11 +9,11 @@ import click
 from cli.options import common, load_or_exit
 
 
-def _serve(host: str, port: int):
+def _serve(host: str, port: int, live: bool):
     from demo.federation import Federation
     from demo.server import serve
 
-    federation = Federation()
+    federation = Federation(live=live)
     try:
         return federation, serve(federation, host=host, base_port=port)
     except OSError as exc:
@@ -34,9 +34,11 @@ def _publish_loop(federation, every: float | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8701, show_default=True, help="Port of the first site; site i listens on port+i.")
 @click.option("--publish-every", type=float, default=None, help="Publish a new item every N seconds.")
-def demo_sites(host: str, port: int, publish_every: float | None) -> None:
+@click.option("--live", is_flag=True, help="Keep the sites current: items up to yesterday, new ones stamped now "
+                                            "(default: the fixed history the tests know).")
+def demo_sites(host: str, port: int, publish_every: float | None, live: bool) -> None:
     """Serve the demo federation's sub-sites on loopback until Ctrl-C."""
-    federation, server = _serve(host, port)
+    federation, server = _serve(host, port, live)
     for site, url in server.urls.items():
         click.echo(f"{site:12s} {url}")
     click.echo("POST /_demo/publish?source=ID on any site publishes a new item; Ctrl-C stops.")
@@ -99,7 +101,7 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
 
     registry = load_or_exit(registry_path, check_files=True)
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-    federation, server = _serve("127.0.0.1", port)
+    federation, server = _serve("127.0.0.1", port, live=True)
     click.echo(f"demo federation: {len(server.urls)} sub-sites on 127.0.0.1:{port}-{port + len(server.urls) - 1}")
     stamp = lambda m: click.echo(f"[{time.strftime('%H:%M:%S')}] {m}")  # noqa: E731
     sched = Scheduler(registry_path, db_url, on_event=stamp)
@@ -131,6 +133,7 @@ def demo(port: int, hub_port: int, publish_every: float, registry_path: str, db_
         click.echo(line)
     click.echo(f"  health:  zhanqun sources --db {db_url}      runs: zhanqun runs --db {db_url}")
     click.echo(f"  items:   zhanqun export --db {db_url} | head")
+    click.echo(f"  supervision (监管): zhanqun supervise status --db {db_url}   (and /hub/supervision/)")
     click.echo(f"  publish: curl -X POST http://127.0.0.1:{port}/_demo/publish")
     click.echo("Ctrl-C stops (running harvests close their runs first).")
     with sched.sessions() as session:

@@ -85,7 +85,7 @@ SITES: list[dict] = [
              "precision": "minute", "topics": "county", "schedule": {"every": "2m"}, "review": "auto",
              "max_pages": 5, "id_base": 3001,
              "notes": "Hanweb column: records 1-15 inline, 16-37 via dataproxy.jsp POST (totalRecord 37, perPage 15)."},
-            {"id": "kecheng-tzgg", "type": "hanweb", "template": "hanweb", "colid": 1230,
+            {"id": "kecheng-tzgg", "category": "notice", "type": "hanweb", "template": "hanweb", "colid": 1230,
              "colname": "通知公告", "path": "/col/col1230/index.html", "columns": ["tzgg"], "count": 12,
              "source_name": "柯城区人民政府办公室", "precision": "minute", "topics": "notice",
              "schedule": {"cron": "*/5 * * * *"}, "review": "required", "id_base": 3601,
@@ -102,7 +102,7 @@ SITES: list[dict] = [
         "places": ["樟潭街道", "浮石街道", "莲花镇", "全旺镇", "高家镇", "衢江经济开发区"],
         "duties": [("tzgg", 2, "month")],
         "sources": [
-            {"id": "qujiang-tzgg", "type": "trs", "template": "trs", "path": "/col/tzgg/index.htm",
+            {"id": "qujiang-tzgg", "category": "notice", "type": "trs", "template": "trs", "path": "/col/tzgg/index.htm",
              "columns": ["tzgg"], "count": 30, "per_page": 8,
              "source_name": "衢江区人民政府办公室", "alt_sources": ["衢江区融媒体中心"],
              "precision": "day", "topics": "notice", "schedule": {"every": "3m"}, "review": "required",
@@ -143,6 +143,12 @@ SITES: list[dict] = [
              "topics": "county", "schedule": {"every": "4m"}, "review": "auto", "id_base": 5201,
              "notes": "Sitemap index -> 2 urlsets; truth lists only article URLs, the sitemaps also "
                       "contain /, /about.html and /contact.html (store or skip)."},
+            {"id": "jiangshan-zcjd", "type": "list", "template": "empty", "colname": "政策解读",
+             "path": "/zwgk/zcjd/index.html", "columns": ["zcwj"], "count": 0, "harvest": False,
+             "category": "notice", "source_name": "江山市人民政府办公室", "precision": "day", "topics": "notice",
+             "schedule": {"every": "10m"}, "review": "required", "id_base": 5801, "expect": "empty",
+             "notes": "政策解读, watched only (harvest: false): the list says 暂无信息, an empty column "
+                      "(空白栏目) for supervision."},
         ],
     },
     {
@@ -190,19 +196,27 @@ SITES: list[dict] = [
         "places": ["衢州智造新城", "四省边际中心城市", "衢州高新园区", "智慧新城"],
         "duties": [("zcwj", 1, "month")],
         "sources": [
-            {"id": "fgw-zcwj", "type": "list", "template": "list_ul", "path": "/zcwj/index.html",
+            {"id": "fgw-zcwj", "category": "notice", "type": "list", "template": "list_ul", "path": "/zcwj/index.html",
              "columns": ["zcwj"], "count": 15, "per_page": 10, "source_name": "衢州市发展和改革委员会",
              "precision": "minute", "topics": "policy", "schedule": {"every": "10m"}, "review": "required",
              "max_pages": 3, "id_base": 4001,
              "rules": {"item": "ul.doc-list li", "link": "a", "title": "a", "date": "span.date"},
              "notes": "List with [2026-11-18] dates (rules given); detail pages with gov meta tags, "
                       "xxgk table and attachments."},
+            {"id": "fgw-gzdt", "type": "list", "template": "column", "colname": "工作动态", "path": "/gzdt/index.html",
+             "columns": ["bmdt"], "count": 10, "per_page": 15, "source_name": "衢州市发展和改革委员会",
+             "precision": "day", "topics": "county", "schedule": {"every": "10m"}, "review": "auto",
+             "id_base": 4501, "first_day": date(2026, 9, 1), "last_day": date(2026, 10, 19), "stale": True,
+             "notes": "工作动态, last updated 2026-10-19 and never again: a stale column (动态类: 2 weeks) "
+                      "for supervision."},
         ],
     },
     {
         "id": "jyj", "name": "衢州市教育局", "short": "市教育局", "kind": "department",
         "comment": "type auto: the source URL is the homepage, which only declares "
-                   "<link rel=\"alternate\"> Atom and RSS feeds; the Atom feed carries full content.",
+                   "<link rel=\"alternate\"> Atom and RSS feeds; the Atom feed carries full content. Its "
+                   "homepage links a page that no longer exists (a 200 page saying so: a soft 404).",
+        "dead_link": ("2025年秋季义务教育招生政策解读", "/jyzx/zsks/2025/zcjd.html"),
         "site_code": "3308000020", "icp": "浙ICP备05007204号", "police": "浙公网安备 33080202000220号",
         "places": ["衢州二中", "衢州学院", "衢州市实验学校", "衢州中专"],
         "duties": [("bmdt", 2, "month")],
@@ -230,7 +244,7 @@ SITES: list[dict] = [
              "precision": "minute", "topics": "health", "schedule": {"every": "4m"}, "review": "auto",
              "max_pages": 3, "id_base": 9101,
              "notes": "Hanweb column (22 records: 15 inline, 7 via dataproxy.jsp)."},
-            {"id": "wjw-tzgg", "type": "list", "template": "broken", "path": "/col/col1411/index.html",
+            {"id": "wjw-tzgg", "category": "notice", "type": "list", "template": "broken", "path": "/col/col1411/index.html",
              "columns": ["tzgg"], "count": 0, "source_name": "衢州市卫生健康委员会", "precision": "minute",
              "topics": "notice", "schedule": {"every": "3m"}, "review": "required", "expect": "fail",
              "notes": "The list URL always answers 500: the source must fail without affecting others."},

@@ -1,7 +1,12 @@
 """Deterministic content model of the demo federation.
 
 ``Federation()`` builds every site, source and item from ``demo.catalog`` and
-``demo.text``; nothing depends on the clock or on hash seeds.  URLs need the
+``demo.text``; nothing depends on the clock or on hash seeds.  ``Federation(live=True)``
+(what ``zhanqun demo`` serves) keeps the sites alive in real time: each source
+that keeps publishing also has items every few days from the catalog's last day
+up to yesterday (deterministic per day, so a restart serves the same pages), and
+``publish()`` stamps new items with the current time.  Sources the catalog marks
+``stale`` never get new items.  URLs need the
 host/ports the federation is served on: ``serve()`` calls :meth:`Federation.bind`;
 before that (or with explicit ``truth(host, base_port)`` arguments) site *i* is
 assumed at ``http://127.0.0.1:{8701 + i}/``.
@@ -13,7 +18,7 @@ import random
 import threading
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from demo import catalog, text
 
@@ -22,6 +27,9 @@ __all__ = ["Attachment", "DemoItem", "Source", "Site", "Federation", "DEFAULT_HO
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_BASE_PORT = 8701
 PUBLISH_STEP = timedelta(minutes=10)
+LIVE_MAX_GAP_DAYS = 5  # live mode: a publishing source shows something new at least this often
+LIVE_SEQ_BASE = 10_000_000  # live mode: runtime items numbered by their second, never reused after a restart
+LIVE_EPOCH = datetime(2026, 1, 1, tzinfo=catalog.TZ)
 
 # item kinds that a correct harvester cannot store -> truth "unreachable"
 UNREACHABLE_WHY = {
@@ -111,7 +119,7 @@ class Source:
 
     @property
     def publishable(self) -> bool:
-        return self.spec.get("expect", "ok") == "ok"
+        return self.spec.get("expect", "ok") == "ok" and not self.spec.get("stale")
 
     @property
     def per_page(self) -> int:
@@ -159,8 +167,9 @@ def attachment_body(ext: str, name: str) -> bytes:
 class Federation:
     """All demo sites with their sources and items; thread-safe."""
 
-    def __init__(self, now: datetime | None = None):
-        self.now = now or catalog.DEFAULT_NOW
+    def __init__(self, now: datetime | None = None, live: bool = False):
+        self.live = live
+        self.now = now or (datetime.now(catalog.TZ) if live else catalog.DEFAULT_NOW)
         if self.now.tzinfo is None:
             self.now = self.now.replace(tzinfo=catalog.TZ)
         self.lock = threading.RLock()
@@ -204,11 +213,12 @@ class Federation:
         count = spec.get("count", 0)
         notice = spec.get("city_notice")
         n_plain = count - (1 if notice else 0)
-        span = (catalog.LAST_DAY - catalog.FIRST_DAY).days
+        first, last = spec.get("first_day", catalog.FIRST_DAY), spec.get("last_day", catalog.LAST_DAY)
+        span = (last - first).days
         items = []
         for i in range(n_plain):
             rng = random.Random(f"{src.id}:{i}")
-            day = catalog.FIRST_DAY + timedelta(days=round(i * span / max(n_plain - 1, 1)))
+            day = first + timedelta(days=round(i * span / max(n_plain - 1, 1)))
             when = datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59),
                             rng.randint(0, 59) if spec["precision"] == "second" else 0, tzinfo=catalog.TZ)
             items.append(self._new_item(src, rng, when))
@@ -228,8 +238,23 @@ class Federation:
                 while src.items[pos].group or src.items[pos].kind != "ok":
                     pos += 1
                 self._make_special(src.items[pos], kind)
+        if self.live and src.publishable and count:
+            self._keep_alive(src, last, max(1, min(LIVE_MAX_GAP_DAYS, round(span / max(n_plain, 1)))))
         for item in src.items:
             self._index(src, item)
+
+    def _keep_alive(self, src: Source, last: date, gap: int) -> None:
+        """Live mode: an item every ``gap`` days after ``last`` up to yesterday, the same ones at every start."""
+        day = last + timedelta(days=gap)
+        while day < self.now.date():
+            rng = random.Random(f"{src.id}:live:{day.isoformat()}")
+            when = datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randint(0, 59),
+                            rng.randint(0, 59) if src.spec["precision"] == "second" else 0, tzinfo=catalog.TZ)
+            item = self._new_item(src, rng, when)
+            self._finish_item(src, item, max(it.seq for it in src.items) + 1)
+            item.notes = "live demo: published since the catalog's last day"
+            src.items.insert(0, item)
+            day += timedelta(days=gap)
 
     def _new_item(self, src: Source, rng: random.Random, when: datetime) -> DemoItem:
         spec, site = src.spec, src.site
@@ -324,10 +349,14 @@ class Federation:
                     raise KeyError(source_id)
                 src = self.sources[source_id]
                 if not src.publishable:
-                    raise ValueError(f"source {source_id} cannot publish (its list is broken)")
+                    raise ValueError(f"source {source_id} does not publish (broken, empty or stale by design)")
             self._published += 1
-            when = self.now + PUBLISH_STEP * self._published
-            seq = max(it.seq for it in src.items) + 1 if src.items else 0
+            if self.live:
+                when = datetime.now(catalog.TZ).replace(microsecond=0)
+                seq = LIVE_SEQ_BASE + int((when - LIVE_EPOCH).total_seconds())
+            else:
+                when = self.now + PUBLISH_STEP * self._published
+                seq = max(it.seq for it in src.items) + 1 if src.items else 0
             item = self._new_item(src, random.Random(f"{src.id}:{seq}"), when)
             self._finish_item(src, item, seq)
             item.notes = "published at runtime"
@@ -423,4 +452,6 @@ def detail_path(src: Source, item: DemoItem) -> str:
         return f"/zcwj/{d.year}/{d:%m}/art_2001_{n}.html"
     if t == "atom":
         return f"/jyzx/jyyw/{d:%Y%m%d}/{n}.html"
+    if t == "column":
+        return f"{src.path.rsplit('/', 1)[0]}/{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
     raise ValueError(t)

@@ -144,7 +144,66 @@ def homepage(site: Site, url_of, recent: list[DemoItem] | None = None) -> str:
         blocks.append(f'<div class="yw"><h3>教育要闻</h3><ul>{lis}</ul></div>')
     if site.id == "jiangshan":
         blocks.append('<div class="about"><a href="/about.html">走进江山</a> <a href="/contact.html">联系我们</a></div>')
+    if site.spec.get("dead_link"):
+        title, href = site["dead_link"]
+        blocks.append(f'<div class="zt"><h3>专题专栏</h3><ul><li><a href="{esc(href)}">{esc(title)}</a></li></ul></div>')
     return layout(site, site.name, "\n".join(b for b in blocks if b), head=head)
+
+
+# Pages every demo homepage links to besides its columns: navigation, footer, topics.
+INFO_PAGES = {"/col/col1228/index.html": "政务公开", "/col/col1232/index.html": "互动交流",
+              "/col/col1233/index.html": "走进本地", "/col/col1234/index.html": "网站地图",
+              "/col/col1235/index.html": "联系我们", "/col/col1236/index.html": "隐私声明",
+              "/col/col1237/index.html": "使用帮助", "/col/col1240/index.html": "热点专题",
+              "/col/col1250/index.html": "办事指南", "/col/col1251/index.html": "便民服务"}
+# A 1×1 PNG and the site's style sheet, so the homepages' images and links answer.
+PIXEL_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                          "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4a60000000049454e44ae426082")
+COMMON_CSS = "body{font-family:sans-serif}\n"
+
+
+def info_page(site: Site, title: str) -> str:
+    main = (f'<div class="position">您当前的位置：<a href="/">首页</a> &gt; {esc(title)}</div>\n'
+            f'<div class="info"><h1>{esc(title)}</h1><p>{esc(site.name)}{esc(title)}栏目。</p></div>')
+    return layout(site, f"{title}_{site.name}", main)
+
+
+def gone_page(site: Site) -> str:
+    """What many CMSs answer, with status 200, for a page that was deleted: a soft 404."""
+    main = ('<div class="error-box"><h1>抱歉，您访问的页面不存在或已被删除！</h1>'
+            '<p><a href="/">返回首页</a></p></div>')
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>页面不存在_{esc(site.name)}</title>'
+            f'</head><body>{main}</body></html>\n')
+
+
+# ---------------------------------------------------------------- a plain column and an empty one
+def column_list(site: Site, src: Source, page: int) -> str:
+    """A plain column list: <ul class="list-items"><li><a>标题</a><span>2026-10-19</span></li>."""
+    name = src.spec["colname"]
+    lis = "\n".join(f'<li><a href="{esc(it.path)}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
+                    f'<span class="date">{d_iso(it.published_at)}</span></li>' for it in src.page(page))
+
+    def href(n: int) -> str:
+        return "index.html" if n == 1 else f"index_{n}.html"
+    main = (f'{_crumbs(site, name, src.path)}\n<div class="list"><h2>{esc(name)}</h2>\n'
+            f'<ul class="list-items">\n{lis}\n</ul>\n{_pager(page, src.page_count(), href)}\n</div>')
+    return layout(site, f"{name}_{site.name}", main)
+
+
+def column_detail(site: Site, src: Source, item: DemoItem) -> str:
+    name = src.spec["colname"]
+    main = (f'{_crumbs(site, name, src.path)}\n<div class="detail">\n<h1>{esc(item.title)}</h1>\n'
+            f'<div class="info">发布时间：{d_iso(item.published_at)}　来源：{esc(item.source_name)}</div>\n'
+            f'<div class="content">\n{_paragraphs(item)}\n</div>\n</div>')
+    return layout(site, f"{item.title}_{site.name}", main)
+
+
+def empty_column(site: Site, src: Source) -> str:
+    """A column that never had content (空白栏目): the CMS prints 暂无信息 where the list would be."""
+    name = src.spec["colname"]
+    main = (f'{_crumbs(site, name, src.path)}\n<div class="list"><h2>{esc(name)}</h2>\n'
+            f'<ul class="list-items"></ul>\n<div class="no-data">暂无信息</div>\n</div>')
+    return layout(site, f"{name}_{site.name}", main)
 
 
 def about_page(site: Site, which: str) -> str:

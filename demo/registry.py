@@ -58,6 +58,10 @@ def registry_yaml(urls: dict[str, str]) -> str:
         "# extension (延期); letters due within 1 working day are flagged in the hub.",
         "interaction: {reply_within: 5, max_days: 15, near_due: 1}",
         "# The owner of a column maintains it itself: its reporters publish there without review.",
+        "# Supervision checks the demo often, so `make run` shows its verdicts within minutes; the demo is",
+        "# offline, so dead-link checks stay on the demo sites (external: false). Real federations keep the",
+        "# defaults (homepages hourly, links daily, every link).",
+        "supervision: {homepage_checks: {every: 5m}, link_checks: {every: 1h, per_run: 100, external: false}}",
         "columns:",
     ]
     out += [f"  - {{id: {cid}, name: {name}" + (f", owner: {catalog.COLUMN_OWNERS[cid]}" if cid in catalog.COLUMN_OWNERS
@@ -70,6 +74,7 @@ def registry_yaml(urls: dict[str, str]) -> str:
                 f"    name: {site['name']}",
                 f"    kind: {site['kind']}",
                 f"    homepage: {base}",
+                "    allow_private: true",
                 "    sources:"]
         for src in site["sources"]:
             out += [f"      - id: {src['id']}",
@@ -78,6 +83,10 @@ def registry_yaml(urls: dict[str, str]) -> str:
                     f"        columns: [{', '.join(src['columns'])}]",
                     f"        schedule: {_flow(src['schedule'])}",
                     f"        review: {src['review']}"]
+            if "category" in src:
+                out.append(f"        category: {src['category']}")
+            if src.get("harvest") is False:
+                out.append("        harvest: false")
             if "encoding" in src:
                 out.append(f"        encoding: {src['encoding']}")
             if "max_pages" in src:

@@ -86,6 +86,14 @@ def _get(fed: Federation, site: Site, path: str, raw_query: str, query: dict) ->
             return resp
     if path in ("/", "/index.html"):
         return html(pages.homepage(site, url_of), catalog.STATIC_EPOCH)
+    if path in pages.INFO_PAGES:
+        return html(pages.info_page(site, pages.INFO_PAGES[path]), catalog.STATIC_EPOCH)
+    if path in ("/images/logo.png", "/images/banner.jpg"):
+        return Response(200, pages.PIXEL_PNG, "image/png", catalog.STATIC_EPOCH)
+    if path == "/images/common.css":
+        return Response(200, pages.COMMON_CSS.encode(), "text/css; charset=utf-8", catalog.STATIC_EPOCH)
+    if site.spec.get("dead_link") and path == site["dead_link"][1]:
+        return html(pages.gone_page(site), catalog.STATIC_EPOCH)
     if site.id == "jiangshan" and path in ("/about.html", "/contact.html"):
         return html(pages.about_page(site, path[1:-5]), catalog.STATIC_EPOCH)
     if path == "/module/jslib/jquery/jpage/dataproxy.js" and "webid" in site.spec:
@@ -112,6 +120,8 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
     t, lm, url_of = src.template, fed.last_modified(src.id), fed.url
     if t == "broken":
         return error(500) if path == src.path else None
+    if t == "empty":
+        return html(pages.empty_column(site, src), catalog.STATIC_EPOCH) if path == src.path else None
     if t == "hanweb":
         return html(pages.hanweb_column(site, src), lm) if path == src.path else None
     if t == "trs":
@@ -144,7 +154,7 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
             i = pages.SITEMAP_PARTS.index(path)
             return xml(pages.urlset(site, pages.sitemap_split(src.items)[i], url_of, extra=i == 1), lm)
         return None
-    if t in ("list_table", "list_ul"):
+    if t in ("list_table", "list_ul", "column"):
         base = src.path.rsplit("/", 1)[0]
         m = re.fullmatch(re.escape(base) + r"/index(?:_(\d+))?\.html", path)
         if not m:
@@ -154,6 +164,8 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
             return error(404)
         if t == "list_table":
             return html(pages.list_table(site, src, page), lm)
+        if t == "column":
+            return html(pages.column_list(site, src, page), lm)
         return html(pages.list_ul(site, src, page, url_of), lm)
     if t == "list_dl":
         if path != src.path:
@@ -180,6 +192,8 @@ def _detail(fed: Federation, site: Site, src: Source, item: DemoItem) -> Respons
             resp.content_type = "text/html; charset=utf-8"
     elif t == "list_ul":
         resp = html(pages.policy_detail(site, src, item), lm)
+    elif t == "column":
+        resp = html(pages.column_detail(site, src, item), lm)
     else:
         resp = html(pages.plain_detail(site, src, item), lm)
     if item.kind == "slow":

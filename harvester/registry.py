@@ -282,6 +282,7 @@ class Rules(Strict):
         return value
 
 
+COLUMN_CATEGORIES = ("dynamic", "notice", "plan", "other")
 class ColumnPage(Strict):
     """A source's column with the human page for it on the unit's site (站群导航),
     for sources whose ``url`` is no page for people (a feed, a sitemap)."""
@@ -308,6 +309,10 @@ class Source(Strict):
     type: Literal["auto", "feed", "list", "hanweb", "trs", "sitemap", "json"] = "auto"
     columns: list[ColumnRef] = Field(min_length=1)
     page: HttpUrl | None = None  # the source's page for people, when ``url`` is a feed or sitemap
+    # Supervision: the kind of column for freshness (动态要闻 / 通知公告·政策文件 / 人事·规划计划 / none)
+    category: Literal["dynamic", "notice", "plan", "other"] = "dynamic"
+    # False: watched only: the list is read on schedule for its newest date and emptiness, no item stored
+    harvest: bool = True
     schedule: Schedule = Schedule(every="1h")
     adaptive: bool | None = None  # true: may also lengthen a written `every`; false: keep it exactly
     review: Literal["required", "auto"] = "required"
@@ -357,6 +362,7 @@ class Unit(Strict):
     name: str = Field(min_length=1)
     kind: Literal["county", "department"]
     homepage: str
+    allow_private: bool = False  # supervision may probe the homepage (and its links) at private addresses
     sources: list[Source] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
 
@@ -366,10 +372,96 @@ class Unit(Strict):
         return _check_url(value)
 
 
+# -- supervision (监督考评): defaults as the national check indicators state ------------------
+# 国办秘函〔2019〕19号: a site fails outright (单项否决) when its homepage cannot be reached, shows
+# nothing new for 2 weeks, or has too many stale or empty columns; otherwise it loses points.
+
+FINDING_KINDS = ("site_unreachable", "homepage_stale", "column_stale", "column_empty", "broken_link",
+                 "duty_shortfall", "harvest_broken")
+
+
+def _at_least(minimum: timedelta):
+    def check(value: str) -> str:
+        if parse_duration(value) < minimum:
+            raise ValueError(f"{value!r} is too often: at least {int(minimum.total_seconds() // 60)}m")
+        return value
+
+    return AfterValidator(check)
+
+
+class StaleAfter(Strict):
+    """A column is stale when its newest item is older than this, by category."""
+
+    dynamic: Duration = "14d"  # 动态、要闻类: 2 weeks
+    notice: Duration = "180d"  # 通知公告、政策文件类: 6 months
+    plan: Duration = "365d"  # 人事、规划计划类: a year
+
+
+class HomepageChecks(Strict):
+    every: Annotated[Duration, _at_least(timedelta(minutes=1))] = "1h"  # jittered by 10%
+    timeout: float = Field(default=15, gt=0, le=120)  # "超过15秒仍打不开" counts as a failure
+
+
+class Veto(Strict):
+    """单项否决 thresholds, each "at least N"."""
+
+    unreachable_checks: int = Field(default=15, ge=1)  # failed homepage probes within the last 7 days
+    stale_columns: int = Field(default=5, ge=1)
+    empty_columns: int = Field(default=5, ge=1)
+
+
+class LinkChecks(Strict):
+    every: Annotated[Duration, _at_least(timedelta(hours=1))] = "1d"
+    per_run: int = Field(default=200, ge=1, le=100_000)  # links checked per unit per run
+    external: bool = True  # also check homepage links to other sites
+
+
+class Deduct(Strict):
+    """Points per open finding (broken links: per link)."""
+
+    site_unreachable: float = Field(default=5, ge=0, le=100)
+    homepage_stale: float = Field(default=5, ge=0, le=100)
+    column_stale: float = Field(default=2, ge=0, le=100)
+    column_empty: float = Field(default=2, ge=0, le=100)
+    broken_link: float = Field(default=1, ge=0, le=100)  # a dead link on the homepage (首页链接)
+    broken_link_item: float = Field(default=0.1, ge=0, le=100)  # a dead 原文链接 of a published item
+    duty_shortfall: float = Field(default=2, ge=0, le=100)
+
+
+class DeductMax(Strict):
+    """The most points one kind can cost."""
+
+    site_unreachable: float = Field(default=5, ge=0, le=100)
+    homepage_stale: float = Field(default=5, ge=0, le=100)
+    column_stale: float = Field(default=10, ge=0, le=100)
+    column_empty: float = Field(default=10, ge=0, le=100)
+    broken_link: float = Field(default=10, ge=0, le=100)
+    broken_link_item: float = Field(default=5, ge=0, le=100)
+    duty_shortfall: float = Field(default=10, ge=0, le=100)
+
+
+class SupervisionPolicy(Strict):
+    """The top-level ``supervision:`` section; every key optional."""
+
+    stale_after: StaleAfter = StaleAfter()
+    homepage_stale_after: Duration = "14d"
+    homepage_checks: HomepageChecks = HomepageChecks()
+    veto: Veto = Veto()
+    link_checks: LinkChecks = LinkChecks()
+    deduct: Deduct = Deduct()
+    deduct_max: DeductMax = DeductMax()
+
+    def stale_days(self, category: str) -> int | None:
+        """Days without an update after which a column of ``category`` is stale (None: no duty)."""
+        value = getattr(self.stale_after, category, None)
+        return parse_duration(value).days if value else None
+
+
 class Registry(Strict):
     portal: Portal
     harvest: HarvestPolicy = HarvestPolicy()
     interaction: InteractionPolicy = InteractionPolicy()
+    supervision: SupervisionPolicy = SupervisionPolicy()
     columns: list[Column] = Field(min_length=1)
     units: list[Unit] = Field(default_factory=list)
 

@@ -162,6 +162,7 @@ class RunBook:
             run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
             run.errors, run.error_messages = tally.errors, tally.messages
             run.requests, run.withdrawn, run.notes = tally.requests, tally.withdrawn, tally.notes
+            run.list_entries, run.list_newest, run.list_empty = listing.summary()  # for supervision
             if not aborted:
                 self._health(session.get(Source, source_id), tally, listing, now)
         return tally

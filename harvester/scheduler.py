@@ -33,7 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
 from harvester.intervals import ADAPTIVE_WINDOW, adaptive_seconds, next_interval  # noqa: F401 - adaptive_seconds: tests
-from harvester.registry import Registry, RegistryError, Source, parse_registry
+from harvester.registry import Registry, RegistryError, Source, parse_duration, parse_registry
 from harvester.runs import abort_dead_runs
 from harvester.sync import sync_registry
 from spiders.politeness import host_key
@@ -41,10 +41,15 @@ from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import ItemSource
 from storage.models import Source as SourceRow
+from supervision import service as supervision_service
 
 log = logging.getLogger("zhanqun.scheduler")
 
 JOB_THREADS = 4  # harvests running at once (each in its own process)
+SUPERVISION_THREADS = 2  # supervision rounds at once (each round spreads its requests over hosts itself)
+UNIT_JOB = "supervise-unit:"  # + unit id
+LINKS_JOB = "supervise-links"
+FIRST_ROUND_SPREAD = 60  # seconds over which the first supervision rounds after a start are spread
 CHILD_GRACE_SECONDS = 30  # on shutdown, a harvest gets this long to close its run
 WATCH_SECONDS = 2.0  # how often the registry file is checked for changes
 JITTER_SHARE = 0.10  # at most 10% of the interval
@@ -59,6 +64,16 @@ _ACTIVE: "Scheduler | None" = None
 def run_source(source_id: str) -> None:
     if _ACTIVE is not None:
         _ACTIVE.run_source(source_id)
+
+
+def supervise_unit_job(unit_id: str, plan: dict | None = None) -> None:
+    if _ACTIVE is not None:
+        _ACTIVE.supervise(unit_id)
+
+
+def supervise_links_job(plan: dict | None = None) -> None:
+    if _ACTIVE is not None:
+        _ACTIVE.supervise(None)
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,17 @@ def cron_jitter(trigger: CronTrigger) -> int | None:
     return max(0, int((second - first).total_seconds() * JITTER_SHARE)) or None
 
 
+def supervision_plans(registry: Registry) -> dict[str, tuple[Callable, Plan, dict]]:
+    """Job id → (function, plan, kwargs) of every supervision job the registry asks for."""
+    policy = registry.supervision
+    unit_plan = Plan("every", seconds=int(parse_duration(policy.homepage_checks.every).total_seconds()))
+    links_plan = Plan("every", seconds=int(parse_duration(policy.link_checks.every).total_seconds()))
+    jobs = {f"{UNIT_JOB}{unit.id}": (supervise_unit_job, unit_plan, {"unit_id": unit.id}) for unit in registry.units}
+    if registry.units:
+        jobs[LINKS_JOB] = (supervise_links_job, links_plan, {})
+    return jobs
+
+
 class Scheduler:
     def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None):
         self.registry_path = str(Path(registry_path).resolve())
@@ -115,7 +141,7 @@ class Scheduler:
         self.reload_requested = threading.Event()
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename="apscheduler_jobs")},
-            executors={"default": JobThreads(JOB_THREADS)},
+            executors={"default": JobThreads(JOB_THREADS), "supervision": JobThreads(SUPERVISION_THREADS)},
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=self.registry.portal.timezone,
         )
@@ -166,8 +192,9 @@ class Scheduler:
         """One job per source; a job whose plan is unchanged keeps its next run."""
         tz = registry.portal.timezone
         wanted = {source.id: source for _, source in registry.sources()}
+        supervision = supervision_plans(registry)
         for job in self.scheduler.get_jobs():
-            if job.id not in wanted:
+            if job.id not in wanted and job.id not in supervision:
                 self.scheduler.remove_job(job.id)
                 self.on_event(f"{job.id}: removed from the registry, job dropped")
         for source_id, source in wanted.items():
@@ -186,6 +213,19 @@ class Scheduler:
                 next_run_time=datetime.now(timezone.utc) if job is None else None,
             )
             self.on_event(f"{source_id}: scheduled ({plan.kind} {plan.seconds or plan.cron})")
+        for job_id, (function, plan, kwargs) in supervision.items():
+            job = self.scheduler.get_job(job_id)
+            if job is not None and job.kwargs.get("plan") == plan.__dict__:
+                continue
+            self.scheduler.add_job(
+                function, trigger=plan.trigger(tz), id=job_id, name=job_id, executor="supervision",
+                kwargs={**kwargs, "plan": plan.__dict__}, replace_existing=True,
+                misfire_grace_time=max(60, plan.seconds // 2),
+                # the first rounds start within the first interval, spread out (not all at once)
+                next_run_time=datetime.now(timezone.utc) + timedelta(seconds=_spread(job_id, min(plan.seconds, FIRST_ROUND_SPREAD)))
+                if job is None else None,
+            )
+            self.on_event(f"{job_id}: scheduled (every {plan.seconds})")
         self._record_next_runs()
 
     def _record_next_runs(self) -> None:
@@ -194,6 +234,27 @@ class Scheduler:
                 row = session.get(SourceRow, job.id)
                 if row is not None:
                     row.next_run = job.next_run_time
+
+    def supervise(self, unit_id: str | None) -> None:
+        """One unit's supervision round, or (None) the dead-link round of every unit."""
+        if self.stopping.is_set():
+            return
+        registry = self.registry
+        try:
+            if unit_id is None:
+                reports = supervision_service.check_links(registry, self.sessions)
+                dead = sum(r.links_dead for r in reports)
+                self.on_event(f"supervision: dead-link round, {sum(r.links_checked for r in reports)} links checked, {dead} dead")
+            else:
+                for report in supervision_service.check_units(registry, self.sessions, [unit_id]):
+                    if report.opened or report.closed:
+                        kinds = ", ".join(o["kind"] for o in report.opened) or "-"
+                        self.on_event(f"supervision {unit_id}: opened {kinds}; closed {len(report.closed)}")
+        except KeyError:
+            return  # the unit left the registry; its job goes with the next sync
+        except Exception as exc:  # noqa: BLE001 - a failing round is reported, the next one runs
+            log.exception("supervision round failed")
+            self.on_event(f"supervision {unit_id or 'links'}: round failed: {type(exc).__name__}: {exc}")
 
     def run_now(self, source_id: str) -> None:
         self.scheduler.modify_job(source_id, next_run_time=datetime.now(timezone.utc))
@@ -305,6 +366,11 @@ class Scheduler:
 def run_source_job(source_id: str, plan: dict | None = None) -> None:
     """The job the store remembers (importable by name)."""
     run_source(source_id)
+
+
+def _spread(job_id: str, seconds: int) -> int:
+    """A stable offset in [0, seconds) per job, so first rounds do not all fire at once."""
+    return int.from_bytes(job_id.encode("utf-8"), "little") % max(1, seconds) if seconds else 0
 
 
 def _signal(child: subprocess.Popen, sig: int) -> None:

@@ -28,4 +28,5 @@ def sync_registry(session: Session, registry: Registry) -> None:
         row.unit_id, row.url, row.type = unit.id, source.url, source.type
         row.columns, row.review = list(source.column_ids), source.review
         row.page, row.column_pages = source.page, source.column_pages
+        row.category, row.watched = source.category, not source.harvest
         session.add(row)

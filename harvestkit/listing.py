@@ -25,6 +25,7 @@ class ListingTally:
         self.early_stopped = False  # paging ended at a page that showed nothing unseen
         self.bounds: list[str] = []  # configured bounds reached (max_pages): reported, not errors
         self.shortfalls: list[str] = []  # declared more than was read: the run is partial
+        self.empty: str | None = None  # the list said it holds nothing ("暂无信息"): a quiet column, not an error
 
     def saw(self, url: str, list_date: str, titled: bool) -> None:
         self.entries += 1
@@ -48,6 +49,17 @@ class ListingTally:
         """The listing holds more than was read (e.g. "declared 3 pages, read 1")."""
         if reason not in self.shortfalls:
             self.shortfalls.append(reason)
+
+    def declare_empty(self, notice: str) -> None:
+        """The list was read and says it is empty (空白栏目), e.g. "暂无信息"."""
+        self.empty = notice
+
+    def summary(self) -> tuple[int | None, str | None, str | None]:
+        """(entries, newest date, why empty) of a listing that was read, for supervision;
+        all None when it was not read (304, failed)."""
+        if self.not_modified or (self.failed and not self.entries):
+            return None, None, None
+        return self.entries, max(self.dates) if self.dates else None, self.empty
 
     @property
     def complete(self) -> bool:

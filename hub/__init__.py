@@ -16,10 +16,10 @@ from hub.security import CONTENT_SECURITY_POLICY, CSRF_FIELD, check_csrf, csrf_t
 __all__ = ["create_app", "ConfigError"]
 
 # The hub's blueprints, in the order of the data flow: sign-in, the 审核 queue (and its pictures,
-# loaded on request), 信息报送, column rules, harvest control, users, the API; then the public
-# portal and its feeds.
-BLUEPRINTS = ("auth", "review", "source_images", "submissions", "rules", "harvest", "users", "api", "portal",
-              "feeds")
+# loaded on request), 信息报送, column rules, harvest control, supervision (监管), users, the API;
+# then the public portal and its feeds.
+BLUEPRINTS = ("auth", "review", "source_images", "submissions", "rules", "harvest", "supervision", "users", "api",
+              "portal", "feeds")
 # Capabilities with packages of their own: (module, blueprint attribute).
 PACKAGE_BLUEPRINTS = (
     ("interaction.hub_views", "bp"), ("interaction.public", "bp"), ("interaction.public", "pages"),  # 政民互动

@@ -21,6 +21,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from harvestkit.emptiness import declared_empty
 from harvestkit.listing import ListingTally
 from harvestkit.state import SourceState
 from harvestkit.urls import canonical_url
@@ -47,6 +48,11 @@ class SourceSpider(scrapy.Spider):
         self.listing = ListingTally()
         self.request_counts: dict[str, int] = {}
         self.detected: str | None = None
+        # Watched only (registry `harvest: false`): entries are counted and dated, no page is
+        # fetched; the first list page tells the newest date, so the listing is trusted to stop.
+        self.watched = source.get("harvest") is False
+        if self.watched:
+            self.state.trust_listing = True
 
     @property
     def listed(self) -> int:
@@ -70,6 +76,8 @@ class SourceSpider(scrapy.Spider):
         list_date = hint.get("list_date") or hint.get("date") or ""
         hint = {**hint, "list_date": list_date}
         self.listing.saw(canon, list_date, bool(hint.get("title")) or "title" not in hint)
+        if self.watched:
+            return None
         decision = self.state.decide(canon, list_date)
         if decision == "skip":
             self.listing.unchanged.add(canon)
@@ -126,10 +134,15 @@ class SourceSpider(scrapy.Spider):
     def error(self, url: str, stage: str, message: str) -> dict[str, Any]:
         return {"kind": "error", "source_id": self.source_id, "url": url, "stage": stage, "message": message}
 
-    def listing_done(self, url: str, found: int) -> Iterable[dict[str, Any]]:
-        """Call when a listing is fully read; an empty first listing is an error."""
-        if found == 0 and self.listed == 0 and self.empty_listing_is_error and not self.listing.not_modified:
-            yield self.error(url, "listing", "the listing yielded no items (site redesign or wrong type?)")
+    def listing_done(self, url: str, found: int, text: str | None = None, empty: str | None = None) -> Iterable[dict[str, Any]]:
+        """Call when a listing is fully read; an empty first listing is an error, unless
+        it says it is empty (``empty``, or a notice such as "暂无信息" in ``text``)."""
+        if found == 0 and self.listed == 0 and not self.listing.not_modified:
+            notice = empty or declared_empty(text)
+            if notice:
+                self.listing.declare_empty(notice)
+            elif self.empty_listing_is_error:
+                yield self.error(url, "listing", "the listing yielded no items (site redesign or wrong type?)")
 
     def on_error(self, failure) -> Iterable[dict[str, Any]]:
         request = failure.request

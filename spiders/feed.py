@@ -108,4 +108,4 @@ class FeedSpider(SourceSpider):
             self.listing.failed = True
             yield self.error(response.url, "listing", f"bad feed XML: {feed.get('bozo_exception')}")
             return
-        yield from self.listing_done(response.url, found)
+        yield from self.listing_done(response.url, found, empty=None if feed.entries else "订阅源中没有任何条目")

@@ -42,7 +42,7 @@ class HanwebSpider(SourceSpider):
         entries = markup.records(text, response.url)
         self.walk_url = response.url
         yield from self._entries(entries, response.url)
-        yield from self.listing_done(response.url, len(entries))
+        yield from self.listing_done(response.url, len(entries), text)
         if not entries:
             return
         found = markup.declared(text, response.url)

@@ -58,7 +58,7 @@ class ListSpider(SourceSpider):
             (e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries
         )
         if page_no == 1:
-            yield from self.listing_done(response.url, len(entries))
+            yield from self.listing_done(response.url, len(entries), response.text)
             paging = pagers.detect(doc, response.url)
             walk.adopt(paging)
             queue = list(paging.urls) if paging.urls else None

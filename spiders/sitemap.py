@@ -61,7 +61,7 @@ class SitemapSpider(SourceSpider):
                 for loc, _ in entries[:MAX_SITEMAP_FILES]:
                     yield self.request(urljoin(response.url, loc), self.parse_sitemap, stage="listing", cb_kwargs={"depth": 1})
             if not entries:
-                yield from self.listing_done(response.url, 0)
+                yield from self.listing_done(response.url, 0, empty="站点地图索引中没有任何站点地图")
             return
         found = 0
         self.listing.unseen_on_page = 0
@@ -76,4 +76,4 @@ class SitemapSpider(SourceSpider):
             if request is not None:
                 yield request
         if depth == 0:
-            yield from self.listing_done(response.url, found)
+            yield from self.listing_done(response.url, found, empty=None if entries else "站点地图中没有任何网址")

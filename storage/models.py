@@ -129,6 +129,8 @@ class Source(Base):
     page: Mapped[str | None] = mapped_column(String(2000))  # registry `page`: the source's page for people
     column_pages: Mapped[dict[str, Any] | None] = mapped_column(default=dict)  # registry columns[].page by column
     last_listed: Mapped[int | None] = mapped_column(Integer)  # entries the last good listing showed
+    category: Mapped[str] = mapped_column(String(20), default="dynamic")  # for supervision: dynamic|notice|plan|other
+    watched: Mapped[bool] = mapped_column(Boolean, default=False)  # registry `harvest: false`: list read, nothing stored
 
     unit: Mapped[Unit] = relationship(back_populates="sources")
 
@@ -198,7 +200,9 @@ class ItemSource(Base):
     """One URL where a unit published an item."""
 
     __tablename__ = "item_sources"
-    __table_args__ = (UniqueConstraint("url"),)
+    # Supervision: a source's newest item as of a date; a unit's items by date (duties, latency, charts).
+    __table_args__ = (UniqueConstraint("url"), Index("ix_item_sources_source_published", "source_id", "published_at"),
+                      Index("ix_item_sources_unit_published", "unit_id", "published_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
@@ -266,6 +270,10 @@ class HarvestRun(Base):
     notes: Mapped[list[Any] | None] = mapped_column(default=list)  # bounds reached (max_pages): reported, not errors
     requests: Mapped[dict[str, Any]] = mapped_column(default=dict)  # by kind: listing, detail, not_modified…
     withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    # What the listing showed (NULL when it was not read: 304, failed): for supervision
+    list_entries: Mapped[int | None] = mapped_column(Integer)
+    list_newest: Mapped[str | None] = mapped_column(String(10))  # the newest date among its entries
+    list_empty: Mapped[str | None] = mapped_column(Text)  # it said it holds nothing ("暂无信息"): why
     pid: Mapped[int | None] = mapped_column(Integer)  # the harvesting process, to find dead runs
     hostname: Mapped[str | None] = mapped_column(String(200))
 

@@ -1,4 +1,4 @@
-"""The whole schema: the core models and each capability's own (政民互动, 专题).
+"""The whole schema: the core models and each capability's own (政民互动, 专题, 监管).
 
 Alembic and the schema tests compare migrations with this metadata; importing
 it loads every model module, wherever it lives.
@@ -6,6 +6,7 @@ it loads every model module, wherever it lives.
 from __future__ import annotations
 
 import interaction.models  # noqa: F401 - letters, their events, the form's rate limit
+import supervision.models  # noqa: F401 - probes, column states, findings, watched links
 import topics.models  # noqa: F401 - topics, sections, contributing units, rules, entries
 from storage.models import Base
 

@@ -1,5 +1,5 @@
-"""The hub's REST API (``/api/v1/``): items, editorial actions, 信息报送, and the
-columns, units and sources to look ids up in; described by an OpenAPI 3.1
+"""The hub's REST API (``/api/v1/``): items, editorial actions, 信息报送, supervision
+(监管: verdicts and findings), and the columns, units and sources to look ids up in; described by an OpenAPI 3.1
 document at ``/api/v1/openapi.json``.
 
 Token auth only (``Authorization: Bearer``, see :mod:`hub.api.auth`); JSON in,
@@ -41,5 +41,5 @@ def _no_store(response):
     return response
 
 
-from hub.api import catalog, fallback, items, openapi, submissions  # noqa: E402,F401  (routes register on bp)
+from hub.api import catalog, fallback, items, openapi, submissions, supervision  # noqa: E402,F401  (routes register on bp)
 import interaction.api  # noqa: E402,F401  (政民互动's routes register on bp too)

@@ -10,7 +10,9 @@ from hub.actions import ALLOWED_FROM
 from hub.api import bp
 from hub.api.items import PER_PAGE_DEFAULT, PER_PAGE_MAX
 from hub.api.openapi_schemas import SCHEMAS, ref
+from harvester.registry import FINDING_KINDS
 from storage.models import ITEM_ORIGINS, ITEM_STATUSES
+from supervision.models import FINDING_STATUSES
 
 VERSION = "1.0.0"
 ERROR = {"application/json": {"schema": ref("Error")}}
@@ -144,6 +146,23 @@ PATHS = {
         "listUnits", "Units (单位)", "Every unit of the federation.",
         {**_ok("UnitList", "The units."), **_errors()}, ["catalog"],
     )},
+    "/supervision/status": {"get": _operation(
+        "getSupervisionStatus", "Supervision status (监管结论) as of a date",
+        "Every unit's verdict (`合格` / `不合格`), 100-point score, vetoes (单项否决), the findings open at that "
+        "date, column freshness, duties and harvest latency: the same JSON as `zhanqun supervise status --json`. "
+        "Computed from stored history, so any past date works. Editors and admins see every unit; a reporter only "
+        "their own (403 for another `unit`). Times carry the portal's UTC offset.",
+        {**_ok("SupervisionStatus", "The status."), **_errors("BadRequest", "Forbidden")}, ["supervision"],
+        parameters=[_param("At"), _param("SupervisionUnit")],
+    )},
+    "/supervision/findings": {"get": _operation(
+        "listFindings", "Findings (问题)",
+        "Findings newest first: one per lasting problem, `open` while the checks see it, `closed` by the first check "
+        "that no longer does. Editors and admins see every unit; a reporter only their own (403 for another `unit`).",
+        {**_ok("FindingList", "One page of findings."), **_errors("BadRequest", "Forbidden")}, ["supervision"],
+        parameters=[_param("SupervisionUnit"), _param("FindingKind"), _param("FindingStatus"), _param("Page"),
+                    _param("PerPage")],
+    )},
     "/sources": {"get": _operation(
         "listSources", "Sources (来源) and their health",
         "Editors and admins only (reporters: 403): every harvested address with its status, failures, "
@@ -153,6 +172,17 @@ PATHS = {
 }
 
 PARAMETERS = {
+    "At": {"name": "at", "in": "query", "required": False,
+           "description": "The date (YYYY-MM-DD, portal time) the status is for; default today; 400 for a future date.",
+           "schema": {"type": "string", "format": "date"}},
+    "SupervisionUnit": {"name": "unit", "in": "query", "required": False,
+                        "description": "Only this unit (400 for an unknown unit; a reporter may name only their own).",
+                        "schema": {"type": "string"}},
+    "FindingKind": {"name": "kind", "in": "query", "required": False, "description": "Only findings of this kind.",
+                    "schema": {"type": "string", "enum": list(FINDING_KINDS)}},
+    "FindingStatus": {"name": "status", "in": "query", "required": False,
+                      "description": "`open` (the problem lasts) or `closed` (a later check no longer saw it).",
+                      "schema": {"type": "string", "enum": list(FINDING_STATUSES)}},
     "ItemId": {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}},
     "Status": {"name": "status", "in": "query", "required": False,
                "description": "Only items in this status (400 for another value).",
@@ -190,8 +220,8 @@ def document() -> dict:
             "title": f"{current_app.config.get('PORTAL_NAME') or 'Zhanqun'} hub API",
             "version": VERSION,
             "description": (
-                "The editors' hub over HTTP: review items, submit (信息报送), answer letters (政民互动), look up "
-                "columns, units and sources. "
+                "The editors' hub over HTTP: review items, submit (信息报送), answer letters (政民互动), read supervision "
+                "verdicts and findings (监管), look up columns, units and sources. "
                 "Authenticate every request (except this document) with `Authorization: Bearer <token>` (an API "
                 "token issued to a hub account); session cookies are ignored. Permissions are those of the "
                 "account's role. Errors are JSON `{\"error\", \"message\"}` with the message in Chinese. "
@@ -203,6 +233,7 @@ def document() -> dict:
         "tags": [{"name": "items", "description": "Items and the editorial actions (审核)."},
                  {"name": "submissions", "description": "信息报送 by units' reporters."},
                  {"name": "letters", "description": "政民互动: citizens' letters, dispatched to and answered by units."},
+                 {"name": "supervision", "description": "监管: verdicts, scores, findings (national check indicators)."},
                  {"name": "catalog", "description": "Ids to filter and submit with."},
                  {"name": "meta", "description": "The API itself."}],
         "paths": {**PATHS, **letters.PATHS},

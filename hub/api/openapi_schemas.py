@@ -1,7 +1,9 @@
 """The component schemas of the OpenAPI document: what every JSON body looks like."""
 from __future__ import annotations
 
+from harvester.registry import FINDING_KINDS
 from storage.models import ITEM_STATUSES, SOURCE_STATUSES, USER_ROLES
+from supervision.models import FINDING_STATUSES
 
 DATETIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
@@ -143,4 +145,62 @@ SCHEMAS = {
         "role": {"type": "string", "enum": list(USER_ROLES)},
         "unit": {"oneOf": [ref("UnitRef"), {"type": "null"}], "description": "A reporter's unit."},
     }),
+    "Finding": obj({
+        "id": {"type": "integer"},
+        "unit_id": {"type": "string"},
+        "kind": {"type": "string", "enum": list(FINDING_KINDS)},
+        "owner": {"type": "string", "enum": ["unit", "portal"],
+                  "description": "`portal`: `harvest_broken`, the portal office's reader cannot read the column; never "
+                                 "held against the unit."},
+        "source_id": {"type": ["string", "null"]},
+        "url": {"type": "string"},
+        "detail": {"type": "string", "description": "What is wrong, in Chinese."},
+        "since": {**DATETIME, "description": "First seen."},
+        "last_seen": DATETIME,
+        "status": {"type": "string", "enum": list(FINDING_STATUSES),
+                   "description": "In a status answer: as at the date asked for (open); in the findings list: now."},
+        "status_now": {"type": "string", "enum": list(FINDING_STATUSES)},
+        "closed_at": NULLABLE_DATETIME,
+        "data": {"type": "object", "description": "The same facts for programs (days, newest, period, HTTP status…)."},
+    }),
+    "FindingList": listing("Finding", paged=True),
+    "Freshness": obj({
+        "source_id": {"type": "string"},
+        "category": {"type": "string", "enum": ["dynamic", "notice", "plan", "other"]},
+        "newest": {"type": ["string", "null"], "format": "date", "description": "Newest item date at the source."},
+        "days": {"type": ["integer", "null"], "description": "Days from `newest` to the date asked for."},
+        "limit_days": {"type": ["integer", "null"], "description": "Stale after this many days (null: no duty)."},
+        "state": {"type": ["string", "null"], "enum": ["ok", "empty", "broken", "unreachable", None]},
+        "note": {"type": ["string", "null"]},
+        "watched": {"type": "boolean", "description": "Watched only: the list is read, nothing stored."},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "url": {"type": "string"},
+    }),
+    "Spread": obj({"median_hours": {"type": ["number", "null"]}, "p90_hours": {"type": ["number", "null"]},
+                   "items": {"type": "integer"}}),
+    "SupervisedUnit": obj({
+        "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}, "homepage": {"type": "string"},
+        "verdict": {"type": "string", "enum": ["合格", "不合格"]},
+        "score": {"type": "number", "minimum": 0, "maximum": 100},
+        "vetoes": {"type": "array", "items": {"type": "string", "enum": ["site_unreachable", "homepage_stale",
+                                                                          "column_stale", "column_empty"]}},
+        "deductions": {"type": "object", "additionalProperties": {"type": "number"},
+                       "description": "Points lost by deduction key (`broken_link_item`: dead 原文链接)."},
+        "findings": {"type": "array", "items": ref("Finding"), "description": "Open at the date asked for."},
+        "freshness": {"type": "array", "items": ref("Freshness")},
+        "latency": {"allOf": [ref("Spread"), obj({"to_portal": ref("Spread"), "window_days": {"type": "integer"}})],
+                    "description": "Hours from publication at the source to harvest (and `to_portal`: to portal "
+                                   "publication), items harvested in the 30 days before the date."},
+        "availability": obj({"probes": {"type": "integer"}, "failed": {"type": "integer"},
+                             "share": {"type": ["number", "null"]}, "window_days": {"type": "integer"}}),
+        "homepage": obj({"newest": {"type": ["string", "null"]}, "days": {"type": ["integer", "null"]},
+                         "from_columns": {"type": "boolean"}}),
+        "duties": {"type": "array", "items": obj({
+            "column": {"type": "string"}, "column_name": {"type": "string"}, "per": {"type": "string"},
+            "period": {"type": "string", "format": "date"}, "period_label": {"type": "string"},
+            "required": {"type": "integer"}, "delivered": {"type": "integer"}, "harvested": {"type": "integer"},
+            "submitted": {"type": "integer"}, "short": {"type": "boolean"}})},
+    }),
+    "SupervisionStatus": obj({"at": {"type": "string", "format": "date"},
+                              "units": {"type": "array", "items": ref("SupervisedUnit")}}),
 }

@@ -3,11 +3,14 @@ critical violation on the portal's and the hub's pages, and the keyboard reaches
 content: the first Tab lands on the visible skip link, Enter moves focus to <main>."""
 from __future__ import annotations
 
+import zlib
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from supervision.models import ColumnState, Evidence, Finding, Probe
 from tests.browser.pages import login, new_page
 from tests.conftest import skip_or_fail
 
@@ -71,11 +74,32 @@ def test_portal_pages_pass_axe(live_hub, axe_page):
     assert axe_page.locator("main").get_by_role("link", name="衢州市召开森林防火工作部署会").count() >= 1
 
 
+def supervised(live_hub) -> int:
+    """A week of probes, a column state and a finding with evidence, for the 监管 pages."""
+    now = datetime.now(timezone.utc)
+    with live_hub.session() as s:
+        for hour in range(0, 24 * 7, 6):
+            for unit in ("qz", "kecheng"):
+                s.add(Probe(unit_id=unit, checked_at=now - timedelta(hours=hour), url=f"http://{unit}.example/",
+                            ok=unit == "qz" or hour % 4 != 0, http_status=200))
+        s.add(ColumnState(source_id="kecheng-notices", unit_id="kecheng", observed_at=now, state="ok", newest="2026-10-01"))
+        finding = Finding(unit_id="kecheng", kind="column_stale", subject="kecheng-notices", source_id="kecheng-notices",
+                          url="http://kecheng.example/tzgg/", detail="栏目已 60 天未更新", since=now, last_seen=now, open_key="k")
+        s.add(finding)
+        s.flush()
+        s.add(Evidence(finding_id=finding.id, role="first", fetched_at=now, url=finding.url, method="GET", http_status=200,
+                       raw_gz=zlib.compress("<html><body>列表</body></html>".encode("utf-8"))))
+        s.commit()
+        return finding.id
+
+
 def test_hub_pages_pass_axe(live_hub, axe_page):
     base = live_hub.url
+    finding = supervised(live_hub)
     assert_accessible(axe_page, f"{base}/login")
     login(axe_page, base)
-    for path in ("/review/", f"/review/items/{live_hub.ids['pending1']}", "/hub/letters/", "/hub/topics/new"):
+    for path in ("/review/", f"/review/items/{live_hub.ids['pending1']}", "/hub/letters/", "/hub/topics/new", "/hub/supervision/",
+                 "/hub/supervision/units/kecheng", f"/hub/supervision/findings/{finding}"):
         assert_accessible(axe_page, base + path)
 
 

@@ -275,8 +275,9 @@ def test_committed_registry_matches_generator():
     text = registry_yaml(default_urls("127.0.0.1", 8701))
     assert (REPO / "registry.yaml").read_text(encoding="utf-8") == text
     data = yaml.safe_load(text)
-    assert set(data) == {"portal", "harvest", "interaction", "columns", "units"}
+    assert set(data) == {"portal", "harvest", "interaction", "supervision", "columns", "units"}
     assert {c["id"]: c.get("owner") for c in data["columns"]}["jyzx"] == "jyj"  # 责任部门全责维护
+    assert all(u["allow_private"] is True for u in data["units"])  # supervision probes loopback homepages
     sources = [s for u in data["units"] for s in u["sources"]]
     assert all(s["allow_private"] is True for s in sources)
     assert sum("rules" in s for s in sources) == 1

@@ -41,6 +41,7 @@ def site():
         "/xxe.xml": (200, {"Content-Type": "application/rss+xml"},
                      b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><item><title>&x;</title><link>/ok1.html</link></item></channel></rss>'),
         "/empty.html": (200, HTML, b"<html><body><p>\xe6\x9a\x82\xe6\x97\xa0\xe4\xbf\xa1\xe6\x81\xaf</p></body></html>"),
+        "/unreadable.html": (200, HTML, b"<html><body><div id='app'></div><script src='/list.js'></script></body></html>"),
         "/down.html": (500, HTML, b"down"),
     }
     site = Site(routes)
@@ -61,6 +62,7 @@ def registry_for(site: Site) -> str:
         + source("badxml", "/bad.xml", "feed")
         + source("xxe", "/xxe.xml", "feed")
         + source("empty", "/empty.html")
+        + source("unreadable", "/unreadable.html")
         + source("down", "/down.html")
         + source("dns", "http://no-such-host.invalid/list.html")
         + source("private", "/list.html", private="false")
@@ -91,7 +93,8 @@ def test_exit_code_and_the_good_pages_are_kept(outcome):
     assert proc.returncode == 1
     assert {"正常的第一篇文章", "带有恶意脚本的文章"} <= set(items)
     status = {s["id"]: s["status"] for s in result["sources"]}
-    assert status == {"mixed": "partial", "badxml": "failed", "xxe": "failed", "empty": "failed",
+    # A list that says 暂无信息 is a quiet, empty column; one the reader cannot read is a failure.
+    assert status == {"mixed": "partial", "badxml": "failed", "xxe": "failed", "empty": "ok", "unreadable": "failed",
                       "down": "failed", "dns": "failed", "private": "failed"}
 
 
@@ -106,7 +109,8 @@ def test_each_failure_is_recorded_with_its_reason(outcome):
     assert runs["mixed"].errors == 5 and runs["mixed"].new == 2
     assert "bad feed XML" in messages(runs["badxml"])
     assert "declares entities" in messages(runs["xxe"])
-    assert "the listing yielded no items" in messages(runs["empty"])
+    assert "the listing yielded no items" in messages(runs["unreadable"])
+    assert (runs["empty"].list_entries, runs["empty"].list_empty, runs["empty"].errors) == (0, "暂无信息", 0)
     assert "HTTP 500" in messages(runs["down"])
     assert "DNS lookup failed" in messages(runs["dns"])
     assert "non-public address (127.0.0.1)" in messages(runs["private"])

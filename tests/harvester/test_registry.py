@@ -230,3 +230,47 @@ def test_the_logo_file_is_checked_where_it_is_served(tmp_path, content, expected
     with pytest.raises(RegistryError) as info:
         load_registry(registry, check_files=True)
     assert str(info.value).startswith(f"{registry}:9: portal.logo: ") and expected in str(info.value)
+
+
+SUPERVISED = GOOD.replace("type: hanweb", "type: list").replace("portal: {name: 中国衢州, timezone: Asia/Shanghai}\n", """\
+portal: {name: 中国衢州, timezone: Asia/Shanghai}
+supervision:
+  stale_after: {dynamic: 14d, notice: 180d, plan: 365d}
+  homepage_stale_after: 14d
+  homepage_checks: {every: 1h, timeout: 15}
+  veto: {unreachable_checks: 15, stale_columns: 5, empty_columns: 5}
+  link_checks: {every: 1d, per_run: 200, external: true}
+  deduct: {column_stale: 2, broken_link: 1, broken_link_item: 0.1}
+  deduct_max: {broken_link: 10}
+""").replace("        review: required\n", "        review: required\n        category: notice\n        harvest: false\n").replace(
+    "    homepage: http://www.kecheng.gov.cn/\n", "    homepage: http://www.kecheng.gov.cn/\n    allow_private: false\n")
+
+
+def test_the_documented_supervision_keys_are_valid():
+    reg = parse_registry(SUPERVISED)
+    unit, source = reg.source("kecheng-news")
+    assert (source.category, source.harvest, unit.allow_private) == ("notice", False, False)
+    assert reg.supervision.veto.unreachable_checks == 15 and reg.supervision.link_checks.per_run == 200
+    defaults = parse_registry(GOOD.replace("type: hanweb", "type: list"))
+    assert defaults.supervision == reg.supervision.model_copy(update={"deduct": defaults.supervision.deduct})
+    assert defaults.source("kecheng-news")[1].category == "dynamic" and defaults.source("kecheng-news")[1].harvest
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("category: notice", "category: news", "r.yaml:26: units[kecheng].sources[kecheng-news].category: Input should be"),
+        ("harvest: false", "harvest: sometimes", "r.yaml:27: units[kecheng].sources[kecheng-news].harvest:"),
+        ("{dynamic: 14d,", "{dynamic: 2 weeks,", "r.yaml:3: supervision.stale_after.dynamic: bad duration '2 weeks'"),
+        ("{every: 1h, timeout: 15}", "{every: 10s, timeout: 15}", "r.yaml:5: supervision.homepage_checks.every: '10s' is too often"),
+        ("stale_columns: 5,", "stale_columns: 0,", "r.yaml:6: supervision.veto.stale_columns: Input should be greater than or equal to 1"),
+        ("per_run: 200", "per_run: lots", "r.yaml:7: supervision.link_checks.per_run:"),
+        ("broken_link: 1,", "harvest_broken: 1, broken_link: 1,", "r.yaml:8: supervision.deduct.harvest_broken: unknown key"),
+        ("  homepage_stale_after: 14d\n", "  homepage_stale_after: 14d\n  colour: red\n", "r.yaml:5: supervision.colour: unknown key"),
+    ],
+)
+def test_supervision_errors_name_file_line_and_key(old, new, expected):
+    text = SUPERVISED.replace(old, new, 1)
+    assert text != SUPERVISED
+    found = problems(text)
+    assert any(p.startswith(expected) for p in found), found
