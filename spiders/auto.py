@@ -61,7 +61,7 @@ class AutoSpider(FeedSpider, HanwebSpider, ListSpider, SitemapSpider):
         link = feed_link(text, response.url)
         if link:
             self.detected = "feed"
-            yield self.request(link, self.parse_feed, stage="listing")
+            yield from self.follow(link, self.parse_feed, stage="listing")
             return
         if HANWEB.search(text):
             self.detected = "hanweb"

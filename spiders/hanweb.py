@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import scrapy
 from scrapy.http import Response
 
+from harvestkit.urls import fetch_refusal
 from spiders import list_detect
 from spiders.base import SourceSpider
 
@@ -63,7 +64,7 @@ class HanwebSpider(SourceSpider):
         if self.not_modified(response):
             return
         text = response.text
-        entries = records(text, response.url)
+        entries = self.capped(records(text, response.url), response.url)
         yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries)
         yield from self.listing_done(response.url, len(entries))
 
@@ -87,12 +88,17 @@ class HanwebSpider(SourceSpider):
 
     def next_group(self, start: int, paging: dict):
         """POST for the next page of records, unless the last page showed nothing new."""
-        if start > paging["limit"]:
+        if start > paging["limit"] or self.halted or self.budget_spent():
             return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             self.listing.stop_early()
             return
         end = min(start + paging["per_page"] - 1, paging["limit"])
+        refused = fetch_refusal(paging["proxy_url"])
+        if refused:
+            self.listing.failed = True
+            yield self.error(paging["proxy_url"], "listing", refused)
+            return
         yield scrapy.FormRequest(
             f"{paging['proxy_url']}?startrecord={start}&endrecord={end}&perpage={paging['per_page']}",
             formdata=paging["fields"],
@@ -103,7 +109,7 @@ class HanwebSpider(SourceSpider):
         )
 
     def parse_dataproxy(self, response: Response, paging: dict, end: int):
-        entries = records(response.text, paging["list_url"])
+        entries = self.capped(records(response.text, paging["list_url"]), response.url)
         yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": paging["list_url"]}) for e in entries)
         if entries:
             yield from self.next_group(end + 1, paging)

@@ -17,11 +17,14 @@ class ListSpider(SourceSpider):
     start_callback = "parse_list"
 
     def read_entries(self, response: Response) -> tuple[list[list_detect.Entry], object]:
+        """The page's entries, at most ``max_links_per_page`` of them (more is a shortfall)."""
         doc = list_detect.parse(response.text, response.url)
         rules = self.source.get("rules")
         if rules:
-            return list_detect.entries_by_rules(doc, response.url, rules), doc
-        return list_detect.detect_entries(doc, response.url), doc
+            entries = list_detect.entries_by_rules(doc, response.url, rules)
+        else:
+            entries = list_detect.detect_entries(doc, response.url)
+        return self.capped(entries, response.url), doc
 
     def parse_list(self, response: Response, page_no: int = 1, trs_pages: list[str] | None = None):
         if self.not_modified(response):
@@ -32,7 +35,7 @@ class ListSpider(SourceSpider):
         )
         if page_no == 1:
             yield from self.listing_done(response.url, len(entries))
-        if not entries:
+        if not entries or self.halted:
             return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             self.listing.stop_early()  # this page holds nothing new, older pages hold nothing new either
@@ -43,13 +46,13 @@ class ListSpider(SourceSpider):
             next_url = trs_pages[page_no] if page_no < len(trs_pages) else None
         else:
             next_url = paging.next_page(doc, response.url)
-        if not next_url:
+        if not next_url or self.budget_spent():
             return
         if page_no >= self.max_pages:
             self.listing.bound(f"read {page_no} list pages (max_pages {self.max_pages}); more pages follow")
             return
-        yield self.request(next_url, self.parse_list, stage="listing",
-                           cb_kwargs={"page_no": page_no + 1, "trs_pages": trs_pages})
+        yield from self.follow(next_url, self.parse_list, stage="listing",
+                               cb_kwargs={"page_no": page_no + 1, "trs_pages": trs_pages})
 
 
 class TrsSpider(ListSpider):
