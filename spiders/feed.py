@@ -20,6 +20,7 @@ from spiders.base import SourceSpider
 from harvestkit.dates import find_date
 
 FULL_TEXT_MIN_CHARS = 200  # shorter entry content counts as a summary
+DATE_KEYS = ("published", "updated", "created", "dc_date")
 
 
 def parse_feed(body: bytes) -> feedparser.FeedParserDict:
@@ -29,7 +30,7 @@ def parse_feed(body: bytes) -> feedparser.FeedParserDict:
 
 def entry_date(entry) -> str | None:
     """The entry's date as ISO 8601, keeping the feed's own offset when it gives one."""
-    for key in ("published", "updated", "created", "dc_date"):
+    for key in DATE_KEYS:
         raw = entry.get(key)
         if not raw:
             continue
@@ -97,11 +98,10 @@ class FeedSpider(SourceSpider):
                 continue
             found += 1
             try:
-                out = self.feed_entry(entry, urljoin(response.url, link), response.url)
+                out = list(self.feed_entry(entry, urljoin(response.url, link), response.url))
             except Exception as exc:  # noqa: BLE001 - one bad entry (link, date, text) never sinks the feed
-                out = self.error(link[:300], "listing", f"bad feed entry: {type(exc).__name__}: {exc}"[:500])
-            if out is not None:
-                yield out
+                out = [self.error(link[:300], "listing", f"bad feed entry: {type(exc).__name__}: {exc}"[:500])]
+            yield from out
         if found == 0 and feed.bozo:
             self.listing.failed = True
             yield self.error(response.url, "listing", f"bad feed XML: {feed.get('bozo_exception')}")
@@ -110,14 +110,24 @@ class FeedSpider(SourceSpider):
 
     def feed_entry(self, entry, url: str, feed_url: str):
         """What one entry gives: a detail request, a page (a full-text entry needs no
-        request), an error (a refused link), or None (known and unchanged)."""
+        request), an error (a refused link; a date no calendar has, the entry kept
+        and dated by its page), or nothing (known and unchanged)."""
         title = " ".join((entry.get("title") or "").split())
-        judged = self.judge(url, {"title": title, "date": entry_date(entry), "list_url": feed_url})
+        date = entry_date(entry)
+        stated = next((entry.get(k) for k in DATE_KEYS if entry.get(k)), None)
+        if stated and not date:
+            yield self.error(url, "listing", f"unreadable date {str(stated)[:80]!r} in the feed; the entry is dated by its page")
+        judged = self.judge(url, {"title": title, "date": date, "list_url": feed_url})
         if not isinstance(judged, tuple):
-            return judged
+            if judged is not None:
+                yield judged
+            return
         decision, hint = judged
         content = full_content(entry)
         if not content:
-            return self.detail_request(url, hint, decision)
+            request = self.detail_request(url, hint, decision)
+            if request is not None:
+                yield request
+            return
         body = entry_page_html(title, hint["date"], entry.get("author") or "", content)
-        return self.page_item(url, url, body.encode("utf-8"), "text/html; charset=utf-8", "utf-8", hint)
+        yield self.page_item(url, url, body.encode("utf-8"), "text/html; charset=utf-8", "utf-8", hint)

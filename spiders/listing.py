@@ -37,16 +37,18 @@ class ListSpider(SourceSpider):
             yield from self.listing_done(response.url, len(entries))
         if not entries or self.halted:
             return
-        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
-            self.listing.stop_early()  # this page holds nothing new, older pages hold nothing new either
-            return
         if trs_pages is None and page_no == 1:
             trs_pages = paging.trs_pages(response.text, response.url)
         if trs_pages is not None:
             next_url = trs_pages[page_no] if page_no < len(trs_pages) else None
         else:
             next_url = paging.next_page(doc, response.url)
-        if not next_url or self.budget_spent():
+        if not next_url:
+            return  # the last declared page: the listing was read to its end
+        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
+            self.listing.stop_early()  # this page holds nothing new, older pages hold nothing new either
+            return
+        if self.budget_spent():
             return
         if page_no >= self.max_pages:
             self.listing.bound(f"read {page_no} list pages (max_pages {self.max_pages}); more pages follow")

@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Response
 
 from spiders import xmlsafe
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, valid_date
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -79,6 +79,8 @@ class SitemapSpider(SourceSpider):
                 found += 1
                 # lastmod is when the page last changed, not when it was published: a page
                 # must state its own date to count as an article.
+                if lastmod and not valid_date(lastmod):
+                    yield self.error(url, "listing", f"unreadable lastmod {lastmod[:80]!r}; the page's own date decides")
                 out = self.entry(url, {"list_date": lastmod or "", "list_url": response.url, "require_date": True})
             except Exception as exc:  # noqa: BLE001 - one bad URL never sinks the sitemap
                 out = self.error(str(loc)[:300], "listing", f"bad sitemap entry: {type(exc).__name__}: {exc}"[:500])
