@@ -27,7 +27,7 @@ class Limits(BaseModel):
     # Seconds one run of a source may take before it stops where it is.
     max_run_seconds: float = Field(default=1800, gt=0, le=86_400)
     # Largest response body accepted, decompressed (gzip bombs included), in MiB;
-    # registry-wide only (a source's own value is ignored).
+    # robots.txt requests always use the registry-wide value.
     max_response_mb: int = Field(default=10, ge=1, le=1024)
 
     def merged(self, override: "Limits | None") -> "Limits":

@@ -95,6 +95,7 @@ class SourceSpider(scrapy.Spider):
         meta = kwargs.pop("meta", {})
         meta.update(stage=stage, source_id=self.source_id)
         meta.setdefault("download_timeout", self.source.get("timeout") or 30)
+        meta.setdefault("download_maxsize", self.limits.max_response_mb << 20)  # decompressed bodies too
         # 304 (unchanged) and, for detail pages, 404/410 (withdrawn) reach the callbacks.
         meta.setdefault("handle_httpstatus_list", [304, 404, 410] if stage == "detail" else [304])
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
@@ -266,7 +267,7 @@ class SourceSpider(scrapy.Spider):
         stage = request.meta.get("stage", "fetch")
         if stage == "listing":
             self.listing.failed = True
-        yield self.error(request.url, stage, describe_failure(failure))
+        yield self.error(request.url, stage, describe_failure(failure, self.limits.max_response_mb))
 
 
 def valid_date(value: str) -> str:
@@ -280,21 +281,26 @@ def valid_date(value: str) -> str:
     return value
 
 
-def describe_failure(failure) -> str:
+def describe_failure(failure, max_mb: int = 10) -> str:
     """A short, human reason for a failed request."""
+    value = failure.value
+    text = str(value)
     if failure.check(SchemeRefused, PrivateAddressRefused):
-        return str(failure.value)[:500]
+        return text[:500]
     if failure.check(HttpError):
-        response = failure.value.response
+        response = value.response
         return f"HTTP {response.status}"
     if failure.check(DNSLookupError, CannotResolveHostError):
-        return "DNS lookup failed"
+        return text[:500] if "refused:" in text else "DNS lookup failed"  # the connect-time address check
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
     if failure.check(DownloadConnectionRefusedError):
         return "connection refused"
-    if failure.check(DownloadCancelledError) and "max size" in str(failure.value).lower():
-        return f"refused: response larger than the 10 MiB limit ({failure.value})"[:300]
-    value = failure.value
-    text = str(value) or type(value).__name__
-    return f"{type(value).__name__}: {text}"[:500]
+    if failure.check(DownloadCancelledError):
+        if "max size" in text.lower():
+            return f"refused: response larger than the {max_mb} MiB limit ({text})"[:300]
+        if not text or text == type(value).__name__:  # Scrapy cancels a body that grows past the limit
+            return f"refused: response larger than the {max_mb} MiB limit (cut off as it streamed in)"
+    if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text:
+        return f"refused: response larger than the {max_mb} MiB limit once decompressed (a compression bomb?)"
+    return f"{type(value).__name__}: {text or type(value).__name__}"[:500]

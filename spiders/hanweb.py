@@ -104,7 +104,8 @@ class HanwebSpider(SourceSpider):
             formdata=paging["fields"],
             callback=self.parse_dataproxy,
             errback=self.on_error,
-            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30},
+            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30,
+                  "download_maxsize": self.limits.max_response_mb << 20},
             cb_kwargs={"paging": paging, "end": end},
         )
 
