@@ -225,6 +225,7 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
     crawlers: list = []
     _quicker_idle_check()
     process = CrawlerProcess(scrapy_settings(registry))
+    stopper.crawling(process, crawlers)  # from here a signal halts the spiders (queued until the reactor runs)
     for unit, source in selected:
         crawler = process.create_crawler(SPIDERS[source.type])
         policy = registry.policy(unit, source)
@@ -255,7 +256,6 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
 
         ticker = task.LoopingCall(on_progress, runs)
         ticker.start(0.5, now=True)
-    stopper.crawling(process, crawlers)
     process.start(install_signal_handlers=False)
     stopper.closing()
     wait(finished)

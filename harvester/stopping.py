@@ -91,7 +91,9 @@ class Stopper:
             spider = getattr(crawler, "spider", None)
             if spider is not None:
                 spider.halt(self.reason, shortfall=False)
-        self.process.stop()
+        stopped = self.process.stop()
+        if hasattr(stopped, "addErrback"):
+            stopped.addErrback(lambda _: None)  # a crawler not started yet has nothing to stop
 
     # -- the wall-clock limit ------------------------------------------------------
     def limit(self, crawler, seconds: float) -> None:

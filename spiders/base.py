@@ -173,7 +173,7 @@ class SourceSpider(scrapy.Spider):
         """A page's entries, at most ``max_links_per_page`` of them (more is a shortfall)."""
         most = self.limits.max_links_per_page
         if len(entries) > most:
-            self.listing.shortfall(f"{url} shows {len(entries)} entries; took the first {most} (max_links_per_page {most})")
+            self.listing.shortfall(f"{url} shows more than {most} entries; took the first {most} (max_links_per_page {most})")
             return entries[:most]
         return entries
 

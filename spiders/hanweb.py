@@ -29,9 +29,13 @@ DEFAULT_PER_PAGE = 15
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 
 
-def records(text: str, base_url: str) -> list[list_detect.Entry]:
+def records(text: str, base_url: str, limit: int | None = None) -> list[list_detect.Entry]:
+    """The page's records; at most ``limit + 1`` (one more tells the caller there were more)."""
     entries = []
-    for fragment in RECORD.findall(text or ""):
+    for match in RECORD.finditer(text or ""):
+        if limit and len(entries) > limit:
+            break
+        fragment = match.group(1)
         doc = list_detect.parse(f"<div>{fragment}</div>", base_url)
         entry = list_detect._entry(doc, base_url)
         if entry:
@@ -64,7 +68,7 @@ class HanwebSpider(SourceSpider):
         if self.not_modified(response):
             return
         text = response.text
-        entries = self.capped(records(text, response.url), response.url)
+        entries = self.capped(records(text, response.url, self.limits.max_links_per_page), response.url)
         yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in entries)
         yield from self.listing_done(response.url, len(entries))
 
@@ -110,7 +114,7 @@ class HanwebSpider(SourceSpider):
         )
 
     def parse_dataproxy(self, response: Response, paging: dict, end: int):
-        entries = self.capped(records(response.text, paging["list_url"]), response.url)
+        entries = self.capped(records(response.text, paging["list_url"], self.limits.max_links_per_page), response.url)
         yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": paging["list_url"]}) for e in entries)
         if entries:
             yield from self.next_group(end + 1, paging)

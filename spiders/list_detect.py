@@ -66,17 +66,23 @@ def parse(text: str, base_url: str):
         return lxml_html.fromstring("<html></html>")
 
 
-def entries_by_rules(doc, base_url: str, rules: dict) -> list[Entry]:
+def entries_by_rules(doc, base_url: str, rules: dict, limit: int | None = None) -> list[Entry]:
+    """Entries by the registry's CSS rules; at most ``limit + 1`` (one more tells the
+    caller the page holds more than its limit)."""
     out = []
-    for block in doc.cssselect(rules["item"]):
+    blocks = doc.cssselect(rules["item"])
+    for block in blocks[: limit + 1] if limit else blocks:
         entry = _entry(block, base_url, rules.get("link") or "a", rules.get("title"), rules.get("date"))
         if entry:
             out.append(entry)
     return out
 
 
-def detect_entries(doc, base_url: str) -> list[Entry]:
-    """The best run of sibling blocks that each hold an article link and a date."""
+def detect_entries(doc, base_url: str, limit: int | None = None) -> list[Entry]:
+    """The best run of sibling blocks that each hold an article link and a date.
+    With a ``limit``, a run is read no further than ``limit + 1`` entries: a page of
+    100,000 links costs no more than one of a few hundred (and the caller learns
+    that there were more)."""
     best: list[Entry] = []
     best_score = 0.0
     for parent in doc.iter():
@@ -89,9 +95,13 @@ def detect_entries(doc, base_url: str) -> list[Entry]:
         if count < MIN_RUN:
             continue
         entries = []
+        examined = 0
         for child in children:
             if child.tag != tag:
                 continue
+            if limit and len(entries) > limit:
+                break
+            examined += 1
             links = [a for a in child.iter("a") if (a.get("href") or "").strip()]
             if not links or len(links) > 4:
                 continue
@@ -101,7 +111,7 @@ def detect_entries(doc, base_url: str) -> list[Entry]:
         if len(entries) < MIN_RUN:
             continue
         # Prefer many dated entries with real titles; penalise runs diluted by undated blocks.
-        ratio = len(entries) / count
+        ratio = len(entries) / examined
         score = len(entries) * ratio * min(1.0, sum(len(e.title) for e in entries) / len(entries) / 8)
         if score > best_score:
             best, best_score = entries, score

@@ -20,10 +20,11 @@ class ListSpider(SourceSpider):
         """The page's entries, at most ``max_links_per_page`` of them (more is a shortfall)."""
         doc = list_detect.parse(response.text, response.url)
         rules = self.source.get("rules")
+        most = self.limits.max_links_per_page
         if rules:
-            entries = list_detect.entries_by_rules(doc, response.url, rules)
+            entries = list_detect.entries_by_rules(doc, response.url, rules, most)
         else:
-            entries = list_detect.detect_entries(doc, response.url)
+            entries = list_detect.detect_entries(doc, response.url, most)
         return self.capped(entries, response.url), doc
 
     def parse_list(self, response: Response, page_no: int = 1, trs_pages: list[str] | None = None):

@@ -30,9 +30,9 @@ from storage.models import HarvestRun, Item
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def source_line(sid: str, url: str, type_: str = "list", private: bool = True, extra: str = "") -> str:
+def source_line(sid: str, url: str, type_: str = "list", private: bool = True, extra: str = "", timeout: float = 5) -> str:
     return (f"      - {{id: {sid}, url: '{url}', type: {type_}, columns: [tzgg], allow_private: {str(private).lower()}, "
-            f"timeout: 5, review: auto{extra}}}\n")
+            f"timeout: {timeout:g}, review: auto{extra}}}\n")
 
 
 def write_registry(path: Path, homepage: str, sources: list[str], harvest: str = "{per_host: {concurrency: 4, delay: 0}}") -> Path:
