@@ -199,11 +199,17 @@ class SourceSpider(scrapy.Spider):
             raise DontCloseSpider
 
     def recheck_vanished(self) -> Iterable[scrapy.Request | None]:
+        """Known pages a complete listing no longer shows, whose revisit is due
+        (``revisit_every``, within ``revisit_window``).  From a window (feed,
+        sitemap) only those newer than its oldest entry: older ones just aged out."""
         listing = self.listing
-        if not listing.complete or listing.vanish_boundary or not listing.oldest_date:
+        if not listing.complete or listing.vanish_boundary:
             return
+        floor = listing.oldest_date if listing.window else None
         for url, page in self.state.known.items():
-            if url in listing.seen or page.status == "withdrawn" or (page.list_date or "")[:10] <= listing.oldest_date:
+            if url in listing.seen or page.status == "withdrawn":
+                continue
+            if floor and (page.list_date or "")[:10] <= floor:
                 continue
             if self.state.decide(url, None) == "revisit":
                 yield self.detail_request(url, {"list_date": page.list_date}, "recheck")
