@@ -57,7 +57,7 @@ from demo.server import serve  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402
 from storage.models import HarvestRun, Item, ItemSource  # noqa: E402
 from tests.security.conftest import group_rss_kb, harvest_cmd, source_line, write_registry  # noqa: E402
-from tests.sitekit import HTML, Site, article, list_page  # noqa: E402
+from tests.sitekit import HTML, Articles, Site, list_page  # noqa: E402
 
 PG_SERVER = os.environ.get("ZHANQUN_TEST_PG_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FAMILIES = {  # test function → what a passing case proves (rows of the table)
@@ -111,14 +111,6 @@ def security_suite(table: Table, workdir: Path) -> None:
 
 
 # -- 2. the 100,000-link list ---------------------------------------------------------------
-class Articles(dict):
-    def get(self, key, default=None):
-        if key.startswith("/art/"):
-            n = key.rsplit("/", 1)[-1].split(".")[0]
-            return (200, HTML, article(f"海量列表中的第{n}号通知", "2026-11-01"))
-        return super().get(key, default)
-
-
 def watch(proc: subprocess.Popen, until=None) -> int:
     """Peak RSS (KiB) of the process group until it ends (or ``until()`` is true)."""
     peak = 0

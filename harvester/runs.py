@@ -186,6 +186,8 @@ class RunBook:
                 tally.status = "aborted"
                 tally.messages.append({"url": "", "stage": "run", "message": reason})
                 run = session.get(HarvestRun, tally.run_id)
+                if run is None:  # interrupted while the runs were being opened: never written
+                    continue
                 run.status, run.finished_at = "aborted", now
                 run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
                 run.errors, run.error_messages, run.notes = tally.errors, tally.messages, tally.notes

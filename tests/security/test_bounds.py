@@ -14,19 +14,9 @@ from harvester.stopping import GRACE_SECONDS
 from tests.security.conftest import (all_runs, group_rss_kb, messages, run_harvest, runs, source_line, start_harvest,
                                      stop_group, wait_for, write_registry)
 from tests.security.test_schemes import feed
-from tests.sitekit import HTML, Site, article, list_page, slow
+from tests.sitekit import HTML, Articles, Site, article, list_page, slow
 
 LINKS = 100_000
-
-
-class Articles(dict):
-    """Routes where every /art/N.html is an article of its own."""
-
-    def get(self, key, default=None):
-        if key.startswith("/art/"):
-            n = key.rsplit("/", 1)[-1].split(".")[0]
-            return (200, HTML, article(f"海量列表中的第{n}号通知", "2026-11-01"))
-        return super().get(key, default)
 
 
 @pytest.fixture(scope="module")
