@@ -60,13 +60,25 @@ from tests.security.conftest import group_rss_kb, harvest_cmd, source_line, writ
 from tests.sitekit import HTML, Articles, Site, list_page  # noqa: E402
 
 PG_SERVER = os.environ.get("ZHANQUN_TEST_PG_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-FAMILIES = {  # test function → what a passing case proves (rows of the table)
+FAMILIES = {  # test function → what its passing cases prove (rows of the table)
     "test_source_urls_are_refused": "private-address spellings refused as a source URL",
     "test_links_are_refused": "private-address spellings refused as links on a list page",
     "test_redirect_hops_are_refused": "private-address spellings refused as redirect hops",
+    "test_allow_private_opens_the_own_host_port_only": "allow_private: another loopback port, 169.254.169.254 refused",
     "test_the_policy_refuses": "non-global IPv4/IPv6 literals refused by the address policy",
+    "test_nothing_local_is_read_or_published": "file:/ftp:/data: links (list, feed, sitemap, Hanweb, redirect, meta refresh): nothing local read or published",
+    "test_refused_links_are_errors_on_the_run": "refused schemes recorded on the run with URL and stage",
+    "test_attachments_by_other_schemes_are_dropped": "attachments by file:/ftp: dropped and recorded",
+    "test_one_bad_feed_entry_never_sinks_the_feed": "bad feed entries (javascript:/file:/ftp:/data: link, date, encoding): the other 36 stored",
+    "test_a_stalled_ftp_server_never_holds_anything": "stalled FTP server: never contacted, nothing waits",
     "test_entity_declarations_are_seen_in_every_encoding": "XXE / billion laughs seen in every encoding",
     "test_xml_bombs_are_refused": "XML bombs refused in real harvests (feeds, sitemap; UTF-8/16/32)",
+    "test_compression_bombs_and_oversized_bodies_are_refused": "1 GiB gzip bomb, deflate bomb, 11 MiB body refused",
+    "test_a_body_that_never_ends_is_cut_at_the_limit": "endless chunked body cut at 10 MiB",
+    "test_pinned_old_items_on_every_page_of_a_window": "置顶 items on every page of a CMS window: 0 false withdrawals (SQLite, PostgreSQL)",
+    "test_a_list_in_manual_order_is_no_evidence": "排序号 list: 0 false withdrawals, the 404 page withdrawn",
+    "test_a_partial_run_never_withdraws": "a partial run withdraws nothing",
+    "test_a_feed_is_a_window_and_the_registry_wide_policy_applies": "feed window: 0 false withdrawals; harvest.withdrawal: flag applies",
 }
 
 
