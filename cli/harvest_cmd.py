@@ -13,7 +13,7 @@ from cli.options import common, load_or_exit
 from harvester.crawl import harvest as run_harvest
 from harvester.runs import RunBook, RunTally
 
-STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "bold red", "running": "cyan"}
+STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "bold red", "aborted": "red", "running": "cyan"}
 
 
 def summary_table(tallies: list[RunTally], title: str) -> Table:
@@ -31,6 +31,7 @@ def totals(tallies: list[RunTally]) -> dict:
     out = {k: sum(getattr(t, k) for t in tallies) for k in keys}
     out["sources"] = len(tallies)
     out["failed"] = sum(1 for t in tallies if t.status == "failed")
+    out["aborted"] = sum(1 for t in tallies if t.status == "aborted")
     return out
 
 
@@ -40,7 +41,8 @@ def totals(tallies: list[RunTally]) -> dict:
 @click.option("--workers", default=2, show_default=True, help="Extraction processes (0: in-process).")
 @common
 def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_path: str, db_url: str) -> None:
-    """Fetch what the sub-sites published and store it. Exit 1 if a source failed."""
+    """Fetch what the sub-sites published and store it. Exit 1 if a source failed or
+    the harvest was stopped (SIGTERM: every run is closed ``aborted``)."""
     registry = load_or_exit(registry_path)
     console = Console(stderr=True)
     live = None
@@ -72,4 +74,4 @@ def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_p
         for tally in tallies:
             for message in tally.messages[:5]:
                 click.echo(f"  {tally.source_id}: [{message['stage']}] {message['url']} — {message['message']}")
-    raise SystemExit(1 if result["totals"]["failed"] else 0)
+    raise SystemExit(1 if result["totals"]["failed"] or result["totals"]["aborted"] else 0)

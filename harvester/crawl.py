@@ -29,6 +29,7 @@ from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
 from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
+from harvester.stopping import Interrupted, Stopper
 from harvester.sync import sync_registry
 from spiders import SPIDERS
 from spiders.politeness import HostGate, host_key
@@ -38,8 +39,8 @@ from storage.models import FetchState
 from storage.models import Source as SourceRow
 
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
-MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 ENGINE_HEARTBEAT_SECONDS = 0.25
+HTTP_HANDLER = "spiders.downloads.GuardedDownloadHandler"
 
 
 @dataclass
@@ -56,17 +57,33 @@ class HarvestContext:
     validators: dict[str, tuple[str | None, str | None]]
     # source id → URL → (ETag, Last-Modified), kept only for runs that end "ok"
     new_validators: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
+    stopper: Stopper | None = None
+
+    @property
+    def stopping(self) -> str | None:
+        """Why the whole harvest is stopping (SIGTERM), if it is."""
+        return self.stopper.reason if self.stopper else None
 
 
 def scrapy_settings(registry: Registry) -> dict:
+    max_bytes = registry.harvest.limits.max_response_mb * 1024 * 1024
+    private_hosts = sorted({host for unit, source in registry.sources() for host, _ in registry.policy(unit, source).own_hosts})
     return {
         # Scrapy default False: sub-site administrators' wishes are obeyed.
         "ROBOTSTXT_OBEY": True,
         # Scrapy default "Scrapy/VERSION (+https://scrapy.org)": say who we are.
         "USER_AGENT": registry.portal.user_agent or DEFAULT_USER_AGENT,
-        # Scrapy default 1 GiB: no government page is 10 MiB; refuse bigger ones.
-        "DOWNLOAD_MAXSIZE": MAX_RESPONSE_BYTES,
-        "DOWNLOAD_WARNSIZE": MAX_RESPONSE_BYTES // 2,
+        # Scrapy default 1 GiB: no government page is 10 MiB; refuse bigger ones. Scrapy
+        # applies it to the decompressed body too, so a gzip bomb stops there.
+        "DOWNLOAD_MAXSIZE": max_bytes,
+        "DOWNLOAD_WARNSIZE": max_bytes // 2,
+        # Scrapy default: file, data, ftp, s3, http(s) handlers. Only http(s) is ever
+        # requested, through a handler whose downloads a stopping harvest can cancel.
+        "DOWNLOAD_HANDLERS": {"http": HTTP_HANDLER, "https": HTTP_HANDLER, "file": None, "data": None, "ftp": None, "s3": None},
+        # Scrapy default CachingThreadedResolver: the same, judging each answer again
+        # at connect time (DNS rebinding); names of allow_private sources pass.
+        "TWISTED_DNS_RESOLVER": "spiders.resolver.GuardedResolver",
+        "ZHANQUN_PRIVATE_HOSTS": private_hosts,
         # Scrapy default 180 s: a sub-site that takes 30 s is failing.
         "DOWNLOAD_TIMEOUT": 30,
         # Scrapy default 2: one retry, the next scheduled run tries again anyway.
@@ -146,76 +163,114 @@ def harvest(
     workers: int = 2,
     on_progress: Callable[[RunBook], None] | None = None,
 ) -> list[RunTally]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    sessions = session_factory(engine)
-    policy = registry.harvest
-    with sessions.begin() as session:
-        sync_registry(session, registry)
-
-    selected = [(u, s) for u, s in registry.sources() if not source_ids or s.id in source_ids]
-    missing = set(source_ids or []) - {s.id for _, s in selected}
-    if missing:
-        raise KeyError(f"unknown source id(s): {', '.join(sorted(missing))}")
-    with sessions() as session:
-        paused = set(session.scalars(select(SourceRow.id).where(SourceRow.status == "paused")))
-        if not source_ids:  # paused sources run only when asked for by name
-            selected = [(u, s) for u, s in selected if s.id not in paused]
-        states = {
-            s.id: load_state(session, s.id, parse_duration(policy.revisit_every), parse_duration(policy.revisit_window))
-            for _, s in selected
-        }
-        validators = load_validators(session)
-
-    runs = RunBook(sessions, policy.failures_before_pause)
-    runs.start([s.id for _, s in selected])
-    gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
-    sources = source_infos(registry)
-    ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
-    writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
-    extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
-    context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators)
-    finished: list = []
-    handlers: list = []  # Scrapy keeps only weak references to signal handlers
+    stopper = Stopper()
+    stopper.install()
+    runs: RunBook | None = None
+    engine = extractors = writer = None
     try:
-        _quicker_idle_check()
-        process = CrawlerProcess(scrapy_settings(registry))
-        for unit, source in selected:
-            crawler = process.create_crawler(SPIDERS[source.type])
-            withdrawal = source.withdrawal or policy.withdrawal
+        engine = make_engine(db_url)
+        upgrade(engine)
+        sessions = session_factory(engine)
+        policy = registry.harvest
+        with sessions.begin() as session:
+            sync_registry(session, registry)
 
-            def closed(spider, reason, _source_id=source.id, _policy=withdrawal):
-                aborted = reason == "shutdown"
-                finished.append(writer.submit(runs.finish, _source_id, spider, context.ingestor, _policy, aborted))
+        selected = [(u, s) for u, s in registry.sources() if not source_ids or s.id in source_ids]
+        missing = set(source_ids or []) - {s.id for _, s in selected}
+        if missing:
+            raise KeyError(f"unknown source id(s): {', '.join(sorted(missing))}")
+        with sessions() as session:
+            paused = set(session.scalars(select(SourceRow.id).where(SourceRow.status == "paused")))
+            if not source_ids:  # paused sources run only when asked for by name
+                selected = [(u, s) for u, s in selected if s.id not in paused]
+            states = {
+                s.id: load_state(session, s.id, parse_duration(policy.revisit_every), parse_duration(policy.revisit_window))
+                for _, s in selected
+            }
+            validators = load_validators(session)
 
-            def crashed(failure, response, spider, _source_id=source.id):
-                runs.error(_source_id, response.url, "parse", f"{failure.type.__name__}: {failure.value}"[:500])
-
-            def robots(robotparser, request, _crawler=crawler):
-                host = host_key(request.url)
-                gate.set_crawl_delay(host, robotparser.crawl_delay(_crawler.settings["USER_AGENT"]))
-
-            handlers.extend((closed, crashed, robots))
-            crawler.signals.connect(closed, signal=signals.spider_closed)
-            crawler.signals.connect(crashed, signal=signals.spider_error)
-            crawler.signals.connect(robots, signal=signals.robots_parsed)
-            process.crawl(crawler, source=source.model_dump(), unit_id=unit.id, context=context, state=states[source.id])
-        if on_progress:
-            from twisted.internet import task
-
-            ticker = task.LoopingCall(on_progress, runs)
-            ticker.start(0.5, now=True)
-        process.start()
-        wait(finished)
-        for future in finished:
-            future.result()
+        runs = RunBook(sessions, policy.failures_before_pause)
+        runs.start([s.id for _, s in selected])
+        gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
+        sources = source_infos(registry)
+        ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
+        writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
+        extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
+        context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper)
+        stopper.on_force = _forced_close(runs, writer)
+        crawl(registry, selected, states, context, on_progress)
         complete = {sid: urls for sid, urls in context.new_validators.items() if runs.tallies[sid].status == "ok"}
         save_validators(sessions, {url: v for urls in complete.values() for url, v in urls.items()})
+    except Interrupted as stop:
+        if runs is not None:
+            runs.abort_open(str(stop))
     finally:
-        extractors.shutdown(wait=True, cancel_futures=True)
-        writer.shutdown(wait=True)
-        engine.dispose()
-    return [runs.tallies[s.id] for _, s in selected]
+        stopper.closing()
+        if extractors is not None:
+            extractors.shutdown(wait=True, cancel_futures=True)
+        if writer is not None:
+            writer.shutdown(wait=True)
+        if engine is not None:
+            engine.dispose()
+        stopper.restore()
+    return [runs.tallies[sid] for sid in runs.tallies] if runs else []
+
+
+def crawl(registry: Registry, selected: list, states: dict, context: HarvestContext,
+          on_progress: Callable[[RunBook], None] | None) -> None:
+    """Every selected source at once in one Scrapy process; returns once every run is closed."""
+    runs, writer, gate, stopper = context.runs, context.writer, context.gate, context.stopper
+    finished: list = []
+    handlers: list = []  # Scrapy keeps only weak references to signal handlers
+    crawlers: list = []
+    _quicker_idle_check()
+    process = CrawlerProcess(scrapy_settings(registry))
+    stopper.crawling(process, crawlers)  # from here a signal halts the spiders (queued until the reactor runs)
+    for unit, source in selected:
+        crawler = process.create_crawler(SPIDERS[source.type])
+        policy = registry.policy(unit, source)
+
+        def closed(spider, reason, _source_id=source.id, _policy=policy.withdrawal):
+            aborted = (context.stopping or "stopped") if reason == "shutdown" else None
+            finished.append(writer.submit(runs.finish, _source_id, spider, context.ingestor, _policy, aborted))
+
+        def crashed(failure, response, spider, _source_id=source.id):
+            runs.error(_source_id, response.url, "parse", f"{failure.type.__name__}: {failure.value}"[:500])
+
+        def robots(robotparser, request, _crawler=crawler):
+            host = host_key(request.url)
+            gate.set_crawl_delay(host, robotparser.crawl_delay(_crawler.settings["USER_AGENT"]))
+
+        def opened(spider, _crawler=crawler, _seconds=policy.limits.max_run_seconds):
+            stopper.limit(_crawler, _seconds)
+
+        handlers.extend((closed, crashed, robots, opened))
+        crawler.signals.connect(closed, signal=signals.spider_closed)
+        crawler.signals.connect(crashed, signal=signals.spider_error)
+        crawler.signals.connect(robots, signal=signals.robots_parsed)
+        crawler.signals.connect(opened, signal=signals.spider_opened)
+        process.crawl(crawler, source=source.model_dump(), unit_id=unit.id, context=context, state=states[source.id], policy=policy)
+        crawlers.append(crawler)
+    if on_progress:
+        from twisted.internet import task
+
+        ticker = task.LoopingCall(on_progress, runs)
+        ticker.start(0.5, now=True)
+    process.start(install_signal_handlers=False)
+    stopper.closing()
+    wait(finished)
+    for future in finished:
+        future.result()
+    if stopper.reason:
+        runs.abort_open(stopper.reason)  # a spider that never opened has no closing signal
+
+
+def _forced_close(runs: RunBook, writer: StoreWriter) -> Callable[[str], None]:
+    def close(reason: str) -> None:
+        runs.abort_open(reason)
+        writer.flush(timeout=2.0)
+
+    return close
 
 
 def save_validators(sessions, validators: dict[str, tuple[str | None, str | None]]) -> None:

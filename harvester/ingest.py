@@ -76,19 +76,25 @@ class Ingestor:
 
     def ingest_batch(self, records: list[dict[str, Any]]) -> list[str]:
         """Store several pages in one transaction.  Each outcome is 'new', 'merged'
-        (a repost added to a known item), 'updated' or 'unchanged'.  If the
-        transaction fails (another process stored the same URL meanwhile), every
-        page is retried in a transaction of its own."""
+        (a repost added to a known item), 'updated', 'unchanged', or the error that
+        kept that page out.  If the transaction fails (another process stored the
+        same URL meanwhile, or one page the database refuses), every page is
+        retried in a transaction of its own: one bad page never takes the others
+        of its batch with it."""
         try:
             return self._batch(records)
-        except IntegrityError:
-            outcomes: list[str] = []
-            for record in records:
+        except Exception:  # noqa: BLE001 - retried page by page below
+            pass
+        outcomes: list[str] = []
+        for record in records:
+            try:
                 try:
                     outcomes.extend(self._batch([record]))
                 except IntegrityError:
                     outcomes.extend(self._batch([record]))  # read again: now it is known
-            return outcomes
+            except Exception as exc:  # noqa: BLE001 - this page's error, on its run
+                outcomes.append(f"{type(exc).__name__}: {exc}"[:500])
+        return outcomes
 
     def _batch(self, records: list[dict[str, Any]]) -> list[str]:
         outcomes = [""] * len(records)

@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from harvestkit.dates import parse_hint
+from harvestkit.urls import fetch_refusal
 from harvester.worker import IngestError, MalformedPage, NotAnArticle, extract_to_writer
 from harvester.writer import StoreError
 
@@ -27,20 +28,25 @@ class HarvestPipeline:
             ctx.runs.error(source_id, item["url"], item["stage"], item["message"])
             return {"kind": "error"}
         if kind == "gone":
-            spider = self.crawler.spider
-            policy = spider.source.get("withdrawal") or "unpublish"
+            policy = self.crawler.spider.policy.withdrawal  # the source's, else the registry's harvest.withdrawal
             if await asyncio.wrap_future(ctx.writer.submit(ctx.ingestor.withdraw, item["url"], item["message"], policy)):
                 ctx.runs.withdrew(source_id)
             return {"kind": "gone"}
         if kind == "skip":
             ctx.runs.skip(source_id, item["url"], item["message"])
             return {"kind": "skip"}
+        if ctx.stopping:  # SIGTERM: no new extraction; an unstored page is fetched again next run
+            return {"kind": "dropped"}
         loop = asyncio.get_running_loop()
         hint = item.get("hint") or {}
-        page = {**item, "hint_published": parse_hint(hint.get("date"), ctx.tz)}
+        try:
+            published = parse_hint(hint.get("date"), ctx.tz)
+        except (ValueError, OverflowError):  # a date no calendar has: the page's own date decides
+            published = None
+        page = {**item, "hint_published": published}
         token, stored = ctx.writer.expect()
         try:
-            await loop.run_in_executor(ctx.extractors, extract_to_writer, token, page, ctx.tz, ctx.runs.tallies[source_id].run_id)
+            refused = await loop.run_in_executor(ctx.extractors, extract_to_writer, token, page, ctx.tz, ctx.runs.tallies[source_id].run_id)
         except NotAnArticle as exc:
             ctx.writer.forget(token)
             ctx.runs.skip(source_id, item["url"], str(exc))
@@ -51,6 +57,8 @@ class HarvestPipeline:
             ctx.runs.error(source_id, item["url"], "extract", message[:500])
             return {"kind": "error"}
         del page
+        for link in refused:
+            ctx.runs.error(source_id, item["url"], "extract", f"attachment dropped: {fetch_refusal(link) or link}"[:500])
         item.pop("body", None)  # the worker has it; do not keep it while the writer works
         try:
             outcome = await asyncio.wrap_future(stored)

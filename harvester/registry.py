@@ -23,6 +23,9 @@ from pydantic import (
 from harvester.registry_files import LOGO_SUFFIXES, check_logo
 from harvestkit import jsonpath
 
+from harvestkit.limits import Limits
+from harvestkit.policy import SourcePolicy
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 EVERY_PATTERN = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 EVERY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -87,6 +90,7 @@ class HarvestPolicy(Strict):
     revisit_every: Duration = "1d"  # re-fetch recent detail pages this often (updates, withdrawals)
     revisit_window: Duration = "30d"  # only pages published this recently are revisited
     withdrawal: Literal["unpublish", "flag"] = "unpublish"
+    limits: Limits = Limits()  # safety limits for every source (harvestkit/limits.py)
 
     def host(self, host: str) -> HostPolicy:
         """Policy for ``name`` or ``name:port``; a ``hosts`` entry may name either."""
@@ -323,6 +327,7 @@ class Source(Strict):
     min_interval: Duration | None = None  # adaptive bounds for this source
     max_interval: Duration | None = None
     withdrawal: Literal["unpublish", "flag"] | None = None
+    limits: Limits | None = None  # this source's own limits (keys given override harvest.limits)
     rules: Rules | None = None
 
     @field_validator("url")
@@ -473,6 +478,17 @@ class Registry(Strict):
             if source.id == source_id:
                 return unit, source
         raise KeyError(source_id)
+
+    def policy(self, unit: Unit, source: Source) -> SourcePolicy:
+        """The source's frozen policy: its limits over ``harvest.limits``, its withdrawal
+        over ``harvest.withdrawal``, and with ``allow_private`` the private host:port
+        pairs it may contact: those of its URL and of its unit's homepage."""
+        return SourcePolicy.build(
+            self.harvest.limits.merged(source.limits),
+            source.withdrawal or self.harvest.withdrawal,
+            source.allow_private,
+            [source.url, unit.homepage],
+        )
 
 
 @dataclass(frozen=True)

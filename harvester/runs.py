@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -90,6 +91,7 @@ class RunBook:
         self.sessions = sessions
         self.failures_before_pause = failures_before_pause
         self.tallies: dict[str, RunTally] = {}
+        self.closing = threading.Lock()  # finish() and abort_open() never close one run twice
 
     def start(self, source_ids: list[str]) -> None:
         with self.sessions.begin() as session:
@@ -129,8 +131,17 @@ class RunBook:
         self.tallies[source_id].withdrawn += 1
 
     # -- closing a run -----------------------------------------------------------
-    def finish(self, source_id: str, spider, ingestor=None, policy: str = "unpublish", aborted: bool = False) -> RunTally:
+    def finish(self, source_id: str, spider, ingestor=None, policy: str = "unpublish", aborted: str | None = None) -> RunTally:
+        """Close the run of a source whose spider closed.  ``aborted`` is the reason
+        the harvest was stopped (SIGTERM): the run is ``aborted`` with that reason,
+        keeps what was stored, withdraws nothing and leaves the source's health alone."""
+        with self.closing:
+            return self._finish(source_id, spider, ingestor, policy, aborted)
+
+    def _finish(self, source_id: str, spider, ingestor, policy: str, aborted: str | None) -> RunTally:
         tally = self.tallies[source_id]
+        if tally.status != "running":
+            return tally  # already closed (a forced stop closed it first)
         listing = spider.listing
         tally.requests = dict(spider.request_counts)
         tally.unchanged += len(listing.unchanged)
@@ -148,6 +159,7 @@ class RunBook:
             tally.notes.append(reason)
         failed = listing.failed and listing.entries == 0 and not listing.not_modified
         if aborted:
+            tally.messages.append({"url": "", "stage": "run", "message": aborted})
             tally.status = "aborted"
         elif failed or (listing.entries == 0 and not listing.not_modified and tally.errors):
             tally.status = "failed"
@@ -167,6 +179,23 @@ class RunBook:
                 self._health(session.get(Source, source_id), tally, listing, now)
         return tally
 
+    def abort_open(self, reason: str) -> None:
+        """Close every run still open as ``aborted`` with ``reason``, with the counts
+        so far: the last step of a harvest that cannot stop in time by itself."""
+        now = datetime.now(timezone.utc)
+        with self.closing, self.sessions.begin() as session:
+            for tally in self.tallies.values():
+                if tally.status != "running":
+                    continue
+                tally.status = "aborted"
+                tally.messages.append({"url": "", "stage": "run", "message": reason})
+                run = session.get(HarvestRun, tally.run_id)
+                if run is None:  # interrupted while the runs were being opened: never written
+                    continue
+                run.status, run.finished_at = "aborted", now
+                run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
+                run.errors, run.error_messages, run.notes = tally.errors, tally.messages, tally.notes
+
     def _touch(self, urls: set[str], now: datetime) -> None:
         """Known pages the listing still shows: seen now, without fetching them."""
         urls = sorted(urls)
@@ -175,18 +204,20 @@ class RunBook:
                 session.execute(update(ItemSource).where(ItemSource.url.in_(urls[i : i + URL_CHUNK])).values(last_seen=now))
 
     def _vanished(self, source_id: str, listing) -> list[str]:
-        """Active pages of this source, newer than the oldest entry the listings
-        showed, that the listings no longer show.  Only on evidence: every listing
-        page the source declares was read (no early stop, no bound reached, no
-        shortfall, no failure, no 304)."""
-        oldest = listing.oldest_date
-        if not listing.complete or not oldest:
+        """Active pages of this source that a complete, newest-first list no longer
+        shows although they are newer than its oldest entry.  Only on evidence
+        (``ListingTally.vanish_boundary``): never after an early stop, a bound, a
+        shortfall, a failure or a 304, never from a feed or sitemap window, never
+        from a list in manual (排序号) or any other order; pinned items (置顶) at
+        its head are left out of the judgement."""
+        boundary = listing.vanish_boundary
+        if not boundary:
             return []
         with self.sessions() as session:
             rows = session.execute(
                 select(ItemSource.url, ItemSource.list_date).where(ItemSource.source_id == source_id, ItemSource.status == "active")
             )
-            return [url for url, list_date in rows if list_date and list_date[:10] > oldest and url not in listing.seen]
+            return [url for url, list_date in rows if list_date and list_date[:10] > boundary and url not in listing.seen]
 
     def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
         """ok / failing / paused (after N failures in a row) / broken-rules / incomplete.  A change

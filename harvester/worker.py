@@ -7,6 +7,7 @@ pickled once, worker → writer, and never passes through the crawling process.
 This module must stay light: no SQLAlchemy, no Scrapy."""
 from __future__ import annotations
 
+import multiprocessing
 import re
 import zlib
 from typing import Any
@@ -14,10 +15,12 @@ from typing import Any
 from harvester.extract import decode_body, extract_page
 from harvester.fingerprint import content_hash, simhash
 from harvestkit.dates import is_date_only
+from harvester.writer import follow_parent
 from harvestkit.urls import canonical_url
 
 RAW_COMPRESSION_LEVEL = 6
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+MAX_REFUSED_REPORTED = 5  # refused attachment links reported per page
 MAX_CONTROL_SHARE = 0.01  # text pages have none; binary junk has about one in ten
 
 
@@ -105,15 +108,21 @@ _WRITER_INBOX = None
 
 
 def init_worker(inbox) -> None:
-    """ProcessPoolExecutor initializer: the writer process's inbox."""
+    """Extraction worker initializer: the writer process's inbox; stop signals are
+    the harvesting process's to handle (in a thread of it, there is nothing to do)."""
     global _WRITER_INBOX
     _WRITER_INBOX = inbox
+    if multiprocessing.parent_process() is not None:
+        follow_parent()
 
 
-def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | None) -> None:
+def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | None) -> list[str]:
     """Extract one page and send its record to the writer, which reports the
-    outcome for ``token`` to the crawling process.  Raises MalformedPage or
+    outcome for ``token`` to the crawling process.  Returns the attachment links
+    dropped for their scheme (file:, ftp: …), for the run.  Raises MalformedPage or
     IngestError (back to the crawling process) when there is nothing to store."""
-    record = page_record(page, process_page(page, tz), run_id)
+    result = process_page(page, tz)
+    record = page_record(page, result, run_id)
     record["token"] = token
     _WRITER_INBOX.put(record)
+    return result["extracted"].refused_links[:MAX_REFUSED_REPORTED]

@@ -19,7 +19,9 @@ so a ``kill -9`` of the group leaves at most an uncommitted transaction.
 from __future__ import annotations
 
 import itertools
+import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -33,6 +35,7 @@ BATCH = 64
 # less than one per page, and 50 ms is nothing to a page that took seconds to harvest.
 LINGER_SECONDS = 0.05
 POLL_SECONDS = 0.5
+PARENT_POLL_SECONDS = 1.0
 
 
 class StoreError(RuntimeError):
@@ -63,12 +66,29 @@ class LeanSpawnContext(SpawnContext):
 LEAN = LeanSpawnContext()
 
 
+def follow_parent() -> None:
+    """In a harvest's child process: leave stop signals to the harvesting process
+    (a SIGTERM to the process group must not kill the writer before it flushes, nor
+    an extraction worker mid-page), and end when that process is gone."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
 # -- the writer process ------------------------------------------------------------
 def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
     """The writer process: load the duplicate index, then store batches until ``None``."""
     from storage.db import make_engine, session_factory
     from harvester.ingest import Ingestor
 
+    follow_parent()
     engine = make_engine(db_url)
     try:
         ingestor = Ingestor(session_factory(engine), sources)
@@ -174,6 +194,12 @@ class StoreWriter:
             futures, self.futures = list(self.futures.values()), {}
         for future in futures:
             future.set_exception(exc)
+
+    def flush(self, timeout: float) -> None:
+        """Let the writer store what it has, for at most ``timeout`` seconds (a forced stop)."""
+        if self.process is not None and self.process.is_alive():
+            self.inbox.put(None)
+            self.process.join(timeout)
 
     def shutdown(self, wait: bool = True) -> None:
         """Call after the extraction workers are shut down: they are the writer's producers."""

@@ -7,8 +7,26 @@ short records a *shortfall*: the run ends ``partial`` with that reason.  A
 configured walk bound (``max_pages``) that was reached is a *bound*: reported,
 not an error.  Either way, and after an early stop, the listing was not read
 completely, so nothing may be withdrawn as "vanished from its list".
+
+Withdrawals only on evidence.  A page missing from a listing is withdrawn as
+"vanished" only when (:attr:`ListingTally.vanish_boundary`):
+
+- the listing was read completely (every declared page, within every limit, no
+  early stop, no failure, no 304);
+- it is a *list* (a column list or Hanweb records), not a feed or sitemap:
+  those are windows whose membership rule we cannot see (latest N by update,
+  rotated files), so a page gone from them is only checked again
+  (:attr:`ListingTally.window`; see ``SourceSpider.recheck_vanished``);
+- every entry carries a date and, read in the listing's own order, the dates
+  never rise: the list is newest first.  A short run of pinned items (置顶) at
+  the head is allowed and left out; a list in manual order (排序号) or any other
+  order is no evidence at all;
+- the missing page is newer than the oldest dated entry of that newest-first run,
+  so a page that only aged out of a window is never taken for a withdrawal.
 """
 from __future__ import annotations
+
+MAX_PINNED = 10  # entries at the head of a list that may break its date order (置顶)
 
 
 class ListingTally:
@@ -17,9 +35,11 @@ class ListingTally:
         self.seen: set[str] = set()
         self.unchanged: set[str] = set()
         self.dates: list[str] = []
+        self.order: list[str] = []  # first-seen entries' dates (YYYY-MM-DD or ""), in listing order
         self.undated = 0
         self.untitled = 0
         self.unseen_on_page = 0
+        self.window = False  # a feed or sitemap: a window of recent entries, not a whole list
         self.not_modified = False  # the listing answered 304
         self.failed = False  # a listing request failed
         self.early_stopped = False  # paging ended at a page that showed nothing unseen
@@ -29,6 +49,8 @@ class ListingTally:
 
     def saw(self, url: str, list_date: str, titled: bool) -> None:
         self.entries += 1
+        if url not in self.seen:
+            self.order.append(list_date[:10] if list_date else "")
         self.seen.add(url)
         if list_date:
             self.dates.append(list_date[:10])
@@ -71,3 +93,23 @@ class ListingTally:
     @property
     def oldest_date(self) -> str | None:
         return min(self.dates) if self.dates else None
+
+    @property
+    def vanish_boundary(self) -> str | None:
+        """The date after which a page missing from this listing has vanished from
+        it, or None when absence is no evidence (see the module's rules)."""
+        if self.window or not self.complete or not self.order or "" in self.order:
+            return None
+        head = pinned_head(self.order)
+        if head is None:
+            return None
+        return self.order[-1]
+
+
+def pinned_head(dates: list[str]) -> int | None:
+    """How many leading entries are pinned: the fewest whose removal leaves the
+    dates never rising.  None when that takes more than :data:`MAX_PINNED`."""
+    start = len(dates) - 1
+    while start > 0 and dates[start - 1] >= dates[start]:
+        start -= 1
+    return start if start <= MAX_PINNED else None

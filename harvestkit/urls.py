@@ -1,6 +1,8 @@
-"""Canonical URLs: one spelling per page, so the same page is stored once."""
+"""Canonical URLs (one spelling per page, so the same page is stored once) and
+which URLs may be requested at all."""
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -38,3 +40,36 @@ def canonical_url(url: str) -> str:
 
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+# Only these are ever requested: sources, links, feeds, sitemaps, redirects, meta
+# refreshes.  file:, ftp:, data:, s3:, javascript: and the rest never are.
+FETCHABLE_SCHEMES = ("http", "https")
+
+
+def fetch_refusal(url: str) -> str | None:
+    """Why ``url`` must not be requested (scheme, no host, bad port), or None."""
+    shown = url if len(url) <= 200 else url[:200] + "…"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return f"refused link {shown!r}: not a valid URL"
+    if parts.scheme.lower() not in FETCHABLE_SCHEMES:
+        scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
+        return f"refused link {shown!r} ({scheme}): only http and https are fetched"
+    if not parts.hostname:
+        return f"refused link {shown!r}: no host"
+    return None
+
+
+def host_port(url: str) -> tuple[str, int]:
+    """``(host, port)`` of an http(s) URL, the host lower-cased without a trailing dot
+    and IPv6 literals normalised, the port explicit (80/443 by default)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host = str(ipaddress.ip_address(host.split("%", 1)[0]))
+    except ValueError:
+        pass
+    return host, parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)

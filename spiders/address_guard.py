@@ -1,18 +1,34 @@
-"""Downloader middleware: never fetch private, loopback or link-local addresses.
+"""Downloader middleware: only http(s), and never private, loopback or link-local
+addresses (the policy is harvestkit/addresses.py).
 
-Every request passes here, including each hop of a redirect (Scrapy's redirect
-middleware schedules a new request), so a public page cannot bounce the
-harvester into the portal's own network.  A source opts out only with
-``allow_private: true`` in the registry (test and demo sites on loopback).
+Every request passes here, robots.txt and each hop of a redirect included
+(Scrapy's redirect middleware schedules a new request), so a public page cannot
+bounce the harvester into the portal's own network.  A source with
+``allow_private: true`` may contact its own host and port (those of its URL and
+of its unit's homepage, :class:`harvestkit.policy.SourcePolicy`) and nothing else
+that is private: a redirect from a loopback test site to 169.254.169.254, to
+10.x or to another loopback port is refused like any other.
+
+A redirect to another scheme (``Location: file:///etc/passwd``) is not followed by
+Scrapy; here it becomes a refusal recorded on the run.  The connection itself
+resolves names through :class:`spiders.resolver.GuardedResolver`, so a name that
+answers a public address here and a private one a moment later (DNS rebinding)
+is refused there.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import asyncio
+from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
 
-from harvestkit.addresses import is_forbidden, resolve
+from harvestkit.addresses import refusal, resolve
+from harvestkit.policy import SourcePolicy
+from harvestkit.urls import fetch_refusal, host_port
+from spiders.downloads import SchemeRefused
 from spiders.middleware import CrawlerMiddleware
+
+DNS_SECONDS = 10.0
 
 
 class PrivateAddressRefused(IgnoreRequest):
@@ -20,22 +36,31 @@ class PrivateAddressRefused(IgnoreRequest):
 
 
 class AddressGuardMiddleware(CrawlerMiddleware):
-    """Applies to every request of a spider, including robots.txt and redirects;
-    the opt-out is the spider's source's ``allow_private``."""
-
-    def allowed_private(self, request) -> bool:
-        source = getattr(self.spider, "source", None) or {}
-        return bool(source.get("allow_private") or request.meta.get("allow_private"))
+    def policy(self) -> SourcePolicy:
+        return getattr(self.spider, "policy", None) or SourcePolicy()
 
     async def process_request(self, request, spider=None):
-        if self.allowed_private(request):
+        refused = fetch_refusal(request.url)
+        if refused:
+            raise SchemeRefused(refused)
+        if self.policy().may_skip_address_check(request.url):
             return None
-        host = urlsplit(request.url).hostname or ""
+        host, port = host_port(request.url)
         try:
-            addresses = await resolve(host)
-        except OSError:
+            addresses = await asyncio.wait_for(resolve(host), DNS_SECONDS)
+        except (OSError, asyncio.TimeoutError):
             return None  # let the download fail with Scrapy's own DNS error
-        bad = [a for a in addresses if is_forbidden(a)]
-        if bad:
-            raise PrivateAddressRefused(f"refused: {host} resolves to a non-public address ({bad[0]})")
+        for address in addresses:
+            why = refusal(address)
+            if why:
+                raise PrivateAddressRefused(f"refused: {host}:{port} is not a public address ({address}: {why})")
         return None
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get(b"Location") if 300 <= response.status < 400 else None
+        if location:
+            target = urljoin(request.url, location.decode("latin-1").strip())
+            refused = fetch_refusal(target)
+            if refused:
+                raise SchemeRefused(f"redirect from {request.url}: {refused}")
+        return response

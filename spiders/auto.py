@@ -75,7 +75,7 @@ class AutoSpider(FeedSpider, HanwebSpider, JsonSpider, ListSpider, SitemapSpider
         link = feed_link(text, response.url)
         if link:
             self.choose("feed", f"the page links its feed {link} (<link rel=\"alternate\">)")
-            yield self.request(link, self.parse_feed, stage="listing")
+            yield from self.follow(link, self.parse_feed, stage="listing")
             return
         if hanweb_markup.jpaas_column(text, response.url) is not None:
             self.choose("hanweb", "Hanweb JPaaS column: unitbuild.js with queryData")

@@ -1,17 +1,26 @@
-"""What every access-pattern spider shares: one source, detail pages, errors.
+"""What every access-pattern spider shares: one source, detail pages, errors,
+its limits, and how it stops.
 
-A spider harvests exactly one registry source.  It yields two kinds of items:
-``{"kind": "page", ...}`` for a fetched detail page (raw bytes: extraction
-happens in the pipeline) and ``{"kind": "error", ...}`` for anything that went
-wrong, so the run records every failure with its URL and stage.
+A spider harvests exactly one registry source, under that source's frozen
+:class:`~harvestkit.policy.SourcePolicy`.  It yields ``{"kind": "page", ...}``
+for a fetched detail page (raw bytes: extraction happens in the pipeline) and
+``{"kind": "error", ...}`` for anything that went wrong, so the run records every
+failure with its URL and stage.  One bad entry (a ``javascript:`` or ``file:``
+link, a broken date) is such an error; the other entries go on.
+
+Only http(s) URLs become requests (:meth:`SourceSpider.follow`,
+:meth:`SourceSpider.entry`); refused links are errors at the listing stage.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Iterable
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -23,8 +32,11 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 
 from harvestkit.emptiness import declared_empty
 from harvestkit.listing import ListingTally
+from harvestkit.policy import SourcePolicy
 from harvestkit.state import SourceState
-from harvestkit.urls import canonical_url
+from harvestkit.urls import canonical_url, fetch_refusal
+from spiders.address_guard import PrivateAddressRefused
+from spiders.downloads import Halted, InFlight, SchemeRefused
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 
@@ -38,13 +50,16 @@ class SourceSpider(scrapy.Spider):
     #: a source whose listing yields nothing is an error, never a quiet column
     empty_listing_is_error = True
 
-    def __init__(self, source: dict[str, Any], unit_id: str, state: SourceState | None = None, **kwargs: Any):
+    def __init__(self, source: dict[str, Any], unit_id: str, state: SourceState | None = None,
+                 policy: SourcePolicy | None = None, **kwargs: Any):
         super().__init__(name=f"source:{source['id']}", **kwargs)
         self.source = source
         self.source_id: str = source["id"]
         self.unit_id = unit_id
         self.max_pages: int = source.get("max_pages") or 5
         self.state = state or SourceState()
+        self.policy = policy or SourcePolicy()
+        self.limits = self.policy.limits
         self.listing = ListingTally()
         self.request_counts: dict[str, int] = {}
         self.detected: str | None = None
@@ -53,27 +68,77 @@ class SourceSpider(scrapy.Spider):
         self.watched = source.get("harvest") is False
         if self.watched:
             self.state.trust_listing = True
+        self.inflight = InFlight()  # this spider's downloads, cancelled when it halts
+        self.detail_requests = 0
+        self.rechecked = False
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        return spider
 
     @property
     def listed(self) -> int:
         return self.listing.entries
 
+    # -- stopping ---------------------------------------------------------------
+    def halt(self, reason: str, shortfall: bool) -> None:
+        """Stop where we are: no new request, downloads in flight cancelled.  A
+        ``shortfall`` (the wall-clock limit) makes the run partial with ``reason``;
+        otherwise (SIGTERM) the run is closed as aborted by the harvest."""
+        if shortfall:
+            self.listing.shortfall(reason)
+        self.inflight.halt(reason)
+
+    @property
+    def halted(self) -> bool:
+        return self.inflight.reason is not None
+
     # -- requests ---------------------------------------------------------------
     def request(self, url: str, callback, stage: str, **kwargs: Any) -> scrapy.Request:
+        """A request for an http(s) URL already checked (use :meth:`follow` otherwise)."""
         meta = kwargs.pop("meta", {})
-        meta.update(stage=stage, source_id=self.source_id, allow_private=bool(self.source.get("allow_private")))
+        meta.update(stage=stage, source_id=self.source_id)
         meta.setdefault("download_timeout", self.source.get("timeout") or 30)
+        meta.setdefault("download_maxsize", self.limits.max_response_mb << 20)  # decompressed bodies too
         # 304 (unchanged) and, for detail pages, 404/410 (withdrawn) reach the callbacks.
         meta.setdefault("handle_httpstatus_list", [304, 404, 410] if stage == "detail" else [304])
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
-    async def start(self):
-        yield self.request(self.source["url"], getattr(self, self.start_callback), stage="listing")
+    def follow(self, url: str, callback, stage: str, **kwargs: Any) -> Iterable[Any]:
+        """A request for a listing page (next page, feed link, sitemap file), or the
+        error that refuses it: a listing we cannot follow was not read completely."""
+        refused = fetch_refusal(url)
+        if refused:
+            self.listing.failed = True
+            yield self.error(url, stage, refused)
+            return
+        yield self.request(url, callback, stage, **kwargs)
 
-    def entry(self, url: str, hint: dict[str, Any]) -> scrapy.Request | None:
-        """A listing entry: a request for its detail page, or None when it is known and unchanged."""
+    async def start(self):
+        for item in self.follow(self.source["url"], getattr(self, self.start_callback), stage="listing"):
+            yield item
+
+    def entry(self, url: str, hint: dict[str, Any]) -> scrapy.Request | dict[str, Any] | None:
+        """A listing entry: a request for its detail page, None when it is known and
+        unchanged (or the run's request budget is spent), or an error item when its
+        link is refused."""
+        judged = self.judge(url, hint)
+        if not isinstance(judged, tuple):
+            return judged
+        decision, hint = judged
+        return self.detail_request(url, hint, decision)
+
+    def judge(self, url: str, hint: dict[str, Any]) -> tuple[str, dict[str, Any]] | dict[str, Any] | None:
+        """Count a listing entry and decide on it: ``(decision, hint)`` when its page
+        is wanted ('new', 'changed', 'revisit'), None when known and unchanged, an
+        error item when its link is refused."""
+        refused = fetch_refusal(url)
+        if refused:
+            return self.error(url, "listing", refused)
         canon = canonical_url(url)
-        list_date = hint.get("list_date") or hint.get("date") or ""
+        list_date = valid_date(hint.get("list_date") or hint.get("date") or "")
         hint = {**hint, "list_date": list_date}
         self.listing.saw(canon, list_date, bool(hint.get("title")) or "title" not in hint)
         if self.watched:
@@ -84,14 +149,41 @@ class SourceSpider(scrapy.Spider):
             return None
         if decision in ("new", "changed"):
             self.listing.unseen_on_page += 1
+        return decision, hint
+
+    def detail_request(self, url: str, hint: dict[str, Any], decision: str) -> scrapy.Request | None:
+        if self.budget_spent():
+            return None
+        self.detail_requests += 1
         return self.request(url, self.parse_detail, stage="detail", meta={"hint": hint, "decision": decision})
 
-    def entries(self, pairs: Iterable[tuple[str, dict[str, Any]]]) -> Iterable[scrapy.Request]:
+    def budget_spent(self) -> bool:
+        """True (and a shortfall) once this run requested ``max_detail_requests`` pages."""
+        most = self.limits.max_detail_requests
+        if self.detail_requests < most:
+            return False
+        self.listing.shortfall(f"requested {most} detail pages, the most one run takes (max_detail_requests {most}); "
+                               "the rest wait for the next run")
+        return True
+
+    def entries(self, pairs: Iterable[tuple[str, dict[str, Any]]]) -> Iterable[Any]:
+        """Requests (or errors) for a page's entries; one bad entry never stops the others."""
         self.listing.unseen_on_page = 0
         for url, hint in pairs:
-            request = self.entry(url, hint)
-            if request is not None:
-                yield request
+            try:
+                out = self.entry(url, hint)
+            except Exception as exc:  # noqa: BLE001 - a hostile entry must not sink the listing
+                out = self.error(str(url)[:300], "listing", f"bad entry: {type(exc).__name__}: {exc}"[:500])
+            if out is not None:
+                yield out
+
+    def capped(self, entries: list, url: str) -> list:
+        """A page's entries, at most ``max_links_per_page`` of them (more is a shortfall)."""
+        most = self.limits.max_links_per_page
+        if len(entries) > most:
+            self.listing.shortfall(f"{url} shows more than {most} entries; took the first {most} (max_links_per_page {most})")
+            return entries[:most]
+        return entries
 
     def not_modified(self, response: Response) -> bool:
         """True (and noted) when a listing answered 304: nothing changed since last time."""
@@ -100,6 +192,36 @@ class SourceSpider(scrapy.Spider):
             return True
         return False
 
+    # -- pages gone from a listing ---------------------------------------------------
+    def on_idle(self) -> None:
+        """Once the listing is read: check pages that are gone from it but are no
+        evidence of a withdrawal by their absence (feeds, sitemaps, lists not in
+        date order).  A page that answers 404/410 is withdrawn; others stay."""
+        if self.rechecked or self.halted:
+            return
+        self.rechecked = True
+        requests = [r for r in self.recheck_vanished() if r is not None]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def recheck_vanished(self) -> Iterable[scrapy.Request | None]:
+        """Known pages a complete listing no longer shows, whose revisit is due
+        (``revisit_every``, within ``revisit_window``).  From a window (feed,
+        sitemap) only those newer than its oldest entry: older ones just aged out."""
+        listing = self.listing
+        if not listing.complete or listing.vanish_boundary:
+            return
+        floor = listing.oldest_date if listing.window else None
+        for url, page in self.state.known.items():
+            if url in listing.seen or page.status == "withdrawn":
+                continue
+            if floor and (page.list_date or "")[:10] <= floor:
+                continue
+            if self.state.decide(url, None) == "revisit":
+                yield self.detail_request(url, {"list_date": page.list_date}, "recheck")
+
     # -- responses --------------------------------------------------------------
     def parse_detail(self, response: Response) -> Iterable[dict[str, Any]]:
         canon = canonical_url(response.request.url if response.request else response.url)
@@ -107,10 +229,12 @@ class SourceSpider(scrapy.Spider):
             self.listing.unchanged.add(canon)
             return
         if response.status in (404, 410):
-            if response.meta.get("decision") == "new":
+            decision = response.meta.get("decision")
+            if decision == "new":
                 yield self.error(response.url, "detail", f"HTTP {response.status}")
             else:
-                yield {"kind": "gone", "source_id": self.source_id, "url": canon, "message": f"source page answers HTTP {response.status}"}
+                where = "gone from its listing and its page" if decision == "recheck" else "source page"
+                yield {"kind": "gone", "source_id": self.source_id, "url": canon, "message": f"{where} answers HTTP {response.status}"}
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if content_type and not content_type.startswith(HTML_TYPES):
@@ -134,6 +258,12 @@ class SourceSpider(scrapy.Spider):
     def error(self, url: str, stage: str, message: str) -> dict[str, Any]:
         return {"kind": "error", "source_id": self.source_id, "url": url, "stage": stage, "message": message}
 
+    def record_error(self, url: str, stage: str, message: str) -> None:
+        """An error noticed outside a callback (in a middleware): straight onto the run."""
+        context = getattr(self, "context", None)
+        if context is not None:
+            context.runs.error(self.source_id, url, stage, message)
+
     def listing_done(self, url: str, found: int, text: str | None = None, empty: str | None = None) -> Iterable[dict[str, Any]]:
         """Call when a listing is fully read; an empty first listing is an error, unless
         it says it is empty (``empty``, or a notice such as "暂无信息" in ``text``)."""
@@ -146,28 +276,50 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure) -> Iterable[dict[str, Any]]:
         request = failure.request
+        if failure.check(Halted) or (self.halted and failure.check(IgnoreRequest, DownloadCancelledError)):
+            if request.meta.get("stage") == "listing":
+                self.listing.failed = True
+            return  # the halt's reason is on the run, not one error per request
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             yield {"kind": "skip", "source_id": self.source_id, "url": request.url, "message": "disallowed by robots.txt"}
             return
         stage = request.meta.get("stage", "fetch")
         if stage == "listing":
             self.listing.failed = True
-        yield self.error(request.url, stage, describe_failure(failure))
+        yield self.error(request.url, stage, describe_failure(failure, self.limits.max_response_mb))
 
 
-def describe_failure(failure) -> str:
+def valid_date(value: str) -> str:
+    """A listing's date as given (so it compares with earlier runs) when it starts
+    with a real ``YYYY-MM-DD``, as every reader writes them; else "" (undated)."""
+    value = (value or "").strip()[:64]
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        return ""
+    return value
+
+
+def describe_failure(failure, max_mb: int = 10) -> str:
     """A short, human reason for a failed request."""
+    value = failure.value
+    text = str(value)
+    if failure.check(SchemeRefused, PrivateAddressRefused):
+        return text[:500]
     if failure.check(HttpError):
-        response = failure.value.response
+        response = value.response
         return f"HTTP {response.status}"
     if failure.check(DNSLookupError, CannotResolveHostError):
-        return "DNS lookup failed"
+        return text[:500] if "refused:" in text else "DNS lookup failed"  # the connect-time address check
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
     if failure.check(DownloadConnectionRefusedError):
         return "connection refused"
-    if failure.check(DownloadCancelledError) and "max size" in str(failure.value).lower():
-        return f"refused: response larger than the 10 MiB limit ({failure.value})"[:300]
-    value = failure.value
-    text = str(value) or type(value).__name__
-    return f"{type(value).__name__}: {text}"[:500]
+    if failure.check(DownloadCancelledError):
+        if "max size" in text.lower():
+            return f"refused: response larger than the {max_mb} MiB limit ({text})"[:300]
+        if not text or text == type(value).__name__:  # Scrapy cancels a body that grows past the limit
+            return f"refused: response larger than the {max_mb} MiB limit (cut off as it streamed in)"
+    if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text:
+        return f"refused: response larger than the {max_mb} MiB limit once decompressed (a compression bomb?)"
+    return f"{type(value).__name__}: {text or type(value).__name__}"[:500]

@@ -20,7 +20,7 @@ from spiders.base import SourceSpider
 from harvestkit.dates import find_date
 
 FULL_TEXT_MIN_CHARS = 200  # shorter entry content counts as a summary
-ENTRIES_PER_PAGE = 50  # max_pages × this bounds the entries read from one feed
+DATE_KEYS = ("published", "updated", "created", "dc_date")
 
 
 def parse_feed(body: bytes) -> feedparser.FeedParserDict:
@@ -30,7 +30,7 @@ def parse_feed(body: bytes) -> feedparser.FeedParserDict:
 
 def entry_date(entry) -> str | None:
     """The entry's date as ISO 8601, keeping the feed's own offset when it gives one."""
-    for key in ("published", "updated", "created", "dc_date"):
+    for key in DATE_KEYS:
         raw = entry.get(key)
         if not raw:
             continue
@@ -77,6 +77,7 @@ class FeedSpider(SourceSpider):
     start_callback = "parse_feed"
 
     def parse_feed(self, response: Response):
+        self.listing.window = True  # a feed shows its latest entries, not the whole column
         if self.not_modified(response):
             return
         try:
@@ -85,27 +86,48 @@ class FeedSpider(SourceSpider):
             self.listing.failed = True
             yield self.error(response.url, "listing", str(exc))
             return
+        take = self.max_pages * self.limits.entries_per_chunk
+        if len(feed.entries) > take:
+            self.listing.bound(f"the feed holds {len(feed.entries)} entries; read the first {take} "
+                               f"(max_pages {self.max_pages} × entries_per_chunk {self.limits.entries_per_chunk})")
         found = 0
         self.listing.unseen_on_page = 0
-        for entry in feed.entries[: self.max_pages * ENTRIES_PER_PAGE]:
-            link = (entry.get("link") or "").strip()
+        for entry in feed.entries[:take]:
+            link = str(entry.get("link") or "").strip()
             if not link:
                 continue
             found += 1
-            url = urljoin(response.url, link)
-            title = " ".join((entry.get("title") or "").split())
-            hint = {"title": title, "date": entry_date(entry), "list_url": response.url}
-            content = full_content(entry)
-            request = self.entry(url, hint)
-            if request is None:
-                continue
-            if content:  # the entry carries the full text: no need to fetch the page
-                body = entry_page_html(title, hint["date"], entry.get("author") or "", content)
-                yield self.page_item(url, url, body.encode("utf-8"), "text/html; charset=utf-8", "utf-8", request.meta["hint"])
-            else:
-                yield request
+            try:
+                out = list(self.feed_entry(entry, urljoin(response.url, link), response.url))
+            except Exception as exc:  # noqa: BLE001 - one bad entry (link, date, text) never sinks the feed
+                out = [self.error(link[:300], "listing", f"bad feed entry: {type(exc).__name__}: {exc}"[:500])]
+            yield from out
         if found == 0 and feed.bozo:
             self.listing.failed = True
             yield self.error(response.url, "listing", f"bad feed XML: {feed.get('bozo_exception')}")
             return
         yield from self.listing_done(response.url, found, empty=None if feed.entries else "订阅源中没有任何条目")
+
+    def feed_entry(self, entry, url: str, feed_url: str):
+        """What one entry gives: a detail request, a page (a full-text entry needs no
+        request), an error (a refused link; a date no calendar has, the entry kept
+        and dated by its page), or nothing (known and unchanged)."""
+        title = " ".join((entry.get("title") or "").split())
+        date = entry_date(entry)
+        stated = next((entry.get(k) for k in DATE_KEYS if entry.get(k)), None)
+        if stated and not date:
+            yield self.error(url, "listing", f"unreadable date {str(stated)[:80]!r} in the feed; the entry is dated by its page")
+        judged = self.judge(url, {"title": title, "date": date, "list_url": feed_url})
+        if not isinstance(judged, tuple):
+            if judged is not None:
+                yield judged
+            return
+        decision, hint = judged
+        content = full_content(entry)
+        if not content:
+            request = self.detail_request(url, hint, decision)
+            if request is not None:
+                yield request
+            return
+        body = entry_page_html(title, hint["date"], entry.get("author") or "", content)
+        yield self.page_item(url, url, body.encode("utf-8"), "text/html; charset=utf-8", "utf-8", hint)

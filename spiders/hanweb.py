@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
+from harvestkit.urls import fetch_refusal
 from spiders import hanweb_markup as markup
 from spiders import jsonlist, list_detect
 from spiders.base import SourceSpider
@@ -25,6 +26,11 @@ from spiders.walk import Walk
 class HanwebSpider(SourceSpider):
     name = "hanweb"
     start_callback = "parse_hanweb"
+
+    def _records(self, text: str, base_url: str, page_url: str) -> list:
+        """A page's records, at most ``max_links_per_page`` of them (more is a shortfall)."""
+        most = self.limits.max_links_per_page
+        return self.capped(markup.records(text, base_url, most), page_url)
 
     def _entries(self, entries, list_url: str):
         self.walk.page(self.walk_url, (e.url for e in entries))
@@ -39,7 +45,7 @@ class HanwebSpider(SourceSpider):
         if column is not None and not markup.RECORD.search(text):
             yield from self.start_jpaas(column, response.url)
             return
-        entries = markup.records(text, response.url)
+        entries = self._records(text, response.url, response.url)
         self.walk_url = response.url
         yield from self._entries(entries, response.url)
         yield from self.listing_done(response.url, len(entries), text)
@@ -71,6 +77,8 @@ class HanwebSpider(SourceSpider):
         if start > paging["total"]:
             self.walk.finish(self.listing, "last")
             return
+        if self.halted or self.budget_spent():
+            return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             self.walk.finish(self.listing, "early")
             return
@@ -78,16 +86,21 @@ class HanwebSpider(SourceSpider):
             self.walk.finish(self.listing, "bound", self.max_pages)
             return
         end = min(start + paging["per_page"] - 1, paging["total"])
+        refused = fetch_refusal(paging["proxy_url"])
+        if refused:
+            self.listing.failed = True
+            yield self.error(paging["proxy_url"], "listing", refused)
+            return
         yield scrapy.FormRequest(
             f"{paging['proxy_url']}?startrecord={start}&endrecord={end}&perpage={paging['per_page']}",
             formdata=paging["fields"], callback=self.parse_dataproxy, errback=self.on_error,
             meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30,
-                  "allow_private": bool(self.source.get("allow_private"))},
+                  "download_maxsize": self.limits.max_response_mb << 20},
             cb_kwargs={"paging": paging, "end": end},
         )
 
     def parse_dataproxy(self, response: Response, paging: dict, end: int):
-        entries = markup.records(response.text, paging["list_url"])
+        entries = self._records(response.text, paging["list_url"], response.url)
         self.walk_url = response.url
         yield from self._entries(entries, paging["list_url"])
         if entries:
@@ -100,17 +113,19 @@ class HanwebSpider(SourceSpider):
         if read >= (found.total or 0):
             self.walk.finish(self.listing, "last")
             return
+        if self.halted or self.budget_spent():
+            return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             self.walk.finish(self.listing, "early")
             return
         if self.walk.pages_read >= self.max_pages:
             self.walk.finish(self.listing, "bound", self.max_pages)
             return
-        yield self.request(markup.pagenum_url(list_url, found.uid, page), self.parse_pagenum, stage="listing",
-                           cb_kwargs={"list_url": list_url, "found": found, "page": page})
+        yield from self.follow(markup.pagenum_url(list_url, found.uid, page), self.parse_pagenum, stage="listing",
+                               cb_kwargs={"list_url": list_url, "found": found, "page": page})
 
     def parse_pagenum(self, response: Response, list_url: str, found, page: int):
-        entries = [e for e in markup.records(response.text, list_url) if e.url not in self.walk.urls]
+        entries = [e for e in self._records(response.text, list_url, response.url) if e.url not in self.walk.urls]
         self.walk_url = response.url
         yield from self._entries(entries, list_url)
         if entries:
@@ -123,12 +138,12 @@ class HanwebSpider(SourceSpider):
         query = dict(column.query)
         if page > 1:
             query["paramJson"] = json.dumps({"pageNo": page, "pageSize": rows or markup.DEFAULT_PER_PAGE})
-        return self.request(f"{column.api_url}?{urlencode(query)}", self.parse_jpaas, stage="listing",
-                            cb_kwargs={"column": column, "page": page, "list_url": list_url})
+        return self.follow(f"{column.api_url}?{urlencode(query)}", self.parse_jpaas, stage="listing",
+                           cb_kwargs={"column": column, "page": page, "list_url": list_url})
 
     def start_jpaas(self, column, list_url: str):
         self.walk.scheme = "jpaas unit API"
-        yield self.jpaas_request(column, 1, None, list_url)
+        yield from self.jpaas_request(column, 1, None, list_url)
 
     def parse_jpaas(self, response: Response, column, page: int, list_url: str):
         try:
@@ -142,7 +157,8 @@ class HanwebSpider(SourceSpider):
             self.listing.failed = True
             yield self.error(response.url, "listing", f"JPaaS unit API: {problem}")
             return
-        entries = list_detect.detect_entries(list_detect.parse(fragment, list_url), list_url)
+        most = self.limits.max_links_per_page
+        entries = self.capped(list_detect.detect_entries(list_detect.parse(fragment, list_url), list_url, most), response.url)
         fresh = [e for e in entries if e.url not in self.walk.urls]
         self.walk_url = response.url
         yield from self._entries(fresh, list_url)
@@ -157,7 +173,9 @@ class HanwebSpider(SourceSpider):
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             self.walk.finish(self.listing, "early")
             return
+        if self.halted or self.budget_spent():
+            return
         if page >= self.max_pages:
             self.walk.finish(self.listing, "bound", self.max_pages)
             return
-        yield self.jpaas_request(column, page + 1, self.jpaas_rows, list_url)
+        yield from self.jpaas_request(column, page + 1, self.jpaas_rows, list_url)

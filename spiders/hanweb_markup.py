@@ -48,10 +48,14 @@ JPAAS_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 PAGING_KEYS = ("page", "startrecord", "endrecord", "perpage")
 
 
-def records(text: str, base_url: str) -> list[list_detect.Entry]:
-    """The entries of every ``<record>``, whatever markup each holds."""
+def records(text: str, base_url: str, limit: int | None = None) -> list[list_detect.Entry]:
+    """The entries of every ``<record>``, whatever markup each holds; at most
+    ``limit + 1`` (one more tells the caller there were more)."""
     entries = []
-    for fragment in RECORD.findall(text or ""):
+    for match in RECORD.finditer(text or ""):
+        if limit and len(entries) > limit:
+            break
+        fragment = match.group(1)
         if re.match(r"\s*<t[rd]\b", fragment, re.I):
             fragment = f"<table>{fragment}</table>"
         doc = list_detect.parse(f"<div>{fragment}</div>", base_url)

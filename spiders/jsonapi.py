@@ -64,6 +64,7 @@ class JsonSpider(SourceSpider):
             self.listing.failed = True
             yield self.error(response.url, "listing", str(exc))
             return
+        entries = self.capped(entries, response.url)
         fresh = [e for e in entries if e.url not in walk.urls]
         walk.page(response.url, (e.url for e in fresh))
         yield from self.entries((e.url, {"title": e.title, "date": e.date, "list_url": response.url}) for e in fresh)
@@ -85,6 +86,8 @@ class JsonSpider(SourceSpider):
                 walk.declared_total and len(walk.urls) >= walk.declared_total):
             walk.finish(self.listing, "last")
             return
+        if self.halted or self.budget_spent():
+            return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             walk.finish(self.listing, "early")
             return
@@ -92,5 +95,5 @@ class JsonSpider(SourceSpider):
             walk.finish(self.listing, "bound", self.max_pages)
             return
         param, start = plan
-        yield self.request(with_param(response.url, param, start + page_no), self.parse_json, stage="listing",
-                           cb_kwargs={"page_no": page_no + 1, "plan": plan})
+        yield from self.follow(with_param(response.url, param, start + page_no), self.parse_json, stage="listing",
+                               cb_kwargs={"page_no": page_no + 1, "plan": plan})

@@ -29,9 +29,12 @@ def parse(text: str, base_url: str):
         return lxml_html.fromstring("<html></html>")
 
 
-def entries_by_rules(doc, base_url: str, rules: dict) -> list[Entry]:
+def entries_by_rules(doc, base_url: str, rules: dict, limit: int | None = None) -> list[Entry]:
+    """Entries by the registry's CSS rules; at most ``limit + 1`` (one more tells the
+    caller the page holds more than its limit)."""
     out = []
-    for block in doc.cssselect(rules["item"]):
+    blocks = doc.cssselect(rules["item"])
+    for block in blocks[: limit + 1] if limit else blocks:
         entry = entry_of(block, base_url, rules.get("link") or "a", rules.get("title"), rules.get("date"))
         if entry:
             out.append(entry)
@@ -50,15 +53,21 @@ class Run:
         return len(entries) * ratio * min(1.0, sum(len(e.title) for e in entries) / len(entries) / 8)
 
 
-def _run(parent, base_url: str) -> Run | None:
+def _run(parent, base_url: str, limit: int | None = None) -> Run | None:
+    """With a ``limit``, a run is read no further than ``limit + 1`` entries: a page of
+    100,000 links costs no more than one of a few hundred (and the caller learns
+    that there were more)."""
     children = [c for c in parent if isinstance(c.tag, str) and c.tag in BLOCK_TAGS]
     if not children:
         return None
     tag, count = Counter(c.tag for c in children).most_common(1)[0]
-    entries, links = [], 0
+    entries, links, examined = [], 0, 0
     for child in children:
         if child.tag != tag:
             continue
+        if limit and len(entries) > limit:
+            break
+        examined += 1
         found = [a for a in child.iter("a") if usable_href(a)]
         links += len(found)
         if not found or len(found) > MAX_LINKS_PER_BLOCK:
@@ -66,7 +75,7 @@ def _run(parent, base_url: str) -> Run | None:
         entry = entry_of(child, base_url)
         if entry and entry.date and len(entry.title) >= MIN_TITLE:
             entries.append(entry)
-    return Run(parent, entries, count, links) if entries else None
+    return Run(parent, entries, examined, links) if entries else None
 
 
 def _signature(el) -> tuple[str, str]:
@@ -108,16 +117,16 @@ def shape_of(el) -> tuple:
     return tuple(reversed(path))
 
 
-def detect_entries(doc, base_url: str) -> list[Entry]:
-    return detect_list(doc, base_url)[0]
+def detect_entries(doc, base_url: str, limit: int | None = None) -> list[Entry]:
+    return detect_list(doc, base_url, limit=limit)[0]
 
 
-def detect_list(doc, base_url: str, like: tuple | None = None) -> tuple[list[Entry], tuple | None]:
+def detect_list(doc, base_url: str, like: tuple | None = None, limit: int | None = None) -> tuple[list[Entry], tuple | None]:
     """The best run of sibling blocks that each hold an article link and a date,
     or the best set of repeated sibling groups of such runs; and its shape.  With
     ``like`` (the shape found on page 1), the run of that shape wins even with a
     single entry: the last page of a column often holds one item."""
-    runs = [run for run in (_run(parent, base_url) for parent in doc.iter() if isinstance(parent.tag, str)) if run]
+    runs = [run for run in (_run(parent, base_url, limit) for parent in doc.iter() if isinstance(parent.tag, str)) if run]
     if like is not None:
         same = [run for run in runs if shape_of(run.parent) == like]
         if same:

@@ -24,6 +24,12 @@ class ListSpider(SourceSpider):
     list_shape: tuple | None = None  # where page 1's list sits: later pages read the same place
 
     def read_page(self, response: Response) -> tuple[list[list_detect.Entry], object]:
+        """The page's entries, at most ``max_links_per_page`` of them (more is a shortfall)."""
+        entries, doc = self._read_page(response)
+        return self.capped(entries, response.url), doc
+
+    def _read_page(self, response: Response) -> tuple[list[list_detect.Entry], object]:
+        most = self.limits.max_links_per_page
         doc = list_detect.parse(response.text, response.url)
         rules = self.source.get("rules") or {}
         if rules.get("json"):
@@ -31,8 +37,8 @@ class ListSpider(SourceSpider):
             return jsonlist.rule_entries(jsonlist.inline_values(response.text), response.url, rules["json"]), doc
         if rules.get("item"):
             self.reading = "CSS rules"
-            return list_detect.entries_by_rules(doc, response.url, rules), doc
-        entries, shape = list_detect.detect_list(doc, response.url, self.list_shape)
+            return list_detect.entries_by_rules(doc, response.url, rules, most), doc
+        entries, shape = list_detect.detect_list(doc, response.url, self.list_shape, most)
         self.list_shape = self.list_shape or shape
         inline, where = jsonlist.auto_entries(jsonlist.inline_values(response.text), response.url)
         if sum(1 for e in inline if e.date) > len(entries):
@@ -71,17 +77,21 @@ class ListSpider(SourceSpider):
             if page_no > 1:
                 walk.finish(self.listing, "last")
             return
+        if self.halted:
+            return
+        if not following or following in walk.requested:
+            walk.finish(self.listing, "last")  # the last page: the listing was read to its end
+            return
         if self.listing.unseen_on_page == 0 and self.state.trust_listing:
             walk.finish(self.listing, "early")  # nothing new here: older pages hold nothing new either
             return
-        if not following or following in walk.requested:
-            walk.finish(self.listing, "last")
+        if self.budget_spent():
             return
         if page_no >= self.max_pages:
             walk.finish(self.listing, "bound", self.max_pages)
             return
-        yield self.request(following, self.parse_list, stage="listing",
-                           cb_kwargs={"page_no": page_no + 1, "queue": queue})
+        yield from self.follow(following, self.parse_list, stage="listing",
+                               cb_kwargs={"page_no": page_no + 1, "queue": queue})
 
 
 class TrsSpider(ListSpider):

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from spiders.downloads import Halted, InFlight
+
 MAX_BACKOFF = 60.0  # seconds
 MAX_RETRY_AFTER = 600.0  # a host asking for longer is retried on the next run instead
 RETRY_AFTER_CODES = (429, 503)
@@ -55,16 +57,25 @@ class HostGate:
             self.hosts[host] = HostState(concurrency, delay, asyncio.Semaphore(concurrency))
         return self.hosts[host]
 
-    async def acquire(self, host: str) -> None:
+    async def acquire(self, host: str, inflight: InFlight | None = None) -> None:
+        """A slot on ``host`` once its spacing allows; waiting ends at once (with
+        :class:`Halted`) when the requesting spider halts."""
         state = self.state(host)
-        await state.semaphore.acquire()
+        if inflight is None:
+            await state.semaphore.acquire()
+        else:
+            await inflight.until_halted(state.semaphore.acquire())
         loop = asyncio.get_running_loop()
         while True:
             now = loop.time()
             wait = max(state.next_start, state.blocked_until) - now
             if wait <= 0:
                 break
-            await asyncio.sleep(wait)
+            try:
+                await (asyncio.sleep(wait) if inflight is None else inflight.until_halted(asyncio.sleep(wait)))
+            except Halted:
+                state.semaphore.release()
+                raise
         state.next_start = now + state.spacing()
         state.in_flight += 1
         state.max_in_flight = max(state.max_in_flight, state.in_flight)
@@ -114,7 +125,7 @@ class PolitenessMiddleware(CrawlerMiddleware):
 
     async def process_request(self, request, spider=None):
         host = host_key(request.url)
-        await self.gate.acquire(host)
+        await self.gate.acquire(host, getattr(self.spider, "inflight", None))
         request.meta["gate_host"] = host
         return None
 

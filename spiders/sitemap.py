@@ -6,11 +6,9 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Response
 
 from spiders import xmlsafe
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, valid_date
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-MAX_SITEMAP_FILES = 50
-URLS_PER_PAGE = 50  # max_pages × this bounds the detail pages taken from one sitemap
 
 
 def _local(tag: str) -> str:
@@ -48,6 +46,7 @@ class SitemapSpider(SourceSpider):
     start_callback = "parse_sitemap"
 
     def parse_sitemap(self, response: Response, depth: int = 0):
+        self.listing.window = True  # sitemaps are regenerated, split and rotated: no whole list
         if self.not_modified(response):
             return
         try:
@@ -58,22 +57,34 @@ class SitemapSpider(SourceSpider):
             return
         if kind == "index":
             if depth == 0:
-                for loc, _ in entries[:MAX_SITEMAP_FILES]:
-                    yield self.request(urljoin(response.url, loc), self.parse_sitemap, stage="listing", cb_kwargs={"depth": 1})
+                most = self.limits.max_sitemap_files
+                if len(entries) > most:
+                    self.listing.shortfall(f"the sitemap index lists {len(entries)} sitemaps; read {most} (max_sitemap_files {most})")
+                for loc, _ in entries[:most]:
+                    yield from self.follow(urljoin(response.url, loc), self.parse_sitemap, stage="listing", cb_kwargs={"depth": 1})
             if not entries:
                 yield from self.listing_done(response.url, 0, empty="站点地图索引中没有任何站点地图")
             return
+        take = self.max_pages * self.limits.entries_per_chunk
+        if len(entries) > take:
+            self.listing.bound(f"{response.url} lists {len(entries)} URLs; read the {take} changed last "
+                               f"(max_pages {self.max_pages} × entries_per_chunk {self.limits.entries_per_chunk})")
         found = 0
         self.listing.unseen_on_page = 0
-        for loc, lastmod in entries[: self.max_pages * URLS_PER_PAGE]:
-            url = urljoin(response.url, loc)
-            if not is_article_url(url):
-                continue
-            found += 1
-            # lastmod is when the page last changed, not when it was published: a page
-            # must state its own date to count as an article.
-            request = self.entry(url, {"list_date": lastmod or "", "list_url": response.url, "require_date": True})
-            if request is not None:
-                yield request
+        for loc, lastmod in entries[:take]:
+            try:
+                url = urljoin(response.url, loc)
+                if not is_article_url(url):
+                    continue
+                found += 1
+                # lastmod is when the page last changed, not when it was published: a page
+                # must state its own date to count as an article.
+                if lastmod and not valid_date(lastmod):
+                    yield self.error(url, "listing", f"unreadable lastmod {lastmod[:80]!r}; the page's own date decides")
+                out = self.entry(url, {"list_date": lastmod or "", "list_url": response.url, "require_date": True})
+            except Exception as exc:  # noqa: BLE001 - one bad URL never sinks the sitemap
+                out = self.error(str(loc)[:300], "listing", f"bad sitemap entry: {type(exc).__name__}: {exc}"[:500])
+            if out is not None:
+                yield out
         if depth == 0:
             yield from self.listing_done(response.url, found, empty=None if entries else "站点地图中没有任何网址")

@@ -139,6 +139,17 @@ def article(title: str, day: str, source: str = "测试单位", extra: str = "")
             f"<body><h1>{title}</h1><div id='zoom'>{body}{extra}</div></body></html>").encode("utf-8")
 
 
+class Articles(dict):
+    """Routes where every ``/art/N.html`` not routed otherwise is an article of its own
+    (for list pages that link more pages than a test would write out)."""
+
+    def get(self, key, default=None):
+        if key.startswith("/art/") and key not in self:
+            n = key.rsplit("/", 1)[-1].split(".")[0]
+            return (200, HTML, article(f"海量列表中的第{n}号通知", "2026-11-01"))
+        return super().get(key, default)
+
+
 def list_page(links: list[tuple[str, str, str]], next_href: str | None = None) -> bytes:
     items = "".join(f"<li><a href='{href}'>{title}</a><span>{day}</span></li>" for href, title, day in links)
     nxt = f"<a href='{next_href}'>下一页</a>" if next_href else ""

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from harvester.extract.dom import norm_space, text_of
 from harvester.extract.model import Link
 
-__all__ = ["ATTACHMENT_EXT_RE", "absolute", "is_attachment_url", "find_attachments", "find_images",
+__all__ = ["ATTACHMENT_EXT_RE", "absolute", "foreign_scheme", "is_attachment_url", "find_attachments", "find_images",
            "attachment_scopes"]
 
 _EXTS = r"pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|pptx?|csv|ceb|tif"
@@ -20,7 +20,8 @@ _BAD_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "vbscript:", "about:"
 
 
 def absolute(base: str, href: str | None) -> str:
-    """``href`` resolved against ``base``; '' for empty/javascript:/malformed links."""
+    """``href`` resolved against ``base``; '' for empty, malformed and non-http(s)
+    links (javascript:, file:, ftp:, data: …): the portal links nothing else."""
     if not href:
         return ""
     href = norm_space(href).replace(" ", "%20")
@@ -31,9 +32,22 @@ def absolute(base: str, href: str | None) -> str:
         parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme and parts.scheme not in ("http", "https", "ftp"):
+    if parts.scheme and parts.scheme not in ("http", "https"):
         return ""
     return url
+
+
+def foreign_scheme(base: str, href: str) -> str | None:
+    """``href`` when it names a resource by a scheme we never fetch or link
+    (file:, ftp:, smb: …; not javascript:/mailto:/tel:/data:, which name no file)."""
+    href = norm_space(href)
+    if not href or href.lower().startswith(_BAD_SCHEMES):
+        return None
+    try:
+        scheme = urlsplit(urljoin(base or "", href)).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme and scheme not in ("http", "https") else None
 
 
 def is_attachment_url(url: str) -> bool:
@@ -68,7 +82,8 @@ def attachment_scopes(root, body):
     return scopes
 
 
-def find_attachments(scopes, base: str) -> list[Link]:
+def find_attachments(scopes, base: str, refused: list[str] | None = None) -> list[Link]:
+    """Attachment links (http/https); those by another scheme go to ``refused``."""
     out: list[Link] = []
     seen: set[str] = set()
     for scope in scopes:
@@ -77,6 +92,9 @@ def find_attachments(scopes, base: str) -> list[Link]:
             if not href or not _HREF_HINT_RE.search(href):
                 continue  # cheap pre-filter before urljoin
             url = absolute(base, href)
+            foreign = None if url else foreign_scheme(base, href)
+            if foreign and refused is not None and foreign not in refused:
+                refused.append(foreign)
             if not url or url in seen or not is_attachment_url(url):
                 continue
             seen.add(url)

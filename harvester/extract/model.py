@@ -36,6 +36,7 @@ class Extracted:
     attachments: list[Link] = field(default_factory=list)
     images: list[Link] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    refused_links: list[str] = field(default_factory=list)  # attachment links by file:, ftp: …: dropped
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -78,7 +78,7 @@ def _extract(html: str, url: str, tz_name: str) -> Extracted:
         out.source = pick_source(zones)
     out.meta = extract_gov_fields(root, zones.lines)
 
-    out.attachments = find_attachments(attachment_scopes(root, body), url)
+    out.attachments = find_attachments(attachment_scopes(root, body), url, out.refused_links)
     if body is not None:
         body_mod.clean_body(body, title, stats)
         out.body_text = body_mod.body_text(body)

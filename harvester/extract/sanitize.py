@@ -21,7 +21,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
 }
-_URL_SCHEMES = {"http", "https", "mailto", "ftp"}
+_URL_SCHEMES = {"http", "https"}
 
 
 def sanitize_html(html: str) -> str:

@@ -113,7 +113,7 @@ def test_each_failure_is_recorded_with_its_reason(outcome):
     assert (runs["empty"].list_entries, runs["empty"].list_empty, runs["empty"].errors) == (0, "暂无信息", 0)
     assert "HTTP 500" in messages(runs["down"])
     assert "DNS lookup failed" in messages(runs["dns"])
-    assert "non-public address (127.0.0.1)" in messages(runs["private"])
+    assert "is not a public address (127.0.0.1: loopback)" in messages(runs["private"])
     assert all(r.status != "running" and r.finished_at for r in runs.values())
 
 

@@ -118,9 +118,11 @@ def test_updates_withdrawals_and_broken_rules(column, tmp_path, sqlite_url):
     # completely, so its absence is no evidence yet.
     assert result["updated"] == 1 and result["withdrawn"] == 0
 
-    # Edits on every page make the next run read the whole listing: now it is evidence.
+    # Edits on every page make the next run read the whole listing: now it is evidence
+    # (each corrected entry is re-dated by a day, so the list stays newest first).
     for later in (column.articles[0], column.articles[12], column.articles[24]):
-        later["day"], later["extra"] = "2026-11-06", "<p>（本文于11月6日更正。）</p>"
+        later["day"] = (date.fromisoformat(later["day"]) + timedelta(days=1)).isoformat()
+        later["extra"] = "<p>（本文次日更正。）</p>"
     column.publish()
     column.site.routes[f"/art/{gone['id']}.html"] = (404, HTML, b"not found")
     result = harvest(registry, sqlite_url)

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
 from harvester.fingerprint import content_hash, distance, near_duplicate, simhash, titles_compatible
 from harvestkit.urls import canonical_url
 from harvestkit.addresses import is_forbidden
+from harvestkit.limits import Limits
+from harvestkit.policy import SourcePolicy
 from spiders.address_guard import AddressGuardMiddleware, PrivateAddressRefused
 
 
@@ -33,17 +36,25 @@ def test_private_addresses(address, forbidden):
 
 
 class FakeRequest:
-    def __init__(self, url, allow_private=False):
-        self.url, self.meta = url, {"allow_private": allow_private}
+    def __init__(self, url):
+        self.url, self.meta = url, {}
 
 
-def test_guard_refuses_loopback_unless_allowed():
+def guard_for(policy: SourcePolicy) -> AddressGuardMiddleware:
+    """The guard as a spider of a source with ``policy`` sees it."""
+    return AddressGuardMiddleware(SimpleNamespace(spider=SimpleNamespace(policy=policy)))
+
+
+def test_guard_refuses_loopback_unless_it_is_the_sources_own_host():
     guard = AddressGuardMiddleware()
     with pytest.raises(PrivateAddressRefused):
         asyncio.run(guard.process_request(FakeRequest("http://127.0.0.1:8701/")))
     with pytest.raises(PrivateAddressRefused):
         asyncio.run(guard.process_request(FakeRequest("http://localhost/")))
-    assert asyncio.run(guard.process_request(FakeRequest("http://127.0.0.1/", allow_private=True))) is None
+    own = guard_for(SourcePolicy.build(Limits(), "unpublish", True, ["http://127.0.0.1/col/"]))
+    assert asyncio.run(own.process_request(FakeRequest("http://127.0.0.1/art/1.html"))) is None
+    with pytest.raises(PrivateAddressRefused):  # another port of the same host is another server
+        asyncio.run(own.process_request(FakeRequest("http://127.0.0.1:8080/")))
 
 
 NOTICE = ("各县（市、区）人民政府，市政府各部门：为切实做好今冬明春森林防火工作，有效预防和遏制森林火灾发生，"
