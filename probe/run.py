@@ -17,6 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from harvester.crawl import scrapy_settings
 from harvester.registry import Column, HarvestPolicy, Portal, Registry
 from harvester.worker import IngestError, MalformedPage, process_page
+from harvestkit.policy import SourcePolicy
 from probe.report import SAMPLE_TEXT_CHARS, ProbeReport, ProbeRequest, list_warnings
 from spiders import SPIDERS
 from spiders.politeness import HostGate
@@ -34,14 +35,23 @@ class ProbeContext:
     validators: dict = field(default_factory=dict)
     new_validators: dict = field(default_factory=dict)
     sample_requested: bool = False
+    stopping: str | None = None  # a probe is never stopped by SIGTERM midway: it is short
+
+    @property
+    def runs(self) -> "ProbeContext":
+        """Errors the middlewares note go to the report, as a harvest's go to its run."""
+        return self
+
+    def error(self, source_id: str, url: str, stage: str, message: str) -> None:
+        self.report.errors.append(f"{url}: [{stage}] {message}"[:500])
 
 
 def probing(base: type) -> type:
     """The ``base`` spider, noting entries per list page and fetching one detail page."""
 
     class ProbeSpider(base):
-        def entry(self, url, hint):
-            request = super().entry(url, hint)
+        def judge(self, url, hint):
+            """Every entry any reader judges (lists, feeds, sitemaps, APIs) is noted."""
             walk = getattr(self, "walk", None)
             page_url = walk.current_url if walk is not None and walk.requested else hint.get("list_url") or ""
             pages = self.context.report.pages
@@ -49,9 +59,15 @@ def probing(base: type) -> type:
                 pages.append({"url": page_url, "items": []})
             pages[-1]["items"].append({"title": hint.get("title") or "", "url": url,
                                        "date": hint.get("list_date") or hint.get("date") or None})
-            if request is None or self.context.sample_requested:
+            return super().judge(url, hint)
+
+        def detail_request(self, url, hint, decision):
+            """Only the first detail page is fetched: the sample."""
+            if self.context.sample_requested:
                 return None
-            self.context.sample_requested = True
+            request = super().detail_request(url, hint, decision)
+            if request is not None:
+                self.context.sample_requested = True
             return request
 
     ProbeSpider.__name__ = f"Probe{base.__name__}"
@@ -103,6 +119,9 @@ def finish(report: ProbeReport, spider) -> None:
         report.scheme = f"{report.type} entries"
     report.warnings = list_warnings(report)
     listing = spider.listing
+    if getattr(listing, "empty", None):
+        report.warnings = [w for w in report.warnings if not w.startswith("no entries found")]
+        report.warnings.append(f"the list says it is empty (空白栏目): {listing.empty}")
     report.warnings += [f"incomplete: {reason}" for reason in listing.shortfalls]
     report.warnings += [f"not read (--pages {report.request.pages}): {reason}" for reason in listing.bounds]
 
@@ -114,6 +133,8 @@ def probe_many(requests: list[ProbeRequest], policy: HarvestPolicy | None = None
     policy = policy or registry.harvest
     settings = scrapy_settings(registry)
     settings["ITEM_PIPELINES"] = {"probe.run.ProbePipeline": 300}
+    policies = [SourcePolicy.build(policy.limits, "flag", request.allow_private, [request.url]) for request in requests]
+    settings["ZHANQUN_PRIVATE_HOSTS"] = sorted({host for p in policies for host, _ in p.own_hosts})
     gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
     process = CrawlerProcess(settings)
     reports, handlers = [], []
@@ -138,7 +159,7 @@ def probe_many(requests: list[ProbeRequest], policy: HarvestPolicy | None = None
         crawler.signals.connect(crashed, signal=signals.spider_error)
         source = {"id": f"probe-{n}", "url": request.url, "type": request.type, "encoding": request.encoding,
                   "max_pages": request.pages, "allow_private": request.allow_private, "timeout": 30}
-        process.crawl(crawler, source=source, unit_id="probe", context=ProbeContext(tz, gate, report))
+        process.crawl(crawler, source=source, unit_id="probe", context=ProbeContext(tz, gate, report), policy=policies[n])
     process.start()
     return reports
 

@@ -22,7 +22,7 @@ def test_probe_form_result_and_snippet_button(live_hub, page):
         page.get_by_label("来源类型").select_option("trs")
         page.get_by_role("button", name="开始试采").click()
         page.wait_for_load_state()
-        assert page.get_by_role("alert").filter(has_text="non-public address").is_visible()
+        assert page.get_by_role("alert").filter(has_text="not a public address").is_visible()
         assert not site.site.paths("/xxgk/")
         snippet = page.locator("#snippet")
         assert not snippet.is_visible()

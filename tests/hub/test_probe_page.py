@@ -58,7 +58,7 @@ def test_private_addresses_only_for_admins_who_allow_them(app, kkpager_site):
     kkpager_site.site.reset()
     response = post(editor, "/hub/harvest/probe", url=kkpager_site.list_url, type="list", pages="1")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "non-public address" in page
+    assert response.status_code == 200 and "not a public address" in page
     assert not kkpager_site.site.paths("/news/")
 
 
