@@ -172,7 +172,8 @@ def test_per_host_limits_and_crawl_delay_on_the_wire(tmp_path, sqlite_url):
         assert max(h.in_flight for h in site.hits) <= 2  # two sources, one host: still at most 2
         starts = sorted(h.started for h in site.hits if not h.path.startswith("/robots"))
         gaps = [b - a for a, b in zip(starts, starts[1:])]
-        assert min(gaps) >= 0.3 - 0.02, gaps  # robots.txt's Crawl-delay beats the configured 0.1 s
+        # Server-side start times carry thread-scheduling jitter (both ends of a gap), so allow 60 ms.
+        assert min(gaps) >= 0.3 - 0.06, gaps  # robots.txt's Crawl-delay beats the configured 0.1 s
     finally:
         site.stop()
 
