@@ -84,19 +84,14 @@ def create_app(config=None) -> Flask:
     if not app.config.get("PORTAL_NAME"):
         app.config["PORTAL_NAME"] = _registry_portal_name(app.config.get("REGISTRY_PATH"), app.config["DEFAULT_PORTAL_NAME"])
 
-    if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
     from hub import db
 
     db.init_app(app)
     throttle.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Wrapped once: each trusted hop is peeled exactly once from X-Forwarded-For.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
 
