@@ -32,7 +32,7 @@ bench: install
 	$(BIN)/python bench/harvest.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/portal.py
-	$(BIN)/python bench/supervision.py
+	$(BIN)/python bench/supervision_checks.py
 
 clean:
 	rm -rf $(VENV) var/zhanqun.db* *.egg-info

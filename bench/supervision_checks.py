@@ -1,7 +1,7 @@
 """Supervision benchmark: the status of a large federation from a year of synthetic history,
 and one round of checks against loopback sites.
 
-    .venv/bin/python bench/supervision.py [--units 100] [--sources 10] [--days 365] [--db URL] [--keep] [--json]
+    .venv/bin/python bench/supervision_checks.py [--units 100] [--sources 10] [--days 365] [--db URL] [--keep] [--json]
 
 1. Seeds a database (SQLite by default, or ``--db``) with ``--units`` units × ``--sources``
    sources and ``--days`` of history: items every few days by column category (some units
