@@ -8,12 +8,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from cli.options import common
+from cli.options import common, portal_timezone
 from harvester import health
 from harvester.health import runs_query, source_health
 from harvester.intervals import human, planned
 from harvester.registry import Registry, RegistryError, load_registry
-from harvestkit.dates import as_local
+from harvestkit.dates import DEFAULT_TIMEZONE, as_local
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Source
@@ -34,11 +34,6 @@ def _registry(registry_path: str) -> Registry | None:
         return None
 
 
-def _tz(registry_path: str) -> str:
-    registry = _registry(registry_path)
-    return registry.portal.timezone if registry else "Asia/Shanghai"
-
-
 def _iso(value: datetime | None, tz: str) -> str | None:
     local = as_local(value, tz)
     return local.isoformat(timespec="seconds") if local else None
@@ -57,7 +52,7 @@ def _interval(h: health.SourceHealth, registry: Registry | None) -> tuple[int | 
 
 
 def source_rows(session, registry: Registry | None) -> list[dict]:
-    tz = registry.portal.timezone if registry else "Asia/Shanghai"
+    tz = registry.portal.timezone if registry else DEFAULT_TIMEZONE
     rows = []
     for h in source_health(session):
         seconds, why = _interval(h, registry)
@@ -135,7 +130,7 @@ def resume(obj, source_id: str) -> None:
 @common
 def runs(source_id: str | None, limit: int, as_json: bool, registry_path: str, db_url: str) -> None:
     """Recent harvest runs with their counts and errors."""
-    tz = _tz(registry_path)
+    tz = portal_timezone(registry_path)
     query = runs_query(source_id).limit(limit)
     with _sessions(db_url)() as session:
         found = list(session.scalars(query))

@@ -170,7 +170,7 @@ def harvest(
     try:
         engine = make_engine(db_url)
         upgrade(engine)
-        sessions = session_factory(engine)
+        sessions = session_factory(engine, registry.portal.timezone)
         policy = registry.harvest
         with sessions.begin() as session:
             sync_registry(session, registry)
@@ -194,7 +194,7 @@ def harvest(
         gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
         sources = source_infos(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
-        writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
+        writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, sources)
         extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
         context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper)
         stopper.on_force = _forced_close(runs, writer)

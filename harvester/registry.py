@@ -22,7 +22,7 @@ from pydantic import (
 
 from harvester.registry_files import LOGO_SUFFIXES, check_logo
 from harvestkit import jsonpath
-
+from harvestkit.dates import DEFAULT_TIMEZONE
 from harvestkit.limits import Limits
 from harvestkit.policy import SourcePolicy
 
@@ -120,7 +120,7 @@ class Portal(Strict):
     ICP备案号、公安机关备案号、联系方式)."""
 
     name: str = Field(min_length=1)
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     user_agent: str | None = None  # overrides the harvester's default User-Agent
     site_code: str | None = None  # 网站标识码
     icp: str | None = Field(default=None, max_length=60)  # ICP备案号

@@ -83,7 +83,7 @@ def follow_parent() -> None:
 
 
 # -- the writer process ------------------------------------------------------------
-def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
+def writer_main(db_url: str, timezone: str, sources: dict, inbox, outbox) -> None:
     """The writer process: load the duplicate index, then store batches until ``None``."""
     from storage.db import make_engine, session_factory
     from harvester.ingest import Ingestor
@@ -91,7 +91,7 @@ def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
     follow_parent()
     engine = make_engine(db_url)
     try:
-        ingestor = Ingestor(session_factory(engine), sources)
+        ingestor = Ingestor(session_factory(engine, timezone), sources)
         stop = False
         while not stop:
             first = inbox.get()
@@ -124,8 +124,9 @@ class StoreWriter:
     """The crawling process's side of the writer: the writer's inbox (for the
     extraction workers), a future per page expected, and a thread for other writes."""
 
-    def __init__(self, db_url: str, sources: dict):
+    def __init__(self, db_url: str, timezone: str, sources: dict):
         self.db_url = db_url
+        self.timezone = timezone
         self.sources = sources
         self.inbox = LEAN.Queue()
         self.outbox = LEAN.Queue()
@@ -138,7 +139,7 @@ class StoreWriter:
         self.closing = False
 
     def _start(self) -> None:
-        self.process = LEAN.Process(target=writer_main, args=(self.db_url, self.sources, self.inbox, self.outbox),
+        self.process = LEAN.Process(target=writer_main, args=(self.db_url, self.timezone, self.sources, self.inbox, self.outbox),
                                     name="zhanqun-writer", daemon=True)
         self.process.start()
         self.reader = threading.Thread(target=self._read, name="store-outcomes", daemon=True)

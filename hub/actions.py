@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import counters, search
+from storage.db import session_timezone
 from storage.models import AuditEntry, Item, ItemColumn, ItemSource, PortalColumn, User
 
 REVIEWERS = ("admin", "editor")
@@ -274,7 +275,7 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
         raise ActionError("该来源不属于此条信息。")
     if len(item.sources) < 2:
         raise ActionError("只有一个来源的信息不能拆分。")
-    fields = _fields_from_revision(link)
+    fields = _fields_from_revision(link, session_timezone(session))
     new = Item(
         url=link.url, unit_id=link.unit_id, published_at=link.published_at, source_text=link.source_text,
         status="pending", sensitive_terms=list(item.sensitive_terms or []), flags=[{"kind": "split_from", "item": item.id}],
@@ -298,7 +299,7 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
     return entry, new
 
 
-def _fields_from_revision(link: ItemSource) -> dict[str, Any]:
+def _fields_from_revision(link: ItemSource, tz: str) -> dict[str, Any]:
     """Title and body of one source, re-extracted from its latest raw page."""
     import zlib
 
@@ -310,7 +311,7 @@ def _fields_from_revision(link: ItemSource) -> dict[str, Any]:
         return {"title": link.title or "（无标题）", "content_hash": link.content_hash or "-"}
     page = {"body": zlib.decompress(revision.raw_gz), "content_type": revision.content_type,
             "encoding": revision.encoding or None, "url": link.url}
-    result = process_page(page, "Asia/Shanghai")
+    result = process_page(page, tz)
     ex = result["extracted"]
     text = ex.body_text or revision.body_text or ""
     return {
