@@ -89,8 +89,6 @@ def create_app(config=None) -> Flask:
         app.config["TIMEZONE"] = app.config.get("TIMEZONE") or (portal.timezone if portal else DEFAULT_TIMEZONE)
 
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
@@ -98,9 +96,6 @@ def create_app(config=None) -> Flask:
 
     db.init_app(app)
     throttle.init_app(app)
-    if app.config.get("TRUSTED_PROXIES"):
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
 
