@@ -31,9 +31,12 @@ from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.stopping import Interrupted, Stopper
 from harvester.sync import sync_registry
+from harvestkit.stages import Stage
 from spiders import SPIDERS
 from spiders.politeness import HostGate, host_key
+from storage import lengths
 from storage.db import make_engine, session_factory
+from storage.lengths import fit
 from storage.migrate import upgrade
 from storage.models import FetchState
 from storage.models import Source as SourceRow
@@ -235,7 +238,7 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
             finished.append(writer.submit(runs.finish, _source_id, spider, context.ingestor, _policy, aborted))
 
         def crashed(failure, response, spider, _source_id=source.id):
-            runs.error(_source_id, response.url, "parse", f"{failure.type.__name__}: {failure.value}"[:500])
+            runs.error(_source_id, response.url, Stage.PARSE, fit(f"{failure.type.__name__}: {failure.value}", lengths.RUN_MESSAGE))
 
         def robots(robotparser, request, _crawler=crawler):
             host = host_key(request.url)

@@ -7,8 +7,9 @@ dies leaves no half-written item behind.  New items (the common case) go in with
 bulk Core-level inserts (``INSERT … RETURNING`` over many rows); updates, merges
 and withdrawals use the ORM.
 
-Pages arrive as plain records (:func:`harvester.worker.page_record`), already
-checked.  This module imports no Scrapy, no extraction code.
+Pages arrive as plain records (:func:`harvester.records.page_record`), already
+checked.  Which source leads an item and how columns are added follow
+``storage.items``, as in the hub.  This module imports no Scrapy, no extraction code.
 """
 from __future__ import annotations
 
@@ -24,16 +25,11 @@ from harvester.column_rules import columns_for, load_rules
 from harvester.dedupe import DuplicateIndex
 from harvester.fingerprint import near_duplicate, titles_compatible
 from harvester.screen import Screen, load_terms
-from storage import counters, search
+from harvester.records import revision_fields
+from storage import counters, lengths, search
+from storage.items import add_columns, earliest_publisher, make_primary, published_earlier
+from storage.lengths import fit
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
-
-SUMMARY_CHARS = 140
-
-
-def summarise(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
-
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -93,7 +89,7 @@ class Ingestor:
                 except IntegrityError:
                     outcomes.extend(self._batch([record]))  # read again: now it is known
             except Exception as exc:  # noqa: BLE001 - this page's error, on its run
-                outcomes.append(f"{type(exc).__name__}: {exc}"[:500])
+                outcomes.append(fit(f"{type(exc).__name__}: {exc}", lengths.RUN_MESSAGE))
         return outcomes
 
     def _batch(self, records: list[dict[str, Any]]) -> list[str]:
@@ -135,12 +131,11 @@ class Ingestor:
             link = self._link(session, item, rec, primary=False)
             known[rec["url"]] = link
             if not item.columns_locked:
-                self._add_columns(item, self.columns(rec) or info.columns)
+                add_columns(item, self.columns(rec) or info.columns)
             batch.touched.add(item.id)
             primary = next((s for s in item.sources if s.is_primary), None)
-            published = rec["published_at"]
-            if published and (primary is None or primary.published_at is None or published < primary.published_at):
-                self._make_primary(item, link)
+            if published_earlier(rec["published_at"], primary):
+                make_primary(item, link)
             return "merged"
 
         batch.add_new(rec)
@@ -148,7 +143,7 @@ class Ingestor:
 
     # -- pieces --------------------------------------------------------------------
     def source_text(self, rec: dict) -> str:
-        return (rec["source_text"] or self.sources[rec["source_id"]].unit_name)[:200]
+        return fit(rec["source_text"] or self.sources[rec["source_id"]].unit_name, lengths.SOURCE_TEXT)
 
     def _link(self, session: Session, item: Item, rec: dict, primary: bool) -> ItemSource:
         info = self.sources[rec["source_id"]]
@@ -169,20 +164,6 @@ class Ingestor:
         session.add(ItemRevision(item_source=link, **revision_fields(rec)))
         return link
 
-    def _add_columns(self, item: Item, columns) -> None:
-        have = {c.column_id for c in item.columns}
-        for column in columns:
-            if column not in have:
-                item.columns.append(ItemColumn(column_id=column))
-
-    def _make_primary(self, item: Item, link: ItemSource) -> None:
-        """The earliest publisher is the primary source: its URL, unit and 来源 lead."""
-        for other in item.sources:
-            other.is_primary = other is link
-        item.url, item.unit_id = link.url, link.unit_id
-        item.published_at, item.source_text = link.published_at, link.source_text
-        item.published_date_only = link.published_date_only
-
     def _update(self, session, known: ItemSource, rec: dict, now) -> None:
         """The page changed at its source: keep the old revision, store the new one, flag it.
 
@@ -201,7 +182,7 @@ class Ingestor:
             if "title" not in edited:
                 item.title = rec["title"]
             if "summary" not in edited:
-                item.summary = summarise(rec["body_text"])
+                item.summary = rec["summary"]
             item.published_at, item.source_text = rec["published_at"], source_text
             item.published_date_only = rec["published_date_only"]
             item.body_html, item.body_text = rec["body_html"], rec["body_text"]
@@ -231,8 +212,7 @@ class Ingestor:
             item = link.item
             active = [s for s in item.sources if s.status == "active" and s is not link]
             if link.is_primary and active:
-                earliest = min(active, key=lambda s: (s.published_at is None, s.published_at or now))
-                self._make_primary(item, earliest)
+                make_primary(item, earliest_publisher(active))
             flag = {"kind": "withdrawn_at_source", "url": url, "reason": reason, "at": now.isoformat()}
             was_public = item.status == "published"
             if not active:
@@ -250,19 +230,6 @@ class Ingestor:
         """A withdrawn page answers again: note it for the editors (status stays theirs to decide)."""
         link.status, link.withdrawn_at, link.withdrawn_reason = "active", None, None
         link.item.flags = [*(link.item.flags or []), {"kind": "back_at_source", "url": link.url, "at": now.isoformat()}]
-
-
-def revision_fields(rec: dict) -> dict[str, Any]:
-    return {
-        "run_id": rec["run_id"],
-        "content_hash": rec["content_hash"],
-        "http_status": rec["http_status"],
-        "content_type": rec["content_type"],
-        "encoding": rec["encoding"],
-        "raw_gz": rec["raw_gz"],
-        "title": rec["extracted_title"],
-        "body_text": rec["body_text"],
-    }
 
 
 class _Batch:
@@ -314,7 +281,7 @@ class _Batch:
                 "published_at": rec["published_at"], "published_date_only": rec["published_date_only"],
                 "source_text": source_text,
                 "column_name": rec["column_name"], "body_html": rec["body_html"], "body_text": rec["body_text"],
-                "summary": summarise(rec["body_text"]), "attachments": rec["attachments"], "images": rec["images"],
+                "summary": rec["summary"], "attachments": rec["attachments"], "images": rec["images"],
                 "meta": rec["meta"], "status": status, "sensitive_terms": terms,
                 "fingerprint": rec["fingerprint"], "content_hash": rec["content_hash"], "flags": [],
                 "created_at": now, "updated_at": now,

@@ -7,9 +7,13 @@ import asyncio
 from typing import Any
 
 from harvestkit.dates import parse_hint
+from harvestkit.stages import Stage
 from harvestkit.urls import fetch_refusal
-from harvester.worker import IngestError, MalformedPage, NotAnArticle, extract_to_writer
+from harvester.records import IngestError, NotAnArticle
+from harvester.worker import MalformedPage, extract_to_writer
 from harvester.writer import StoreError
+from storage import lengths
+from storage.lengths import fit
 
 
 class HarvestPipeline:
@@ -54,17 +58,17 @@ class HarvestPipeline:
         except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run
             ctx.writer.forget(token)
             message = str(exc) if isinstance(exc, (MalformedPage, IngestError)) else f"{type(exc).__name__}: {exc}"
-            ctx.runs.error(source_id, item["url"], "extract", message[:500])
+            ctx.runs.error(source_id, item["url"], Stage.EXTRACT, fit(message, lengths.RUN_MESSAGE))
             return {"kind": "error"}
         del page
         for link in refused:
-            ctx.runs.error(source_id, item["url"], "extract", f"attachment dropped: {fetch_refusal(link) or link}"[:500])
+            ctx.runs.error(source_id, item["url"], Stage.EXTRACT, fit(f"attachment dropped: {fetch_refusal(link) or link}", lengths.RUN_MESSAGE))
         item.pop("body", None)  # the worker has it; do not keep it while the writer works
         try:
             outcome = await asyncio.wrap_future(stored)
         except Exception as exc:  # noqa: BLE001 - recorded on the run; other pages go on
             message = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
-            ctx.runs.error(source_id, item["url"], "store", message[:500])
+            ctx.runs.error(source_id, item["url"], Stage.STORE, fit(message, lengths.RUN_MESSAGE))
             return {"kind": "error"}
         ctx.runs.count(source_id, outcome)
         return {"kind": outcome, "url": item["url"]}

@@ -30,6 +30,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable
 
+from storage import lengths
+from storage.lengths import fit
+
 BATCH = 64
 # Wait this long for more pages before writing: one commit for several pages costs far
 # less than one per page, and 50 ms is nothing to a page that took seconds to harvest.
@@ -111,7 +114,7 @@ def writer_main(db_url: str, timezone: str, sources: dict, inbox, outbox) -> Non
             try:
                 outcomes: list = ingestor.ingest_batch(records)
             except Exception as exc:  # noqa: BLE001 - reported for every page of the batch
-                outcomes = [f"{type(exc).__name__}: {exc}"[:500]] * len(records)
+                outcomes = [fit(f"{type(exc).__name__}: {exc}", lengths.RUN_MESSAGE)] * len(records)
             outbox.put([(r["token"], o) for r, o in zip(records, outcomes)])
     finally:
         engine.dispose()

@@ -16,7 +16,8 @@ from scrapy.crawler import CrawlerProcess
 
 from harvester.crawl import scrapy_settings
 from harvester.registry import Column, HarvestPolicy, Portal, Registry
-from harvester.worker import IngestError, MalformedPage, process_page
+from harvester.records import IngestError
+from harvester.worker import MalformedPage, process_page
 from harvestkit.policy import SourcePolicy
 from probe.report import SAMPLE_TEXT_CHARS, ProbeReport, ProbeRequest, list_warnings
 from spiders import SPIDERS
