@@ -23,7 +23,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from harvester.ingest import Ingestor, source_infos
+from harvester.ingest import Ingestor, writer_sources
 from harvester.worker import init_worker
 from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
@@ -38,8 +38,7 @@ from storage import lengths
 from storage.db import make_engine, session_factory
 from storage.lengths import fit
 from storage.migrate import upgrade
-from storage.models import FetchState
-from storage.models import Source as SourceRow
+from storage.models import FetchState, Source
 
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
 ENGINE_HEARTBEAT_SECONDS = 0.25
@@ -76,7 +75,7 @@ def scrapy_settings(registry: Registry) -> dict:
         "ROBOTSTXT_OBEY": True,
         # Scrapy default "Scrapy/VERSION (+https://scrapy.org)": say who we are.
         "USER_AGENT": registry.portal.user_agent or DEFAULT_USER_AGENT,
-        # Scrapy default 1 GiB: no government page is 10 MiB; refuse bigger ones. Scrapy
+        # Scrapy default 1 GiB: refuse bodies over harvest.limits.max_response_mb. Scrapy
         # applies it to the decompressed body too, so a gzip bomb stops there.
         "DOWNLOAD_MAXSIZE": max_bytes,
         "DOWNLOAD_WARNSIZE": max_bytes // 2,
@@ -183,7 +182,7 @@ def harvest(
         if missing:
             raise KeyError(f"unknown source id(s): {', '.join(sorted(missing))}")
         with sessions() as session:
-            paused = set(session.scalars(select(SourceRow.id).where(SourceRow.status == "paused")))
+            paused = set(session.scalars(select(Source.id).where(Source.status == "paused")))
             if not source_ids:  # paused sources run only when asked for by name
                 selected = [(u, s) for u, s in selected if s.id not in paused]
             states = {
@@ -195,7 +194,7 @@ def harvest(
         runs = RunBook(sessions, policy.failures_before_pause)
         runs.start([s.id for _, s in selected])
         gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
-        sources = source_infos(registry)
+        sources = writer_sources(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
         writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, sources)
         extractors = ExtractionPool(workers, init_worker, (writer.inbox,))

@@ -32,7 +32,7 @@ from storage.lengths import fit
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
 
 @dataclass(frozen=True)
-class SourceInfo:
+class WriterSource:
     """What the writer needs to know of a registry source (plain data, picklable)."""
 
     unit_id: str
@@ -41,15 +41,15 @@ class SourceInfo:
     review: str
 
 
-def source_infos(registry) -> dict[str, SourceInfo]:
+def writer_sources(registry) -> dict[str, WriterSource]:
     return {
-        source.id: SourceInfo(unit.id, unit.name, tuple(source.column_ids), source.review)
+        source.id: WriterSource(unit.id, unit.name, tuple(source.column_ids), source.review)
         for unit, source in registry.sources()
     }
 
 
 class Ingestor:
-    def __init__(self, sessions: sessionmaker[Session], sources: dict[str, SourceInfo], load_index: bool = True):
+    def __init__(self, sessions: sessionmaker[Session], sources: dict[str, WriterSource], load_index: bool = True):
         self.sessions = sessions
         self.sources = sources
         self.index = DuplicateIndex()

@@ -33,14 +33,13 @@ from sqlalchemy import func, select
 
 from harvester.launcher import start_harvest
 from harvester.intervals import ADAPTIVE_WINDOW, adaptive_seconds, next_interval  # noqa: F401 - adaptive_seconds: tests
-from harvester.registry import Registry, RegistryError, Source, parse_duration, parse_registry
+from harvester.registry import Registry, RegistryError, SourceEntry, parse_duration, parse_registry
 from harvester.runs import abort_dead_runs
 from harvester.sync import sync_registry
 from spiders.politeness import host_key
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import ItemSource
-from storage.models import Source as SourceRow
+from storage.models import ItemSource, Source
 from supervision import service as supervision_service
 
 log = logging.getLogger("zhanqun.scheduler")
@@ -100,7 +99,7 @@ class Plan:
         return IntervalTrigger(seconds=seconds, jitter=max(0, int(seconds * JITTER_SHARE)) or None, timezone=tz)
 
 
-def plan_of(source: Source) -> Plan:
+def plan_of(source: SourceEntry) -> Plan:
     if source.schedule.cron:
         return Plan("cron", cron=source.schedule.cron)
     return Plan("every", seconds=int(source.schedule.interval.total_seconds()))
@@ -242,7 +241,7 @@ class Scheduler:
     def _record_next_runs(self) -> None:
         with self.sessions.begin() as session:
             for job in self.scheduler.get_jobs():
-                row = session.get(SourceRow, job.id)
+                row = session.get(Source, job.id)
                 if row is not None:
                     row.next_run = job.next_run_time
 
@@ -293,7 +292,7 @@ class Scheduler:
         except KeyError:
             return
         with self.sessions() as session:
-            row = session.get(SourceRow, source_id)
+            row = session.get(Source, source_id)
             if row is not None and row.status == "paused":
                 return  # resumed by `zhanqun sources resume` or in the hub
         host_lock = self.host_locks.setdefault(host_key(source.url), threading.Lock())
@@ -328,7 +327,7 @@ class Scheduler:
         _, source = self.registry.source(source_id)
         plan = plan_of(source)
         with self.sessions.begin() as session:
-            row = session.get(SourceRow, source_id)
+            row = session.get(Source, source_id)
             failures = row.consecutive_failures if row else 0
             since = datetime.now(timezone.utc) - ADAPTIVE_WINDOW
             weekly = session.scalar(

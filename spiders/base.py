@@ -31,8 +31,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from harvestkit.emptiness import declared_empty
+from harvestkit.limits import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS
 from harvestkit.listing import ListingTally
 from harvestkit.policy import SourcePolicy
+from harvestkit.stages import Stage
 from harvestkit.state import SourceState
 from harvestkit.urls import canonical_url, fetch_refusal
 from spiders.address_guard import PrivateAddressRefused
@@ -47,8 +49,6 @@ class SourceSpider(scrapy.Spider):
 
     name = "source"
     start_callback = "parse_list"
-    #: a source whose listing yields nothing is an error, never a quiet column
-    empty_listing_is_error = True
 
     def __init__(self, source: dict[str, Any], unit_id: str, state: SourceState | None = None,
                  policy: SourcePolicy | None = None, **kwargs: Any):
@@ -56,13 +56,13 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.source_id: str = source["id"]
         self.unit_id = unit_id
-        self.max_pages: int = source.get("max_pages") or 5
+        self.max_pages: int = source.get("max_pages") or DEFAULT_MAX_PAGES
+        self.timeout: float = source.get("timeout") or DEFAULT_TIMEOUT_SECONDS  # per request
         self.state = state or SourceState()
         self.policy = policy or SourcePolicy()
         self.limits = self.policy.limits
         self.listing = ListingTally()
         self.request_counts: dict[str, int] = {}
-        self.detected: str | None = None
         # Watched only (registry `harvest: false`): entries are counted and dated, no page is
         # fetched; the first list page tells the newest date, so the listing is trusted to stop.
         self.watched = source.get("harvest") is False
@@ -100,7 +100,7 @@ class SourceSpider(scrapy.Spider):
         """A request for an http(s) URL already checked (use :meth:`follow` otherwise)."""
         meta = kwargs.pop("meta", {})
         meta.update(stage=stage, source_id=self.source_id)
-        meta.setdefault("download_timeout", self.source.get("timeout") or 30)
+        meta.setdefault("download_timeout", self.timeout)
         meta.setdefault("download_maxsize", self.limits.max_response_mb << 20)  # decompressed bodies too
         # 304 (unchanged) and, for detail pages, 404/410 (withdrawn) reach the callbacks.
         meta.setdefault("handle_httpstatus_list", [304, 404, 410] if stage == "detail" else [304])
@@ -255,7 +255,7 @@ class SourceSpider(scrapy.Spider):
             "status": status, "content_type": content_type, "body": body, "encoding": encoding, "hint": hint,
         }
 
-    def error(self, url: str, stage: str, message: str) -> dict[str, Any]:
+    def error(self, url: str, stage: Stage | str, message: str) -> dict[str, Any]:
         return {"kind": "error", "source_id": self.source_id, "url": url, "stage": stage, "message": message}
 
     def record_error(self, url: str, stage: str, message: str) -> None:
@@ -271,8 +271,8 @@ class SourceSpider(scrapy.Spider):
             notice = empty or declared_empty(text)
             if notice:
                 self.listing.declare_empty(notice)
-            elif self.empty_listing_is_error:
-                yield self.error(url, "listing", "the listing yielded no items (site redesign or wrong type?)")
+            else:  # a source whose listing yields nothing is an error, never a quiet column
+                yield self.error(url, Stage.LISTING, "the listing yielded no items (site redesign or wrong type?)")
 
     def on_error(self, failure) -> Iterable[dict[str, Any]]:
         request = failure.request

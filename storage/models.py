@@ -51,7 +51,6 @@ MIGRATION_ONLY_INDEXES = frozenset({
 ITEM_STATUSES = ("pending", "scheduled", "published", "rejected", "withdrawn")
 ITEM_ORIGINS = ("harvest", "submission")
 SOURCE_STATUSES = ("ok", "failing", "paused", "broken-rules", "incomplete")  # incomplete: read less than the list declares
-RUN_STATUSES = ("running", "ok", "partial", "failed", "aborted")  # partial: harvested, with some page errors
 
 
 def utcnow() -> datetime:
@@ -277,6 +276,7 @@ class HarvestRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    # running | ok | partial (harvested, with some page errors) | failed | aborted
     status: Mapped[str] = mapped_column(String(20), default="running")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -401,9 +401,6 @@ class ColumnRule(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-DEFAULT_SENSITIVE_TERMS = ("涉密", "秘密", "机密", "绝密", "内部资料", "内部文件", "不宜公开")
 
 
 class SensitiveTerm(Base):
