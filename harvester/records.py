@@ -7,6 +7,8 @@ writer; the hub builds an item's fields here when it splits a source off
 data only: no SQLAlchemy, no Scrapy (the workers import this)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from harvestkit.dates import is_date_only
@@ -26,12 +28,54 @@ class NotAnArticle(IngestError):
     """A page that is no article (a sitemap's 关于我们 page): skipped, not an error."""
 
 
+@dataclass(frozen=True)
+class ExtractionResult:
+    """One page after ``harvester.worker.process_page``: what was read, and what is kept."""
+
+    extracted: Any  # harvester.extract.model.Extracted
+    encoding: str   # the encoding the page was decoded with
+    content_hash: str
+    fingerprint: int  # simhash of the body text
+    raw_gz: bytes   # the page as fetched, compressed
+
+
+@dataclass(eq=False)
+class StoreRecord:
+    """One page as the writer stores it (``harvester.ingest``): plain data, pickled
+    from an extraction worker to the writer process."""
+
+    source_id: str
+    run_id: int | None
+    url: str            # canonical
+    urls: list[str]     # canonical, the listed address too when it differs
+    title: str
+    published_at: datetime | None
+    published_date_only: bool
+    source_text: str    # 来源 on the page; the writer falls back to the unit's name
+    column_name: str
+    body_html: str
+    body_text: str
+    summary: str
+    attachments: list[dict[str, str]]
+    images: list[dict[str, str]]
+    meta: dict[str, Any]
+    list_date: str
+    content_hash: str
+    fingerprint: int
+    raw_gz: bytes
+    encoding: str
+    http_status: int
+    content_type: str
+    extracted_title: str
+    token: int = 0      # the crawling process's ticket for this page's outcome
+
+
 def summarise(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
 
 
-def item_fields(extracted, result: dict[str, Any], title: str) -> dict[str, Any]:
+def item_fields(extracted, result: ExtractionResult, title: str) -> dict[str, Any]:
     """The columns of an item that come from one extracted page (``result``: what
     ``harvester.worker.process_page`` returned; ``title``: the title chosen)."""
     body_text = extracted.body_text or ""
@@ -44,17 +88,17 @@ def item_fields(extracted, result: dict[str, Any], title: str) -> dict[str, Any]
         "attachments": [{"name": a.name, "url": a.url} for a in extracted.attachments],
         "images": [{"name": i.name, "url": i.url} for i in extracted.images],
         "meta": dict(extracted.meta),
-        "content_hash": result["content_hash"],
-        "fingerprint": result["fingerprint"],
+        "content_hash": result.content_hash,
+        "fingerprint": result.fingerprint,
     }
 
 
-def page_record(page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> dict[str, Any]:
+def page_record(page: dict[str, Any], result: ExtractionResult, run_id: int | None) -> StoreRecord:
     """Check an extracted page and flatten it into what the writer stores (plain
     data only); raises IngestError.  ``page["hint_published"]`` is the listing's
     date, already parsed by the crawling process; ``page["url"]`` is canonical
     (the spider made it so)."""
-    ex = result["extracted"]
+    ex = result.extracted
     hint = page.get("hint") or {}
     title = ex.title or hint.get("title") or ""
     if not title.strip():
@@ -69,33 +113,33 @@ def page_record(page: dict[str, Any], result: dict[str, Any], run_id: int | None
     listed = canonical_url(page.get("listed_url") or page["url"])
     if listed != url:
         urls.append(listed)
-    return {
+    return StoreRecord(
         **item_fields(ex, result, title),
-        "source_id": page["source_id"],
-        "run_id": run_id,
-        "url": url,
-        "urls": urls,
-        "published_at": published,
-        "published_date_only": is_date_only(published),
-        "source_text": ex.source or "",  # the writer falls back to the unit's name
-        "list_date": fit(hint.get("list_date"), lengths.LIST_DATE),
-        "raw_gz": result["raw_gz"],
-        "encoding": fit(result["encoding"], lengths.ENCODING),
-        "http_status": page.get("status") or 200,
-        "content_type": fit(page.get("content_type"), lengths.CONTENT_TYPE),
-        "extracted_title": fit(ex.title, lengths.TITLE),
-    }
+        source_id=page["source_id"],
+        run_id=run_id,
+        url=url,
+        urls=urls,
+        published_at=published,
+        published_date_only=is_date_only(published),
+        source_text=ex.source or "",
+        list_date=fit(hint.get("list_date"), lengths.LIST_DATE),
+        raw_gz=result.raw_gz,
+        encoding=fit(result.encoding, lengths.ENCODING),
+        http_status=page.get("status") or 200,
+        content_type=fit(page.get("content_type"), lengths.CONTENT_TYPE),
+        extracted_title=fit(ex.title, lengths.TITLE),
+    )
 
 
-def revision_fields(rec: dict[str, Any]) -> dict[str, Any]:
+def revision_fields(rec: StoreRecord) -> dict[str, Any]:
     """An ``item_revisions`` row of a page record: the raw page as fetched."""
     return {
-        "run_id": rec["run_id"],
-        "content_hash": rec["content_hash"],
-        "http_status": rec["http_status"],
-        "content_type": rec["content_type"],
-        "encoding": rec["encoding"],
-        "raw_gz": rec["raw_gz"],
-        "title": rec["extracted_title"],
-        "body_text": rec["body_text"],
+        "run_id": rec.run_id,
+        "content_hash": rec.content_hash,
+        "http_status": rec.http_status,
+        "content_type": rec.content_type,
+        "encoding": rec.encoding,
+        "raw_gz": rec.raw_gz,
+        "title": rec.extracted_title,
+        "body_text": rec.body_text,
     }

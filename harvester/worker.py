@@ -14,7 +14,7 @@ from typing import Any
 
 from harvester.extract import decode_body, extract_page
 from harvester.fingerprint import content_hash, simhash
-from harvester.records import page_record
+from harvester.records import ExtractionResult, page_record
 from harvester.writer import follow_parent
 
 RAW_COMPRESSION_LEVEL = 6
@@ -35,18 +35,18 @@ def check_text(text: str) -> None:
         raise MalformedPage(f"malformed page: {bad} control/undecodable characters in {len(text)}")
 
 
-def process_page(page: dict[str, Any], tz: str) -> dict[str, Any]:
+def process_page(page: dict[str, Any], tz: str) -> ExtractionResult:
     text, encoding = decode_body(page["body"], page.get("content_type"), page.get("encoding"))
     check_text(text)
     extracted = extract_page(text, page["url"], tz=tz)
     body_text = extracted.body_text or ""
-    return {
-        "extracted": extracted,
-        "encoding": encoding,
-        "content_hash": content_hash(extracted.title + "\n" + body_text),
-        "fingerprint": simhash(body_text),
-        "raw_gz": zlib.compress(page["body"], RAW_COMPRESSION_LEVEL),
-    }
+    return ExtractionResult(
+        extracted=extracted,
+        encoding=encoding,
+        content_hash=content_hash(extracted.title + "\n" + body_text),
+        fingerprint=simhash(body_text),
+        raw_gz=zlib.compress(page["body"], RAW_COMPRESSION_LEVEL),
+    )
 
 
 # -- in a harvest's extraction worker ----------------------------------------------
@@ -69,6 +69,6 @@ def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | N
     ``records.IngestError`` (back to the crawling process) when there is nothing to store."""
     result = process_page(page, tz)
     record = page_record(page, result, run_id)
-    record["token"] = token
+    record.token = token
     _WRITER_INBOX.put(record)
-    return result["extracted"].refused_links[:MAX_REFUSED_REPORTED]
+    return result.extracted.refused_links[:MAX_REFUSED_REPORTED]

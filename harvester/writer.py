@@ -115,7 +115,7 @@ def writer_main(db_url: str, timezone: str, sources: dict, inbox, outbox) -> Non
                 outcomes: list = ingestor.ingest_batch(records)
             except Exception as exc:  # noqa: BLE001 - reported for every page of the batch
                 outcomes = [fit(f"{type(exc).__name__}: {exc}", lengths.RUN_MESSAGE)] * len(records)
-            outbox.put([(r["token"], o) for r, o in zip(records, outcomes)])
+            outbox.put([(r.token, o) for r, o in zip(records, outcomes)])
     finally:
         engine.dispose()
 

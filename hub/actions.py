@@ -302,7 +302,7 @@ def _fields_from_revision(link: ItemSource, tz: str) -> dict[str, Any]:
     page = {"body": zlib.decompress(revision.raw_gz), "content_type": revision.content_type,
             "encoding": revision.encoding or None, "url": link.url}
     result = process_page(page, tz)
-    ex = result["extracted"]
+    ex = result.extracted
     fields = item_fields(ex, result, ex.title or link.title or UNTITLED)
     if not fields["body_text"] and revision.body_text:  # the text stored then, if the page reads empty now
         fields.update(body_text=revision.body_text, summary=summarise(revision.body_text))
