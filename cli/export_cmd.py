@@ -7,8 +7,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from cli.options import common
-from harvester.registry import RegistryError, load_registry
+from cli.options import common, portal_timezone
 from harvestkit.dates import as_local
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
@@ -44,10 +43,7 @@ def item_json(item: Item, tz: str) -> dict:
 @common
 def export(fmt: str, output, registry_path: str, db_url: str) -> None:
     """Write one JSON object per item (primary source first in `sources`)."""
-    try:
-        tz = load_registry(registry_path).portal.timezone
-    except RegistryError:
-        tz = "Asia/Shanghai"  # exporting needs only the timezone; the database holds the rest
+    tz = portal_timezone(registry_path)  # exporting needs only the timezone; the database holds the rest
     engine = make_engine(db_url)
     upgrade(engine)
     sessions = session_factory(engine)

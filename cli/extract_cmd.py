@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from cli.options import common
+from cli.options import common, portal_timezone
 from harvester.extract import decode_body, extract_page
-from harvester.registry import RegistryError, load_registry
 
 
 @click.command()
@@ -19,10 +18,7 @@ from harvester.registry import RegistryError, load_registry
 @common
 def extract(file: Path, url: str | None, encoding: str | None, as_json: bool, registry_path: str, db_url: str) -> None:
     """Extract title, date, 来源, body, attachments and government fields from a saved page."""
-    try:
-        tz = load_registry(registry_path).portal.timezone
-    except RegistryError:
-        tz = "Asia/Shanghai"
+    tz = portal_timezone(registry_path)
     text, used = decode_body(file.read_bytes(), None, encoding)
     page = extract_page(text, url or file.resolve().as_uri(), tz=tz)
     data = page.to_json()

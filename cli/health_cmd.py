@@ -8,12 +8,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from cli.options import common
+from cli.options import common, portal_timezone
 from harvester import health
 from harvester.health import runs_query, source_health
 from harvester.intervals import human, planned
 from harvester.registry import Registry, RegistryError, load_registry
-from harvestkit.dates import as_local
+from harvestkit.dates import DEFAULT_TIMEZONE, as_local
+from harvestkit.stages import Stage
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Source
@@ -34,11 +35,6 @@ def _registry(registry_path: str) -> Registry | None:
         return None
 
 
-def _tz(registry_path: str) -> str:
-    registry = _registry(registry_path)
-    return registry.portal.timezone if registry else "Asia/Shanghai"
-
-
 def _iso(value: datetime | None, tz: str) -> str | None:
     local = as_local(value, tz)
     return local.isoformat(timespec="seconds") if local else None
@@ -57,7 +53,7 @@ def _interval(h: health.SourceHealth, registry: Registry | None) -> tuple[int | 
 
 
 def source_rows(session, registry: Registry | None) -> list[dict]:
-    tz = registry.portal.timezone if registry else "Asia/Shanghai"
+    tz = registry.portal.timezone if registry else DEFAULT_TIMEZONE
     rows = []
     for h in source_health(session):
         seconds, why = _interval(h, registry)
@@ -130,20 +126,23 @@ def resume(obj, source_id: str) -> None:
 
 @click.command()
 @click.option("--source", "source_id", default=None, help="Only this source's runs.")
+@click.option("--stage", type=click.Choice([s.value for s in Stage]), default=None,
+              help="Only runs with errors at this stage, and only those errors.")
 @click.option("--limit", default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print {\"runs\": [...]}.")
 @common
-def runs(source_id: str | None, limit: int, as_json: bool, registry_path: str, db_url: str) -> None:
-    """Recent harvest runs with their counts and errors."""
-    tz = _tz(registry_path)
-    query = runs_query(source_id).limit(limit)
+def runs(source_id: str | None, stage: str | None, limit: int, as_json: bool, registry_path: str, db_url: str) -> None:
+    """Recent harvest runs with their counts and errors (harvest_errors)."""
+    tz = portal_timezone(registry_path)
+    query = runs_query(source_id, stage).limit(limit)
     with _sessions(db_url)() as session:
         found = list(session.scalars(query))
         rows = [{
             "id": r.id, "source_id": r.source_id, "status": r.status,
             "started_at": _iso(r.started_at, tz), "finished_at": _iso(r.finished_at, tz),
             "fetched": r.fetched, "new": r.new, "updated": r.updated, "unchanged": r.unchanged, "errors": r.errors,
-            "withdrawn": r.withdrawn, "requests": r.requests, "error_messages": r.error_messages,
+            "withdrawn": r.withdrawn, "requests": r.requests,
+            "error_messages": [m for m in r.error_messages if not stage or m["stage"] == stage],
         } for r in found]
     if as_json:
         click.echo(json.dumps({"runs": rows}, ensure_ascii=False, indent=2))

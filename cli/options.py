@@ -6,6 +6,7 @@ import os
 import click
 
 from harvester.registry import Registry, RegistryError, load_registry
+from harvestkit.dates import DEFAULT_TIMEZONE
 
 
 def env_option(flag: str, dest: str, env: str, fallback: str, help_text: str):
@@ -32,3 +33,12 @@ def load_or_exit(path: str, check_files: bool = False) -> Registry:
             click.echo(str(problem), err=True)
         click.echo(f"registry has {len(exc.problems)} error(s); nothing was harvested", err=True)
         raise SystemExit(2) from None
+
+
+def portal_timezone(path: str) -> str:
+    """The registry's ``portal.timezone``; the default zone when the registry cannot
+    be read (commands that need only the zone work without one)."""
+    try:
+        return load_registry(path).portal.timezone
+    except (RegistryError, OSError):
+        return DEFAULT_TIMEZONE

@@ -8,6 +8,7 @@ import click
 from cli.options import registry_option
 from harvester.registry import RegistryError, load_registry
 from harvester.registry import _check_url as check_url
+from harvestkit.dates import DEFAULT_TIMEZONE
 from probe.report import SOURCE_TYPES, ProbeRequest, render_text
 
 
@@ -37,7 +38,7 @@ def probe(url: str, source_type: str, encoding: str | None, pages: int, allow_pr
         check_url(url)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="URL") from None
-    report = run_probe(request, registry=registry, tz=registry.portal.timezone if registry else "Asia/Shanghai")
+    report = run_probe(request, registry=registry, tz=registry.portal.timezone if registry else DEFAULT_TIMEZONE)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

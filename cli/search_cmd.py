@@ -9,14 +9,13 @@ import time
 import click
 from sqlalchemy import select
 
-from cli.options import db_option
+from cli.options import common, portal_timezone
 from harvestkit.dates import as_local
 from storage import search as fulltext
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Item
 
-TIMEZONE = "Asia/Shanghai"
 _MARK = re.compile(r"<mark>(.*?)</mark>")
 
 
@@ -25,21 +24,22 @@ def search() -> None:
     """Full-text search over published items."""
 
 
-def _sessions(db_url: str):
+def _sessions(db_url: str, timezone: str):
     engine = make_engine(db_url)
     upgrade(engine)
-    return session_factory(engine)
+    return session_factory(engine, timezone)
 
 
 @search.command("rebuild")
-@db_option
-def rebuild(db_url: str) -> None:
+@common
+def rebuild(registry_path: str, db_url: str) -> None:
     """Reindex every published item (after a bulk import, or to compact the index).
 
     One transaction: searches see the old index until it commits; on SQLite the
-    harvester's writes wait meanwhile (about a minute per 100,000 items)."""
+    harvester's writes wait meanwhile (about a minute per 100,000 items).  Entries are
+    keyed by 发布日期 in the registry's portal.timezone: run it after changing that."""
     started = time.monotonic()
-    with _sessions(db_url)() as session:
+    with _sessions(db_url, portal_timezone(registry_path))() as session:
         count = fulltext.rebuild(session)
         session.commit()
     click.echo(f"indexed {count} published items in {time.monotonic() - started:.1f} s")
@@ -55,10 +55,12 @@ def rebuild(db_url: str) -> None:
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, fulltext.MAX_PER_PAGE), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@db_option
-def query(q: str, unit, column, date_from, date_to, sort, page, per_page, as_json: bool, db_url: str) -> None:
+@common
+def query(q: str, unit, column, date_from, date_to, sort, page, per_page, as_json: bool, registry_path: str,
+          db_url: str) -> None:
     """Search published items for Q (words are ANDed; "…" keeps a phrase)."""
-    with _sessions(db_url)() as session:
+    tz = portal_timezone(registry_path)
+    with _sessions(db_url, tz)() as session:
         try:
             result = fulltext.search(
                 session, q, unit=unit, column=column, date_from=date_from.date() if date_from else None,
@@ -72,7 +74,7 @@ def query(q: str, unit, column, date_from, date_to, sort, page, per_page, as_jso
     hits = []
     for hit in result.hits:
         item = items.get(hit.item_id)
-        published = as_local(item.published_at, TIMEZONE) if item else None
+        published = as_local(item.published_at, tz) if item else None
         hits.append({"item_id": hit.item_id, "url": item.url if item else None,
                      "published_at": published.isoformat() if published else None,
                      "title_html": hit.title_html, "snippet_html": hit.snippet_html})

@@ -23,7 +23,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from harvester.ingest import Ingestor, source_infos
+from harvester.ingest import Ingestor, writer_sources
 from harvester.worker import init_worker
 from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
@@ -31,12 +31,14 @@ from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.stopping import Interrupted, Stopper
 from harvester.sync import sync_registry
+from harvestkit.stages import Stage
 from spiders import SPIDERS
 from spiders.politeness import HostGate, host_key
+from storage import lengths
 from storage.db import make_engine, session_factory
+from storage.lengths import fit
 from storage.migrate import upgrade
-from storage.models import FetchState
-from storage.models import Source as SourceRow
+from storage.models import FetchState, Source
 
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
 ENGINE_HEARTBEAT_SECONDS = 0.25
@@ -73,7 +75,7 @@ def scrapy_settings(registry: Registry) -> dict:
         "ROBOTSTXT_OBEY": True,
         # Scrapy default "Scrapy/VERSION (+https://scrapy.org)": say who we are.
         "USER_AGENT": registry.portal.user_agent or DEFAULT_USER_AGENT,
-        # Scrapy default 1 GiB: no government page is 10 MiB; refuse bigger ones. Scrapy
+        # Scrapy default 1 GiB: refuse bodies over harvest.limits.max_response_mb. Scrapy
         # applies it to the decompressed body too, so a gzip bomb stops there.
         "DOWNLOAD_MAXSIZE": max_bytes,
         "DOWNLOAD_WARNSIZE": max_bytes // 2,
@@ -170,7 +172,7 @@ def harvest(
     try:
         engine = make_engine(db_url)
         upgrade(engine)
-        sessions = session_factory(engine)
+        sessions = session_factory(engine, registry.portal.timezone)
         policy = registry.harvest
         with sessions.begin() as session:
             sync_registry(session, registry)
@@ -180,7 +182,7 @@ def harvest(
         if missing:
             raise KeyError(f"unknown source id(s): {', '.join(sorted(missing))}")
         with sessions() as session:
-            paused = set(session.scalars(select(SourceRow.id).where(SourceRow.status == "paused")))
+            paused = set(session.scalars(select(Source.id).where(Source.status == "paused")))
             if not source_ids:  # paused sources run only when asked for by name
                 selected = [(u, s) for u, s in selected if s.id not in paused]
             states = {
@@ -192,9 +194,9 @@ def harvest(
         runs = RunBook(sessions, policy.failures_before_pause)
         runs.start([s.id for _, s in selected])
         gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
-        sources = source_infos(registry)
+        sources = writer_sources(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
-        writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
+        writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, sources)
         extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
         context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper)
         stopper.on_force = _forced_close(runs, writer)
@@ -235,7 +237,7 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
             finished.append(writer.submit(runs.finish, _source_id, spider, context.ingestor, _policy, aborted))
 
         def crashed(failure, response, spider, _source_id=source.id):
-            runs.error(_source_id, response.url, "parse", f"{failure.type.__name__}: {failure.value}"[:500])
+            runs.error(_source_id, response.url, Stage.PARSE, fit(f"{failure.type.__name__}: {failure.value}", lengths.RUN_MESSAGE))
 
         def robots(robotparser, request, _crawler=crawler):
             host = host_key(request.url)

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from storage import counters
-from storage.models import HarvestRun, ItemSource, Source, Unit
+from storage.models import HarvestError, HarvestRun, ItemSource, Source, Unit
 
 RECENT_ITEMS = timedelta(days=30)  # "items_30d": how busy a source is
 
@@ -95,11 +95,14 @@ def source_health(session: Session, now: datetime | None = None) -> list[SourceH
     ]
 
 
-def runs_query(source_id: str | None = None) -> Select:
-    """Runs newest first, optionally of one source (the caller adds limit/offset)."""
+def runs_query(source_id: str | None = None, stage: str | None = None) -> Select:
+    """Runs newest first, optionally of one source, optionally only those with an
+    error at ``stage`` (``harvest_errors``); the caller adds limit/offset."""
     query = select(HarvestRun).order_by(HarvestRun.id.desc())
     if source_id:
         query = query.where(HarvestRun.source_id == source_id)
+    if stage:
+        query = query.where(HarvestRun.id.in_(select(HarvestError.run_id).where(HarvestError.stage == stage)))
     return query
 
 

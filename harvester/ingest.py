@@ -7,14 +7,14 @@ dies leaves no half-written item behind.  New items (the common case) go in with
 bulk Core-level inserts (``INSERT … RETURNING`` over many rows); updates, merges
 and withdrawals use the ORM.
 
-Pages arrive as plain records (:func:`harvester.worker.page_record`), already
-checked.  This module imports no Scrapy, no extraction code.
+Pages arrive as plain records (:func:`harvester.records.page_record`), already
+checked.  Which source leads an item and how columns are added follow
+``storage.items``, as in the hub.  This module imports no Scrapy, no extraction code.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -24,19 +24,14 @@ from harvester.column_rules import columns_for, load_rules
 from harvester.dedupe import DuplicateIndex
 from harvester.fingerprint import near_duplicate, titles_compatible
 from harvester.screen import Screen, load_terms
-from storage import counters, search
+from harvester.records import StoreRecord, revision_fields
+from storage import counters, lengths, search
+from storage.items import add_columns, earliest_publisher, make_primary, published_earlier
+from storage.lengths import fit
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
 
-SUMMARY_CHARS = 140
-
-
-def summarise(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS].rstrip() + "…"
-
-
 @dataclass(frozen=True)
-class SourceInfo:
+class WriterSource:
     """What the writer needs to know of a registry source (plain data, picklable)."""
 
     unit_id: str
@@ -45,15 +40,15 @@ class SourceInfo:
     review: str
 
 
-def source_infos(registry) -> dict[str, SourceInfo]:
+def writer_sources(registry) -> dict[str, WriterSource]:
     return {
-        source.id: SourceInfo(unit.id, unit.name, tuple(source.column_ids), source.review)
+        source.id: WriterSource(unit.id, unit.name, tuple(source.column_ids), source.review)
         for unit, source in registry.sources()
     }
 
 
 class Ingestor:
-    def __init__(self, sessions: sessionmaker[Session], sources: dict[str, SourceInfo], load_index: bool = True):
+    def __init__(self, sessions: sessionmaker[Session], sources: dict[str, WriterSource], load_index: bool = True):
         self.sessions = sessions
         self.sources = sources
         self.index = DuplicateIndex()
@@ -64,17 +59,17 @@ class Ingestor:
             if load_index:
                 self.index.load(session)
 
-    def columns(self, rec: dict) -> list[str]:
-        info = self.sources[rec["source_id"]]
-        return columns_for(rec["title"], rec["column_name"], rec["source_id"], info.columns, self.rules)
+    def columns(self, rec: StoreRecord) -> list[str]:
+        info = self.sources[rec.source_id]
+        return columns_for(rec.title, rec.column_name, rec.source_id, info.columns, self.rules)
 
-    def initial_status(self, rec: dict) -> tuple[str, list[str]]:
+    def initial_status(self, rec: StoreRecord) -> tuple[str, list[str]]:
         """``published`` only for a ``review: auto`` source and a page the screen passes."""
-        terms = self.screen.find(rec["title"], rec["body_text"])
-        auto = self.sources[rec["source_id"]].review == "auto"
+        terms = self.screen.find(rec.title, rec.body_text)
+        auto = self.sources[rec.source_id].review == "auto"
         return ("published" if auto and not terms else "pending"), terms
 
-    def ingest_batch(self, records: list[dict[str, Any]]) -> list[str]:
+    def ingest_batch(self, records: list[StoreRecord]) -> list[str]:
         """Store several pages in one transaction.  Each outcome is 'new', 'merged'
         (a repost added to a known item), 'updated', 'unchanged', or the error that
         kept that page out.  If the transaction fails (another process stored the
@@ -93,36 +88,36 @@ class Ingestor:
                 except IntegrityError:
                     outcomes.extend(self._batch([record]))  # read again: now it is known
             except Exception as exc:  # noqa: BLE001 - this page's error, on its run
-                outcomes.append(f"{type(exc).__name__}: {exc}"[:500])
+                outcomes.append(fit(f"{type(exc).__name__}: {exc}", lengths.RUN_MESSAGE))
         return outcomes
 
-    def _batch(self, records: list[dict[str, Any]]) -> list[str]:
+    def _batch(self, records: list[StoreRecord]) -> list[str]:
         outcomes = [""] * len(records)
         batch = _Batch(self, records)
         with self.sessions.begin() as session:
-            wanted = {u for r in records for u in r["urls"]}
+            wanted = {u for r in records for u in r.urls}
             known = {link.url: link for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(wanted)))}
             for i, rec in enumerate(records):
                 outcomes[i] = self._apply(session, known, batch, rec)
             batch.flush(session)
             batch.publicise(session)
         for item_id, rec in batch.created:
-            self.index.add(item_id, rec["content_hash"], rec["fingerprint"], len(rec["body_text"]), rec["title"])
+            self.index.add(item_id, rec.content_hash, rec.fingerprint, len(rec.body_text), rec.title)
         return outcomes
 
-    def _apply(self, session: Session, known: dict[str, ItemSource], batch: _Batch, rec: dict) -> str:
+    def _apply(self, session: Session, known: dict[str, ItemSource], batch: _Batch, rec: StoreRecord) -> str:
         now = datetime.now(timezone.utc)
-        if any(u in batch.pending_urls for u in rec["urls"]):  # the same page twice in one batch
+        if any(u in batch.pending_urls for u in rec.urls):  # the same page twice in one batch
             batch.flush(session)
-            for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(rec["urls"]))):
+            for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(rec.urls))):
                 known[link.url] = link
-        link = next((known[u] for u in rec["urls"] if u in known), None)
+        link = next((known[u] for u in rec.urls if u in known), None)
         if link is not None:
             link.last_seen = link.last_fetched = now
-            link.list_date = rec["list_date"] or link.list_date
+            link.list_date = rec.list_date or link.list_date
             if link.status == "withdrawn":
                 self._reinstate(link, now)
-            if link.content_hash == rec["content_hash"]:
+            if link.content_hash == rec.content_hash:
                 return "unchanged"
             self._update(session, link, rec, now)
             batch.touched.add(link.item_id)
@@ -131,83 +126,68 @@ class Ingestor:
         match = batch.duplicate_of(rec)
         if match is not None:
             item = session.get(Item, batch.item_id(session, match))
-            info = self.sources[rec["source_id"]]
+            info = self.sources[rec.source_id]
             link = self._link(session, item, rec, primary=False)
-            known[rec["url"]] = link
+            known[rec.url] = link
             if not item.columns_locked:
-                self._add_columns(item, self.columns(rec) or info.columns)
+                add_columns(item, self.columns(rec) or info.columns)
             batch.touched.add(item.id)
             primary = next((s for s in item.sources if s.is_primary), None)
-            published = rec["published_at"]
-            if published and (primary is None or primary.published_at is None or published < primary.published_at):
-                self._make_primary(item, link)
+            if published_earlier(rec.published_at, primary):
+                make_primary(item, link)
             return "merged"
 
         batch.add_new(rec)
         return "new"
 
     # -- pieces --------------------------------------------------------------------
-    def source_text(self, rec: dict) -> str:
-        return (rec["source_text"] or self.sources[rec["source_id"]].unit_name)[:200]
+    def source_text(self, rec: StoreRecord) -> str:
+        return fit(rec.source_text or self.sources[rec.source_id].unit_name, lengths.SOURCE_TEXT)
 
-    def _link(self, session: Session, item: Item, rec: dict, primary: bool) -> ItemSource:
-        info = self.sources[rec["source_id"]]
+    def _link(self, session: Session, item: Item, rec: StoreRecord, primary: bool) -> ItemSource:
+        info = self.sources[rec.source_id]
         link = ItemSource(
             last_fetched=datetime.now(timezone.utc),
-            list_date=rec["list_date"],
-            source_id=rec["source_id"],
+            list_date=rec.list_date,
+            source_id=rec.source_id,
             unit_id=info.unit_id,
-            url=rec["url"],
-            title=rec["title"],
+            url=rec.url,
+            title=rec.title,
             source_text=self.source_text(rec),
-            published_at=rec["published_at"],
-            published_date_only=rec["published_date_only"],
+            published_at=rec.published_at,
+            published_date_only=rec.published_date_only,
             is_primary=primary,
-            content_hash=rec["content_hash"],
+            content_hash=rec.content_hash,
         )
         item.sources.append(link)
         session.add(ItemRevision(item_source=link, **revision_fields(rec)))
         return link
 
-    def _add_columns(self, item: Item, columns) -> None:
-        have = {c.column_id for c in item.columns}
-        for column in columns:
-            if column not in have:
-                item.columns.append(ItemColumn(column_id=column))
-
-    def _make_primary(self, item: Item, link: ItemSource) -> None:
-        """The earliest publisher is the primary source: its URL, unit and 来源 lead."""
-        for other in item.sources:
-            other.is_primary = other is link
-        item.url, item.unit_id = link.url, link.unit_id
-        item.published_at, item.source_text = link.published_at, link.source_text
-        item.published_date_only = link.published_date_only
-
-    def _update(self, session, known: ItemSource, rec: dict, now) -> None:
+    def _update(self, session, known: ItemSource, rec: StoreRecord, now) -> None:
         """The page changed at its source: keep the old revision, store the new one, flag it.
 
         Fields an editor set (title, summary) stay as the editor left them.  A
         change that brings in a sensitive term takes a public item back to
         pending review."""
         source_text = self.source_text(rec)
-        known.content_hash = rec["content_hash"]
-        known.title, known.published_at, known.source_text = rec["title"], rec["published_at"], source_text
-        known.published_date_only = rec["published_date_only"]
+        known.content_hash = rec.content_hash
+        known.title, known.published_at, known.source_text = rec.title, rec.published_at, source_text
+        known.published_date_only = rec.published_date_only
         session.add(ItemRevision(item_source=known, **revision_fields(rec)))
         item = known.item
         flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
         if known.is_primary:
             edited = set(item.edited_fields or [])
             if "title" not in edited:
-                item.title = rec["title"]
+                item.title = rec.title
             if "summary" not in edited:
-                item.summary = summarise(rec["body_text"])
-            item.published_at, item.source_text = rec["published_at"], source_text
-            item.published_date_only = rec["published_date_only"]
-            item.body_html, item.body_text = rec["body_html"], rec["body_text"]
-            item.attachments, item.images, item.meta = rec["attachments"], rec["images"], rec["meta"]
-            item.content_hash, item.fingerprint = rec["content_hash"], rec["fingerprint"]
-            terms = self.screen.find(item.title, rec["body_text"])
+                item.summary = rec.summary
+            item.published_at, item.source_text = rec.published_at, source_text
+            item.published_date_only = rec.published_date_only
+            item.body_html, item.body_text = rec.body_html, rec.body_text
+            item.attachments, item.images, item.meta = rec.attachments, rec.images, rec.meta
+            item.content_hash, item.fingerprint = rec.content_hash, rec.fingerprint
+            terms = self.screen.find(item.title, rec.body_text)
             new_terms = [t for t in terms if t not in (item.sensitive_terms or [])]
             item.sensitive_terms = terms
             if new_terms and item.status in ("published", "scheduled"):
@@ -231,8 +211,7 @@ class Ingestor:
             item = link.item
             active = [s for s in item.sources if s.status == "active" and s is not link]
             if link.is_primary and active:
-                earliest = min(active, key=lambda s: (s.published_at is None, s.published_at or now))
-                self._make_primary(item, earliest)
+                make_primary(item, earliest_publisher(active))
             flag = {"kind": "withdrawn_at_source", "url": url, "reason": reason, "at": now.isoformat()}
             was_public = item.status == "published"
             if not active:
@@ -252,45 +231,32 @@ class Ingestor:
         link.item.flags = [*(link.item.flags or []), {"kind": "back_at_source", "url": link.url, "at": now.isoformat()}]
 
 
-def revision_fields(rec: dict) -> dict[str, Any]:
-    return {
-        "run_id": rec["run_id"],
-        "content_hash": rec["content_hash"],
-        "http_status": rec["http_status"],
-        "content_type": rec["content_type"],
-        "encoding": rec["encoding"],
-        "raw_gz": rec["raw_gz"],
-        "title": rec["extracted_title"],
-        "body_text": rec["body_text"],
-    }
-
-
 class _Batch:
     """The new items of one transaction, inserted together (bulk, in order)."""
 
-    def __init__(self, ingestor: Ingestor, records: list[dict]):
+    def __init__(self, ingestor: Ingestor, records: list[StoreRecord]):
         self.ingestor = ingestor
-        self.pending: list[dict] = []
+        self.pending: list[StoreRecord] = []
         self.pending_urls: set[str] = set()
-        self.created: list[tuple[int, dict]] = []  # (item id, record), inserted in this transaction
+        self.created: list[tuple[int, StoreRecord]] = []  # (item id, record), inserted in this transaction
         self.touched: set[int] = set()  # items changed or created public: the search index follows
 
-    def add_new(self, rec: dict) -> None:
+    def add_new(self, rec: StoreRecord) -> None:
         self.pending.append(rec)
-        self.pending_urls.update(rec["urls"])
+        self.pending_urls.update(rec.urls)
 
-    def duplicate_of(self, rec: dict) -> int | dict | None:
+    def duplicate_of(self, rec: StoreRecord) -> int | StoreRecord | None:
         """An item with the same text: first among this batch's new items, then the index."""
-        text_len = len(rec["body_text"])
+        text_len = len(rec.body_text)
         for item_id, other in [*self.created, *((None, p) for p in self.pending)]:
-            if other["content_hash"] == rec["content_hash"] or (
-                near_duplicate(other["fingerprint"], rec["fingerprint"], len(other["body_text"]), text_len)
-                and titles_compatible(other["title"], rec["title"])
+            if other.content_hash == rec.content_hash or (
+                near_duplicate(other.fingerprint, rec.fingerprint, len(other.body_text), text_len)
+                and titles_compatible(other.title, rec.title)
             ):
                 return item_id if item_id is not None else other
-        return self.ingestor.index.match(rec["content_hash"], rec["fingerprint"], text_len, rec["title"])
+        return self.ingestor.index.match(rec.content_hash, rec.fingerprint, text_len, rec.title)
 
-    def item_id(self, session: Session, match: int | dict) -> int:
+    def item_id(self, session: Session, match: int | StoreRecord) -> int:
         """``match`` from duplicate_of: an item id, or a record not inserted yet (inserted now)."""
         if isinstance(match, int):
             return match
@@ -306,30 +272,30 @@ class _Batch:
         now = datetime.now(timezone.utc)
         item_rows, link_rows = [], []
         for rec in recs:
-            info = sources[rec["source_id"]]
+            info = sources[rec.source_id]
             source_text = self.ingestor.source_text(rec)
             status, terms = self.ingestor.initial_status(rec)
             item_rows.append({
-                "title": rec["title"], "url": rec["url"], "unit_id": info.unit_id,
-                "published_at": rec["published_at"], "published_date_only": rec["published_date_only"],
+                "title": rec.title, "url": rec.url, "unit_id": info.unit_id,
+                "published_at": rec.published_at, "published_date_only": rec.published_date_only,
                 "source_text": source_text,
-                "column_name": rec["column_name"], "body_html": rec["body_html"], "body_text": rec["body_text"],
-                "summary": summarise(rec["body_text"]), "attachments": rec["attachments"], "images": rec["images"],
-                "meta": rec["meta"], "status": status, "sensitive_terms": terms,
-                "fingerprint": rec["fingerprint"], "content_hash": rec["content_hash"], "flags": [],
+                "column_name": rec.column_name, "body_html": rec.body_html, "body_text": rec.body_text,
+                "summary": rec.summary, "attachments": rec.attachments, "images": rec.images,
+                "meta": rec.meta, "status": status, "sensitive_terms": terms,
+                "fingerprint": rec.fingerprint, "content_hash": rec.content_hash, "flags": [],
                 "created_at": now, "updated_at": now,
             })
         # Core inserts (tables, not mapped classes): no ORM bookkeeping per row.
         items, links = Item.__table__, ItemSource.__table__
         item_ids = list(session.execute(insert(items).returning(items.c.id, sort_by_parameter_order=True), item_rows).scalars())
         for item_id, rec in zip(item_ids, recs):
-            info = sources[rec["source_id"]]
+            info = sources[rec.source_id]
             link_rows.append({
-                "item_id": item_id, "source_id": rec["source_id"], "unit_id": info.unit_id, "url": rec["url"],
-                "title": rec["title"], "source_text": self.ingestor.source_text(rec), "published_at": rec["published_at"],
-                "published_date_only": rec["published_date_only"],
-                "is_primary": True, "content_hash": rec["content_hash"], "first_seen": now, "last_seen": now,
-                "last_fetched": now, "list_date": rec["list_date"], "status": "active",
+                "item_id": item_id, "source_id": rec.source_id, "unit_id": info.unit_id, "url": rec.url,
+                "title": rec.title, "source_text": self.ingestor.source_text(rec), "published_at": rec.published_at,
+                "published_date_only": rec.published_date_only,
+                "is_primary": True, "content_hash": rec.content_hash, "first_seen": now, "last_seen": now,
+                "last_fetched": now, "list_date": rec.list_date, "status": "active",
             })
         link_ids = list(session.execute(insert(links).returning(links.c.id, sort_by_parameter_order=True), link_rows).scalars())
         session.execute(insert(ItemRevision.__table__), [

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from harvester.registry import HarvestPolicy, Source, parse_duration
+from harvester.registry import HarvestPolicy, SourceEntry, parse_duration
 
 ADAPTIVE_WINDOW = timedelta(days=7)
 MAX_BACKOFF_DOUBLINGS = 10
@@ -55,16 +55,16 @@ def human(seconds: int) -> str:
     return "".join(out)
 
 
-def written(source: Source) -> bool:
+def written(source: SourceEntry) -> bool:
     """Whether the registry gives this source a schedule (rather than the default)."""
     return "schedule" in source.model_fields_set
 
 
-def adaptive_on(source: Source, policy: HarvestPolicy) -> bool:
+def adaptive_on(source: SourceEntry, policy: HarvestPolicy) -> bool:
     return policy.adaptive if source.adaptive is None else source.adaptive
 
 
-def planned(source: Source, policy: HarvestPolicy) -> Interval:
+def planned(source: SourceEntry, policy: HarvestPolicy) -> Interval:
     """The interval before any run: the schedule as written."""
     if source.schedule.cron:
         return Interval(None, f"cron '{source.schedule.cron}' as written")
@@ -74,7 +74,7 @@ def planned(source: Source, policy: HarvestPolicy) -> Interval:
     return Interval(seconds, f"every {human(seconds)} as written")
 
 
-def next_interval(source: Source, policy: HarvestPolicy, weekly_items: int, failures: int) -> Interval:
+def next_interval(source: SourceEntry, policy: HarvestPolicy, weekly_items: int, failures: int) -> Interval:
     """The interval after a run, from the registry, the items the source published
     in the last week and its failed runs in a row."""
     if source.schedule.cron:

@@ -22,14 +22,13 @@ from pydantic import (
 
 from harvester.registry_files import LOGO_SUFFIXES, check_logo
 from harvestkit import jsonpath
-
-from harvestkit.limits import Limits
+from harvestkit.dates import DEFAULT_TIMEZONE
+from harvestkit.limits import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS, Limits
 from harvestkit.policy import SourcePolicy
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 EVERY_PATTERN = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 EVERY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-SOURCE_TYPES = ("auto", "feed", "list", "hanweb", "trs", "sitemap", "json")
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 SITE_CODE_PATTERN = r"^(?:\d{10}|bm\d{8})$"  # 网站标识码: 10 digits, or bm + 8 digits for a department
@@ -120,7 +119,7 @@ class Portal(Strict):
     ICP备案号、公安机关备案号、联系方式)."""
 
     name: str = Field(min_length=1)
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     user_agent: str | None = None  # overrides the harvester's default User-Agent
     site_code: str | None = None  # 网站标识码
     icp: str | None = Field(default=None, max_length=60)  # ICP备案号
@@ -307,7 +306,9 @@ ColumnRef = Annotated[
 UNION_TAGS = frozenset({"column-id", "column-page"})  # not keys: left out of error paths
 
 
-class Source(Strict):
+class SourceEntry(Strict):
+    """One ``sources[]`` entry of a unit (its row in the database: ``storage.models.Source``)."""
+
     id: Id
     url: str
     type: Literal["auto", "feed", "list", "hanweb", "trs", "sitemap", "json"] = "auto"
@@ -321,9 +322,9 @@ class Source(Strict):
     adaptive: bool | None = None  # true: may also lengthen a written `every`; false: keep it exactly
     review: Literal["required", "auto"] = "required"
     encoding: str | None = None
-    max_pages: int = Field(default=5, ge=1, le=1000)
+    max_pages: int = Field(default=DEFAULT_MAX_PAGES, ge=1, le=1000)
     allow_private: bool = False
-    timeout: float = Field(default=30, gt=0, le=300)  # seconds per request
+    timeout: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0, le=300)  # seconds per request
     min_interval: Duration | None = None  # adaptive bounds for this source
     max_interval: Duration | None = None
     withdrawal: Literal["unpublish", "flag"] | None = None
@@ -362,13 +363,15 @@ class Duty(Strict):
     per: Literal["week", "month", "quarter", "year"] = "month"
 
 
-class Unit(Strict):
+class UnitEntry(Strict):
+    """One ``units[]`` entry (its row in the database: ``storage.models.Unit``)."""
+
     id: Id
     name: str = Field(min_length=1)
     kind: Literal["county", "department"]
     homepage: str
     allow_private: bool = False  # supervision may probe the homepage (and its links) at private addresses
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[SourceEntry] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
 
     @field_validator("homepage")
@@ -468,18 +471,18 @@ class Registry(Strict):
     interaction: InteractionPolicy = InteractionPolicy()
     supervision: SupervisionPolicy = SupervisionPolicy()
     columns: list[Column] = Field(min_length=1)
-    units: list[Unit] = Field(default_factory=list)
+    units: list[UnitEntry] = Field(default_factory=list)
 
-    def sources(self) -> list[tuple[Unit, Source]]:
+    def sources(self) -> list[tuple[UnitEntry, SourceEntry]]:
         return [(unit, source) for unit in self.units for source in unit.sources]
 
-    def source(self, source_id: str) -> tuple[Unit, Source]:
+    def source(self, source_id: str) -> tuple[UnitEntry, SourceEntry]:
         for unit, source in self.sources():
             if source.id == source_id:
                 return unit, source
         raise KeyError(source_id)
 
-    def policy(self, unit: Unit, source: Source) -> SourcePolicy:
+    def policy(self, unit: UnitEntry, source: SourceEntry) -> SourcePolicy:
         """The source's frozen policy: its limits over ``harvest.limits``, its withdrawal
         over ``harvest.withdrawal``, and with ``allow_private`` the private host:port
         pairs it may contact: those of its URL and of its unit's homepage."""

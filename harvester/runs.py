@@ -17,7 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.health import public_health
-from storage.models import HarvestRun, ItemSource, Source
+from harvestkit.stages import Stage
+from storage import lengths
+from storage.lengths import fit
+from storage.models import HarvestError, HarvestRun, ItemSource, Source
 
 MAX_STORED_ERRORS = 200  # per run; the count keeps going
 URL_CHUNK = 500
@@ -38,7 +41,7 @@ class RunTally:
     errors: int = 0
     skipped: int = 0
     withdrawn: int = 0
-    messages: list[dict] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)  # {"url", "stage", "message", "at"}: harvest_errors rows
     notes: list[str] = field(default_factory=list)  # bounds reached (max_pages): reported, not errors
     requests: dict[str, int] = field(default_factory=dict)
     status: str = "running"
@@ -81,9 +84,20 @@ def abort_dead_runs(session: Session, source_ids: list[str] | None = None) -> in
     for run in session.scalars(query):
         if run.hostname in (None, here) and not pid_alive(run.pid):
             run.status, run.finished_at = "aborted", datetime.now(timezone.utc)
-            run.error_messages = [*(run.error_messages or []), {"url": "", "stage": "run", "message": "the harvester stopped before the run finished"}]
+            run.error_rows.append(HarvestError(url="", stage=Stage.RUN, message="the harvester stopped before the run finished",
+                                               at=run.finished_at))
             count += 1
     return count
+
+
+def _message(url: str, stage: Stage | str, message: str) -> dict:
+    return {"url": fit(url, lengths.RUN_ERROR_URL), "stage": str(stage), "message": message,
+            "at": datetime.now(timezone.utc)}
+
+
+def _store_messages(run: HarvestRun, messages: list[dict]) -> None:
+    """The run's errors as rows; a run is closed once, so none is stored twice."""
+    run.error_rows.extend(HarvestError(url=m["url"], stage=m["stage"], message=m["message"], at=m["at"]) for m in messages)
 
 
 class RunBook:
@@ -100,7 +114,7 @@ class RunBook:
             if busy:
                 raise RuntimeError(f"already being harvested by another process: {', '.join(sorted(busy))}")
             for source_id in source_ids:
-                run = HarvestRun(source_id=source_id, status="running", error_messages=[], pid=os.getpid(), hostname=socket.gethostname())
+                run = HarvestRun(source_id=source_id, status="running", pid=os.getpid(), hostname=socket.gethostname())
                 session.add(run)
                 session.flush()
                 self.tallies[source_id] = RunTally(run.id, source_id)
@@ -119,13 +133,13 @@ class RunBook:
         tally = self.tallies[source_id]
         tally.skipped += 1
         if len(tally.messages) < MAX_STORED_ERRORS:
-            tally.messages.append({"url": url, "stage": "skipped", "message": reason})
+            tally.messages.append(_message(url, Stage.SKIPPED, reason))
 
-    def error(self, source_id: str, url: str, stage: str, message: str) -> None:
+    def error(self, source_id: str, url: str, stage: Stage | str, message: str) -> None:
         tally = self.tallies[source_id]
         tally.errors += 1
         if len(tally.messages) < MAX_STORED_ERRORS:
-            tally.messages.append({"url": url, "stage": stage, "message": message})
+            tally.messages.append(_message(url, stage, message))
 
     def withdrew(self, source_id: str) -> None:
         self.tallies[source_id].withdrawn += 1
@@ -154,12 +168,12 @@ class RunBook:
                     tally.withdrawn += 1
 
         for reason in listing.shortfalls:
-            self.error(source_id, spider.source.get("url", ""), "listing", reason)
+            self.error(source_id, spider.source.get("url", ""), Stage.LISTING, reason)
         for reason in listing.bounds:
             tally.notes.append(reason)
         failed = listing.failed and listing.entries == 0 and not listing.not_modified
         if aborted:
-            tally.messages.append({"url": "", "stage": "run", "message": aborted})
+            tally.messages.append(_message("", Stage.RUN, aborted))
             tally.status = "aborted"
         elif failed or (listing.entries == 0 and not listing.not_modified and tally.errors):
             tally.status = "failed"
@@ -172,7 +186,8 @@ class RunBook:
             run = session.get(HarvestRun, tally.run_id)
             run.status, run.finished_at = tally.status, now
             run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
-            run.errors, run.error_messages = tally.errors, tally.messages
+            run.errors = tally.errors
+            _store_messages(run, tally.messages)
             run.requests, run.withdrawn, run.notes = tally.requests, tally.withdrawn, tally.notes
             run.list_entries, run.list_newest, run.list_empty = listing.summary()  # for supervision
             if not aborted:
@@ -188,13 +203,14 @@ class RunBook:
                 if tally.status != "running":
                     continue
                 tally.status = "aborted"
-                tally.messages.append({"url": "", "stage": "run", "message": reason})
+                tally.messages.append(_message("", Stage.RUN, reason))
                 run = session.get(HarvestRun, tally.run_id)
                 if run is None:  # interrupted while the runs were being opened: never written
                     continue
                 run.status, run.finished_at = "aborted", now
                 run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
-                run.errors, run.error_messages, run.notes = tally.errors, tally.messages, tally.notes
+                run.errors, run.notes = tally.errors, tally.notes
+                _store_messages(run, tally.messages)
 
     def _touch(self, urls: set[str], now: datetime) -> None:
         """Known pages the listing still shows: seen now, without fetching them."""

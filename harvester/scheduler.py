@@ -16,7 +16,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -32,15 +31,15 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
+from harvester.launcher import start_harvest
 from harvester.intervals import ADAPTIVE_WINDOW, adaptive_seconds, next_interval  # noqa: F401 - adaptive_seconds: tests
-from harvester.registry import Registry, RegistryError, Source, parse_duration, parse_registry
+from harvester.registry import Registry, RegistryError, SourceEntry, parse_duration, parse_registry
 from harvester.runs import abort_dead_runs
 from harvester.sync import sync_registry
 from spiders.politeness import host_key
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import ItemSource
-from storage.models import Source as SourceRow
+from storage.models import ItemSource, Source
 from supervision import service as supervision_service
 
 log = logging.getLogger("zhanqun.scheduler")
@@ -53,6 +52,8 @@ FIRST_ROUND_SPREAD = 60  # seconds over which the first supervision rounds after
 CHILD_GRACE_SECONDS = 30  # on shutdown, a harvest gets this long to close its run
 WATCH_SECONDS = 2.0  # how often the registry file is checked for changes
 JITTER_SHARE = 0.10  # at most 10% of the interval
+PUBLISH_DUE_JOB = "publish-due"
+PUBLISH_DUE_SECONDS = 30  # 定时发布: items due go public within this long
 
 
 # -- the job ---------------------------------------------------------------------------
@@ -76,6 +77,11 @@ def supervise_links_job(plan: dict | None = None) -> None:
         _ACTIVE.supervise(None)
 
 
+def publish_due_job() -> None:
+    if _ACTIVE is not None:
+        _ACTIVE.publish_due()
+
+
 @dataclass(frozen=True)
 class Plan:
     """How a source is scheduled; a change of plan replaces its job."""
@@ -93,7 +99,7 @@ class Plan:
         return IntervalTrigger(seconds=seconds, jitter=max(0, int(seconds * JITTER_SHARE)) or None, timezone=tz)
 
 
-def plan_of(source: Source) -> Plan:
+def plan_of(source: SourceEntry) -> Plan:
     if source.schedule.cron:
         return Plan("cron", cron=source.schedule.cron)
     return Plan("every", seconds=int(source.schedule.interval.total_seconds()))
@@ -129,11 +135,11 @@ class Scheduler:
         self.on_event = on_event or (lambda message: log.info(message))
         self.engine = make_engine(db_url)
         upgrade(self.engine)
-        self.sessions = session_factory(self.engine)
         # Harvests read the last registry that passed validation, never the file being edited.
         self.snapshot = Path(tempfile.mkdtemp(prefix="zhanqun-scheduler-")) / "registry.yaml"
         self.mtime = Path(self.registry_path).stat().st_mtime
         self.registry = self._load()  # a broken registry never starts
+        self.sessions = session_factory(self.engine, self.registry.portal.timezone)
         self.children: dict[str, subprocess.Popen] = {}
         self.host_locks: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
@@ -194,7 +200,7 @@ class Scheduler:
         wanted = {source.id: source for _, source in registry.sources()}
         supervision = supervision_plans(registry)
         for job in self.scheduler.get_jobs():
-            if job.id not in wanted and job.id not in supervision:
+            if job.id not in wanted and job.id not in supervision and job.id != PUBLISH_DUE_JOB:
                 self.scheduler.remove_job(job.id)
                 self.on_event(f"{job.id}: removed from the registry, job dropped")
         for source_id, source in wanted.items():
@@ -226,12 +232,16 @@ class Scheduler:
                 if job is None else None,
             )
             self.on_event(f"{job_id}: scheduled (every {plan.seconds})")
+        if self.scheduler.get_job(PUBLISH_DUE_JOB) is None:
+            self.scheduler.add_job(publish_due_job, trigger=IntervalTrigger(seconds=PUBLISH_DUE_SECONDS, timezone=tz),
+                                   id=PUBLISH_DUE_JOB, name=PUBLISH_DUE_JOB, executor="supervision", replace_existing=True,
+                                   misfire_grace_time=PUBLISH_DUE_SECONDS, next_run_time=datetime.now(timezone.utc))
         self._record_next_runs()
 
     def _record_next_runs(self) -> None:
         with self.sessions.begin() as session:
             for job in self.scheduler.get_jobs():
-                row = session.get(SourceRow, job.id)
+                row = session.get(Source, job.id)
                 if row is not None:
                     row.next_run = job.next_run_time
 
@@ -256,8 +266,22 @@ class Scheduler:
             log.exception("supervision round failed")
             self.on_event(f"supervision {unit_id or 'links'}: round failed: {type(exc).__name__}: {exc}")
 
-    def run_now(self, source_id: str) -> None:
-        self.scheduler.modify_job(source_id, next_run_time=datetime.now(timezone.utc))
+    def publish_due(self) -> None:
+        """定时发布: scheduled items whose time has come go public (``hub.actions.promote_due``:
+        audit entry, search index, content counter, as an editor's 发布)."""
+        from hub.actions import promote_due  # the editorial actions; no Flask
+
+        if self.stopping.is_set():
+            return
+        try:
+            with self.sessions.begin() as session:
+                promoted = promote_due(session)
+        except Exception as exc:  # noqa: BLE001 - reported; the next round tries again
+            log.exception("publishing due items failed")
+            self.on_event(f"定时发布: failed: {type(exc).__name__}: {exc}")
+            return
+        if promoted:
+            self.on_event(f"定时发布: published {len(promoted)} item(s): {', '.join(map(str, promoted))}")
 
     # -- one run ---------------------------------------------------------------------
     def run_source(self, source_id: str) -> None:
@@ -268,7 +292,7 @@ class Scheduler:
         except KeyError:
             return
         with self.sessions() as session:
-            row = session.get(SourceRow, source_id)
+            row = session.get(Source, source_id)
             if row is not None and row.status == "paused":
                 return  # resumed by `zhanqun sources resume` or in the hub
         host_lock = self.host_locks.setdefault(host_key(source.url), threading.Lock())
@@ -279,10 +303,7 @@ class Scheduler:
         self.after_run(source_id, result)
 
     def _harvest_child(self, source_id: str) -> dict | None:
-        cmd = [sys.executable, "-m", "cli.main", "harvest", "--source", source_id, "--registry", str(self.snapshot),
-               "--db", self.db_url, "--json", "--workers", "0"]
-        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                                 cwd=Path(__file__).resolve().parents[1])
+        child = start_harvest(self.snapshot, self.db_url, [source_id], as_json=True, workers=0)
         with self.lock:
             self.children[source_id] = child
         try:
@@ -306,7 +327,7 @@ class Scheduler:
         _, source = self.registry.source(source_id)
         plan = plan_of(source)
         with self.sessions.begin() as session:
-            row = session.get(SourceRow, source_id)
+            row = session.get(Source, source_id)
             failures = row.consecutive_failures if row else 0
             since = datetime.now(timezone.utc) - ADAPTIVE_WINDOW
             weekly = session.scalar(

@@ -14,93 +14,39 @@ from typing import Any
 
 from harvester.extract import decode_body, extract_page
 from harvester.fingerprint import content_hash, simhash
-from harvestkit.dates import is_date_only
+from harvester.records import ExtractionResult, page_record
 from harvester.writer import follow_parent
-from harvestkit.urls import canonical_url
 
 RAW_COMPRESSION_LEVEL = 6
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 MAX_REFUSED_REPORTED = 5  # refused attachment links reported per page
 MAX_CONTROL_SHARE = 0.01  # text pages have none; binary junk has about one in ten
+MIN_CONTROL_CHARS = 8  # a few stray ones in a short page are not junk
 
 
 class MalformedPage(ValueError):
     pass
 
 
-class IngestError(ValueError):
-    """A page that cannot become an item (e.g. it has no title)."""
-
-
-class NotAnArticle(IngestError):
-    """A page that is no article (a sitemap's 关于我们 page): skipped, not an error."""
-
-
 def check_text(text: str) -> None:
     """Refuse pages that are binary junk rather than text (truncated uploads, wrong files)."""
     bad = len(CONTROL_CHARS.findall(text))
-    if bad > 8 and bad > MAX_CONTROL_SHARE * len(text):
+    if bad > MIN_CONTROL_CHARS and bad > MAX_CONTROL_SHARE * len(text):
         raise MalformedPage(f"malformed page: {bad} control/undecodable characters in {len(text)}")
 
 
-def process_page(page: dict[str, Any], tz: str) -> dict[str, Any]:
+def process_page(page: dict[str, Any], tz: str) -> ExtractionResult:
     text, encoding = decode_body(page["body"], page.get("content_type"), page.get("encoding"))
     check_text(text)
     extracted = extract_page(text, page["url"], tz=tz)
     body_text = extracted.body_text or ""
-    return {
-        "extracted": extracted,
-        "encoding": encoding,
-        "content_hash": content_hash(extracted.title + "\n" + body_text),
-        "fingerprint": simhash(body_text),
-        "raw_gz": zlib.compress(page["body"], RAW_COMPRESSION_LEVEL),
-    }
-
-
-def page_record(page: dict[str, Any], result: dict[str, Any], run_id: int | None) -> dict[str, Any]:
-    """Check an extracted page and flatten it into what the writer stores (plain
-    data only); raises IngestError.  ``page["hint_published"]`` is the listing's
-    date, already parsed by the crawling process."""
-    ex = result["extracted"]
-    hint = page.get("hint") or {}
-    title = ex.title or hint.get("title") or ""
-    if not title.strip():
-        raise IngestError("no title found on the page")
-    if hint.get("require_date") and ex.published_at is None:
-        raise NotAnArticle("no publication date on the page: not an article")
-    body_text = ex.body_text or ""
-    if not body_text.strip() and not ex.attachments:
-        raise IngestError("no article text found on the page")
-    published = ex.published_at or page.get("hint_published")
-    url = canonical_url(page["url"])
-    urls = [url]
-    listed = canonical_url(page.get("listed_url") or page["url"])
-    if listed != url:
-        urls.append(listed)
-    return {
-        "source_id": page["source_id"],
-        "run_id": run_id,
-        "url": url,
-        "urls": urls,
-        "title": title[:500],
-        "published_at": published,
-        "published_date_only": is_date_only(published),
-        "source_text": ex.source or "",  # the writer falls back to the unit's name
-        "column_name": (ex.column_name or "")[:200],
-        "body_html": ex.body_html or "",
-        "body_text": body_text,
-        "attachments": [{"name": a.name, "url": a.url} for a in ex.attachments],
-        "images": [{"name": i.name, "url": i.url} for i in ex.images],
-        "meta": dict(ex.meta),
-        "list_date": hint.get("list_date") or "",
-        "content_hash": result["content_hash"],
-        "fingerprint": result["fingerprint"],
-        "raw_gz": result["raw_gz"],
-        "encoding": (result["encoding"] or "")[:40],
-        "http_status": page.get("status") or 200,
-        "content_type": (page.get("content_type") or "")[:200],
-        "extracted_title": (ex.title or "")[:500],
-    }
+    return ExtractionResult(
+        extracted=extracted,
+        encoding=encoding,
+        content_hash=content_hash(extracted.title + "\n" + body_text),
+        fingerprint=simhash(body_text),
+        raw_gz=zlib.compress(page["body"], RAW_COMPRESSION_LEVEL),
+    )
 
 
 # -- in a harvest's extraction worker ----------------------------------------------
@@ -120,9 +66,9 @@ def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | N
     """Extract one page and send its record to the writer, which reports the
     outcome for ``token`` to the crawling process.  Returns the attachment links
     dropped for their scheme (file:, ftp: …), for the run.  Raises MalformedPage or
-    IngestError (back to the crawling process) when there is nothing to store."""
+    ``records.IngestError`` (back to the crawling process) when there is nothing to store."""
     result = process_page(page, tz)
     record = page_record(page, result, run_id)
-    record["token"] = token
+    record.token = token
     _WRITER_INBOX.put(record)
-    return result["extracted"].refused_links[:MAX_REFUSED_REPORTED]
+    return result.extracted.refused_links[:MAX_REFUSED_REPORTED]

@@ -30,6 +30,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable
 
+from storage import lengths
+from storage.lengths import fit
+
 BATCH = 64
 # Wait this long for more pages before writing: one commit for several pages costs far
 # less than one per page, and 50 ms is nothing to a page that took seconds to harvest.
@@ -83,7 +86,7 @@ def follow_parent() -> None:
 
 
 # -- the writer process ------------------------------------------------------------
-def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
+def writer_main(db_url: str, timezone: str, sources: dict, inbox, outbox) -> None:
     """The writer process: load the duplicate index, then store batches until ``None``."""
     from storage.db import make_engine, session_factory
     from harvester.ingest import Ingestor
@@ -91,7 +94,7 @@ def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
     follow_parent()
     engine = make_engine(db_url)
     try:
-        ingestor = Ingestor(session_factory(engine), sources)
+        ingestor = Ingestor(session_factory(engine, timezone), sources)
         stop = False
         while not stop:
             first = inbox.get()
@@ -111,8 +114,8 @@ def writer_main(db_url: str, sources: dict, inbox, outbox) -> None:
             try:
                 outcomes: list = ingestor.ingest_batch(records)
             except Exception as exc:  # noqa: BLE001 - reported for every page of the batch
-                outcomes = [f"{type(exc).__name__}: {exc}"[:500]] * len(records)
-            outbox.put([(r["token"], o) for r, o in zip(records, outcomes)])
+                outcomes = [fit(f"{type(exc).__name__}: {exc}", lengths.RUN_MESSAGE)] * len(records)
+            outbox.put([(r.token, o) for r, o in zip(records, outcomes)])
     finally:
         engine.dispose()
 
@@ -124,8 +127,9 @@ class StoreWriter:
     """The crawling process's side of the writer: the writer's inbox (for the
     extraction workers), a future per page expected, and a thread for other writes."""
 
-    def __init__(self, db_url: str, sources: dict):
+    def __init__(self, db_url: str, timezone: str, sources: dict):
         self.db_url = db_url
+        self.timezone = timezone
         self.sources = sources
         self.inbox = LEAN.Queue()
         self.outbox = LEAN.Queue()
@@ -138,7 +142,7 @@ class StoreWriter:
         self.closing = False
 
     def _start(self) -> None:
-        self.process = LEAN.Process(target=writer_main, args=(self.db_url, self.sources, self.inbox, self.outbox),
+        self.process = LEAN.Process(target=writer_main, args=(self.db_url, self.timezone, self.sources, self.inbox, self.outbox),
                                     name="zhanqun-writer", daemon=True)
         self.process.start()
         self.reader = threading.Thread(target=self._read, name="store-outcomes", daemon=True)

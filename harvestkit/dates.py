@@ -6,6 +6,10 @@ import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+# The registry's ``portal.timezone`` when it names none, and the zone of anything
+# that runs without a registry (migrations, ``zhanqun extract`` on a file).
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
 DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)"

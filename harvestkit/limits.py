@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# A source's own bounds (registry ``sources[].max_pages`` and ``timeout``) when it sets none.
+DEFAULT_MAX_PAGES = 5  # list pages walked per run
+DEFAULT_TIMEOUT_SECONDS = 30.0  # per request: a sub-site that takes longer is failing
+
 
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

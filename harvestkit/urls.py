@@ -38,10 +38,6 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 # Only these are ever requested: sources, links, feeds, sitemaps, redirects, meta
 # refreshes.  file:, ftp:, data:, s3:, javascript: and the rest never are.
 FETCHABLE_SCHEMES = ("http", "https")

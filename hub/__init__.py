@@ -9,6 +9,7 @@ from flask import Flask, g, redirect, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BuildError
 
+from harvestkit.dates import DEFAULT_TIMEZONE
 from hub.auth import throttle
 from hub.config import ConfigError, load_config
 from hub.security import CONTENT_SECURITY_POLICY, CSRF_FIELD, check_csrf, csrf_token
@@ -61,13 +62,14 @@ def _nav_url(endpoint: str, **values) -> str | None:
         return None
 
 
-def _registry_portal_name(path: str | None, default: str) -> str:
+def _registry_portal(path: str | None):
+    """The registry's ``portal`` section, or None without a usable registry."""
     from harvester.registry import RegistryError, load_registry
 
     try:
-        return load_registry(path).portal.name if path else default
+        return load_registry(path).portal if path else None
     except (RegistryError, OSError):
-        return default
+        return None
 
 
 def create_app(config=None) -> Flask:
@@ -81,17 +83,19 @@ def create_app(config=None) -> Flask:
         print("zhanqun hub: WARNING: no ZHANQUN_SECRET_KEY, using a generated one "
               "(development only; sessions end at restart)", file=sys.stderr, flush=True)
 
-    if not app.config.get("PORTAL_NAME"):
-        app.config["PORTAL_NAME"] = _registry_portal_name(app.config.get("REGISTRY_PATH"), app.config["DEFAULT_PORTAL_NAME"])
+    if not app.config.get("PORTAL_NAME") or not app.config.get("TIMEZONE"):
+        portal = _registry_portal(app.config.get("REGISTRY_PATH"))
+        app.config["PORTAL_NAME"] = app.config.get("PORTAL_NAME") or (portal.name if portal else app.config["DEFAULT_PORTAL_NAME"])
+        app.config["TIMEZONE"] = app.config.get("TIMEZONE") or (portal.timezone if portal else DEFAULT_TIMEZONE)
+
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from hub import db
 
     db.init_app(app)
     throttle.init_app(app)
-    if app.config.get("TRUSTED_PROXIES"):
-        # Wrapped once: each trusted hop is peeled exactly once from X-Forwarded-For.
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, CSRF_FIELD=CSRF_FIELD)
 

@@ -14,7 +14,10 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import counters, search
+from storage import counters, lengths, search
+from storage.db import session_timezone
+from storage.items import add_columns, earliest_publisher, make_primary, replace_columns
+from storage.lengths import fit
 from storage.models import AuditEntry, Item, ItemColumn, ItemSource, PortalColumn, User
 
 REVIEWERS = ("admin", "editor")
@@ -42,7 +45,7 @@ ALLOWED_FROM = {
     "reject": {"pending", "scheduled", "published", "withdrawn"},
     "unpublish": {"published", "scheduled"},
 }
-TITLE_MAX, SUMMARY_MAX = 500, 2000
+TITLE_MAX, SUMMARY_MAX = lengths.TITLE, 2000  # what an editor may type
 
 
 class ActionError(ValueError):
@@ -131,7 +134,7 @@ def reject(session: Session, item: Item, user: User, reason: str) -> AuditEntry:
         raise ActionError("退回时必须填写原因。")
     _require(item, "reject")
     before = snapshot(item)
-    item.status, item.status_reason, item.publish_at = "rejected", reason[:2000], None
+    item.status, item.status_reason, item.publish_at = "rejected", fit(reason, lengths.REASON), None
     return _finish(session, user, "reject", item, before, {"reason": reason})
 
 
@@ -141,7 +144,7 @@ def unpublish(session: Session, item: Item, user: User, reason: str = "") -> Aud
     item.status, item.publish_at = "withdrawn", None
     reason = (reason or "").strip()
     if reason:
-        item.status_reason = reason[:2000]
+        item.status_reason = fit(reason, lengths.REASON)
     return _finish(session, user, "unpublish", item, before, {"reason": reason} if reason else None)
 
 
@@ -196,9 +199,7 @@ def set_columns(session: Session, item: Item, user: User, column_ids: Iterable[s
     before = snapshot(item)
     if sorted(wanted) == before["columns"]:
         return None
-    item.columns = [c for c in item.columns if c.column_id in wanted]
-    have = {c.column_id for c in item.columns}
-    item.columns.extend(ItemColumn(column_id=c) for c in wanted if c not in have)
+    replace_columns(item, wanted)
     item.columns_locked = True
     return _finish(session, user, "columns", item, before)
 
@@ -215,15 +216,7 @@ def set_flag(session: Session, item: Item, user: User, name: str, value: bool) -
     return _finish(session, user, action, item, before)
 
 
-# -- duplicates ----------------------------------------------------------------------------
-def make_primary(item: Item, link: ItemSource) -> None:
-    """The primary source leads: its URL, unit, 发布时间 and 来源 are the item's."""
-    for other in item.sources:
-        other.is_primary = other is link
-    item.url, item.unit_id = link.url, link.unit_id
-    item.published_at, item.source_text = link.published_at, link.source_text
-
-
+# -- duplicates (storage.items: which source leads) ---------------------------------------
 def choose_primary(session: Session, item: Item, user: User, link_id: int) -> AuditEntry:
     link = next((s for s in item.sources if s.id == link_id), None)
     if link is None:
@@ -248,16 +241,15 @@ def merge(session: Session, target: Item, other: Item, user: User) -> AuditEntry
     for link in moved:
         link.item = target  # moves it out of other.sources as well
         link.is_primary = False
-    have = {c.column_id for c in target.columns}
-    target.columns.extend(ItemColumn(column_id=c.column_id) for c in other.columns if c.column_id not in have)
+    add_columns(target, [c.column_id for c in other.columns])
     other_id = other.id
     session.flush()
     session.delete(other)
     session.flush()
     session.expire(target, ["sources"])
-    dated = [s for s in target.sources if s.published_at is not None]
-    if dated:
-        make_primary(target, min(dated, key=lambda s: s.published_at))
+    earliest = earliest_publisher(target.sources)
+    if earliest is not None and earliest.published_at is not None:
+        make_primary(target, earliest)
     session.flush()
     entry = record(session, user, "merge", target.id, before,
                    {"target": snapshot(target), "sources": [s.url for s in target.sources]})
@@ -274,7 +266,7 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
         raise ActionError("该来源不属于此条信息。")
     if len(item.sources) < 2:
         raise ActionError("只有一个来源的信息不能拆分。")
-    fields = _fields_from_revision(link)
+    fields = _fields_from_revision(link, session_timezone(session))
     new = Item(
         url=link.url, unit_id=link.unit_id, published_at=link.published_at, source_text=link.source_text,
         status="pending", sensitive_terms=list(item.sensitive_terms or []), flags=[{"kind": "split_from", "item": item.id}],
@@ -287,10 +279,9 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
     link.item, link.is_primary = new, True
     session.flush()
     session.expire(item, ["sources"])
-    if was_primary:
-        rest = sorted(item.sources, key=lambda s: (s.published_at is None, s.published_at or datetime.min.replace(tzinfo=timezone.utc)))
-        if rest:
-            make_primary(item, rest[0])
+    earliest = earliest_publisher(item.sources) if was_primary else None
+    if earliest is not None:
+        make_primary(item, earliest)
     session.flush()
     entry = record(session, user, "split", item.id, {"source": link.url}, {"new_item": new.id})
     search.refresh(session, [item.id, new.id])
@@ -298,25 +289,21 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
     return entry, new
 
 
-def _fields_from_revision(link: ItemSource) -> dict[str, Any]:
+def _fields_from_revision(link: ItemSource, tz: str) -> dict[str, Any]:
     """Title and body of one source, re-extracted from its latest raw page."""
     import zlib
 
-    from harvester.ingest import summarise
+    from harvester.records import UNTITLED, item_fields, summarise
     from harvester.worker import process_page
 
     revision = link.revisions[-1] if link.revisions else None
     if revision is None:
-        return {"title": link.title or "（无标题）", "content_hash": link.content_hash or "-"}
+        return {"title": link.title or UNTITLED, "content_hash": link.content_hash or "-"}
     page = {"body": zlib.decompress(revision.raw_gz), "content_type": revision.content_type,
             "encoding": revision.encoding or None, "url": link.url}
-    result = process_page(page, "Asia/Shanghai")
-    ex = result["extracted"]
-    text = ex.body_text or revision.body_text or ""
-    return {
-        "title": (ex.title or link.title or "（无标题）")[:500], "body_html": ex.body_html or "", "body_text": text,
-        "summary": summarise(text), "column_name": (ex.column_name or "")[:200], "meta": dict(ex.meta),
-        "attachments": [{"name": a.name, "url": a.url} for a in ex.attachments],
-        "images": [{"name": i.name, "url": i.url} for i in ex.images],
-        "content_hash": result["content_hash"], "fingerprint": result["fingerprint"],
-    }
+    result = process_page(page, tz)
+    ex = result.extracted
+    fields = item_fields(ex, result, ex.title or link.title or UNTITLED)
+    if not fields["body_text"] and revision.body_text:  # the text stored then, if the page reads empty now
+        fields.update(body_text=revision.body_text, summary=summarise(revision.body_text))
+    return fields

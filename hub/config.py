@@ -39,7 +39,6 @@ class Config:
     ENV_NAME = "production"
     TESTING = False
     DEBUG = False
-    TIMEZONE = "Asia/Shanghai"
     PAGE_SIZE = 50
     # Login throttling (hub/auth/throttle.py): failures allowed before a delay, per client
     # address and per account; the first delay, doubled per further failure up to the caps;
@@ -72,6 +71,9 @@ class Config:
         # The registry: "harvest now" runs it, admins view it, the portal takes its name from it.
         self.REGISTRY_PATH = os.environ.get("ZHANQUN_REGISTRY") or "registry.yaml"
         self.PORTAL_NAME = os.environ.get("ZHANQUN_PORTAL_NAME") or None  # None: the registry's portal.name
+        # The zone of 发布时间 shown, typed and searched by day: None takes the registry's
+        # portal.timezone (harvestkit.dates.DEFAULT_TIMEZONE without a registry).
+        self.TIMEZONE = os.environ.get("ZHANQUN_TIMEZONE") or None
         # The public origin for absolute links in feeds, the sitemap and robots.txt
         # (e.g. https://www.qz.gov.cn); unset: the request's own host.
         self.PORTAL_BASE_URL = (os.environ.get("ZHANQUN_PORTAL_BASE_URL") or "").rstrip("/") or None

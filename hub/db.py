@@ -19,7 +19,7 @@ EXTENSION = "zhanqun_db"
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     upgrade(engine)
-    app.extensions[EXTENSION] = {"engine": engine, "sessions": session_factory(engine)}
+    app.extensions[EXTENSION] = {"engine": engine, "sessions": session_factory(engine, app.config["TIMEZONE"])}
     app.teardown_appcontext(_close_session)
     ensure_admin(app)
 

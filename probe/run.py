@@ -16,7 +16,9 @@ from scrapy.crawler import CrawlerProcess
 
 from harvester.crawl import scrapy_settings
 from harvester.registry import Column, HarvestPolicy, Portal, Registry
-from harvester.worker import IngestError, MalformedPage, process_page
+from harvester.records import IngestError
+from harvestkit.items import ErrorItem, GoneItem, PageItem, SkipItem, SpiderItem
+from harvester.worker import MalformedPage, process_page
 from harvestkit.policy import SourcePolicy
 from probe.report import SAMPLE_TEXT_CHARS, ProbeReport, ProbeRequest, list_warnings
 from spiders import SPIDERS
@@ -82,17 +84,17 @@ class ProbePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: dict) -> dict:
+    def process_item(self, item: SpiderItem) -> dict:
         context = self.crawler.spider.context
         report = context.report
-        kind = item.get("kind")
+        kind = {ErrorItem: "error", SkipItem: "skip", GoneItem: "gone", PageItem: "page"}[type(item)]
         if kind in ("error", "skip"):
-            report.errors.append(f"{item['url']}: {item['message']}" if kind == "error" or item["url"] else item["message"])
+            report.errors.append(f"{item.url}: {item.message}" if kind == "error" or item.url else item.message)
         elif kind == "page" and report.sample is None:
             try:
-                extracted = process_page(item, context.tz)["extracted"]
+                extracted = process_page(item.page(), context.tz).extracted
             except (MalformedPage, IngestError) as exc:
-                report.errors.append(f"{item['url']}: {exc}")
+                report.errors.append(f"{item.url}: {exc}")
                 return {"kind": "error"}
             sample = extracted.to_json()
             sample.pop("body_html", None)

@@ -2,9 +2,9 @@
 its limits, and how it stops.
 
 A spider harvests exactly one registry source, under that source's frozen
-:class:`~harvestkit.policy.SourcePolicy`.  It yields ``{"kind": "page", ...}``
-for a fetched detail page (raw bytes: extraction happens in the pipeline) and
-``{"kind": "error", ...}`` for anything that went wrong, so the run records every
+:class:`~harvestkit.policy.SourcePolicy`.  It yields a ``PageItem``
+(``harvestkit.items``) for a fetched detail page (raw bytes: extraction happens in
+the pipeline) and an ``ErrorItem`` for anything that went wrong, so the run records every
 failure with its URL and stage.  One bad entry (a ``javascript:`` or ``file:``
 link, a broken date) is such an error; the other entries go on.
 
@@ -31,8 +31,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from harvestkit.emptiness import declared_empty
+from harvestkit.items import ErrorItem, GoneItem, PageItem, SkipItem, SpiderItem
+from harvestkit.limits import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS
 from harvestkit.listing import ListingTally
 from harvestkit.policy import SourcePolicy
+from harvestkit.stages import Stage
 from harvestkit.state import SourceState
 from harvestkit.urls import canonical_url, fetch_refusal
 from spiders.address_guard import PrivateAddressRefused
@@ -47,8 +50,6 @@ class SourceSpider(scrapy.Spider):
 
     name = "source"
     start_callback = "parse_list"
-    #: a source whose listing yields nothing is an error, never a quiet column
-    empty_listing_is_error = True
 
     def __init__(self, source: dict[str, Any], unit_id: str, state: SourceState | None = None,
                  policy: SourcePolicy | None = None, **kwargs: Any):
@@ -56,13 +57,13 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.source_id: str = source["id"]
         self.unit_id = unit_id
-        self.max_pages: int = source.get("max_pages") or 5
+        self.max_pages: int = source.get("max_pages") or DEFAULT_MAX_PAGES
+        self.timeout: float = source.get("timeout") or DEFAULT_TIMEOUT_SECONDS  # per request
         self.state = state or SourceState()
         self.policy = policy or SourcePolicy()
         self.limits = self.policy.limits
         self.listing = ListingTally()
         self.request_counts: dict[str, int] = {}
-        self.detected: str | None = None
         # Watched only (registry `harvest: false`): entries are counted and dated, no page is
         # fetched; the first list page tells the newest date, so the listing is trusted to stop.
         self.watched = source.get("harvest") is False
@@ -100,7 +101,7 @@ class SourceSpider(scrapy.Spider):
         """A request for an http(s) URL already checked (use :meth:`follow` otherwise)."""
         meta = kwargs.pop("meta", {})
         meta.update(stage=stage, source_id=self.source_id)
-        meta.setdefault("download_timeout", self.source.get("timeout") or 30)
+        meta.setdefault("download_timeout", self.timeout)
         meta.setdefault("download_maxsize", self.limits.max_response_mb << 20)  # decompressed bodies too
         # 304 (unchanged) and, for detail pages, 404/410 (withdrawn) reach the callbacks.
         meta.setdefault("handle_httpstatus_list", [304, 404, 410] if stage == "detail" else [304])
@@ -120,7 +121,7 @@ class SourceSpider(scrapy.Spider):
         for item in self.follow(self.source["url"], getattr(self, self.start_callback), stage="listing"):
             yield item
 
-    def entry(self, url: str, hint: dict[str, Any]) -> scrapy.Request | dict[str, Any] | None:
+    def entry(self, url: str, hint: dict[str, Any]) -> scrapy.Request | ErrorItem | None:
         """A listing entry: a request for its detail page, None when it is known and
         unchanged (or the run's request budget is spent), or an error item when its
         link is refused."""
@@ -130,7 +131,7 @@ class SourceSpider(scrapy.Spider):
         decision, hint = judged
         return self.detail_request(url, hint, decision)
 
-    def judge(self, url: str, hint: dict[str, Any]) -> tuple[str, dict[str, Any]] | dict[str, Any] | None:
+    def judge(self, url: str, hint: dict[str, Any]) -> tuple[str, dict[str, Any]] | ErrorItem | None:
         """Count a listing entry and decide on it: ``(decision, hint)`` when its page
         is wanted ('new', 'changed', 'revisit'), None when known and unchanged, an
         error item when its link is refused."""
@@ -223,7 +224,7 @@ class SourceSpider(scrapy.Spider):
                 yield self.detail_request(url, {"list_date": page.list_date}, "recheck")
 
     # -- responses --------------------------------------------------------------
-    def parse_detail(self, response: Response) -> Iterable[dict[str, Any]]:
+    def parse_detail(self, response: Response) -> Iterable[SpiderItem]:
         canon = canonical_url(response.request.url if response.request else response.url)
         if response.status == 304:
             self.listing.unchanged.add(canon)
@@ -234,7 +235,7 @@ class SourceSpider(scrapy.Spider):
                 yield self.error(response.url, "detail", f"HTTP {response.status}")
             else:
                 where = "gone from its listing and its page" if decision == "recheck" else "source page"
-                yield {"kind": "gone", "source_id": self.source_id, "url": canon, "message": f"{where} answers HTTP {response.status}"}
+                yield GoneItem(self.source_id, canon, f"{where} answers HTTP {response.status}")
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         if content_type and not content_type.startswith(HTML_TYPES):
@@ -242,21 +243,18 @@ class SourceSpider(scrapy.Spider):
             return
         yield self.page(response, response.meta.get("hint") or {})
 
-    def page(self, response: Response, hint: dict[str, Any]) -> dict[str, Any]:
+    def page(self, response: Response, hint: dict[str, Any]) -> PageItem:
         listed = response.request.meta.get("redirect_urls", [response.url])[0] if response.request else response.url
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         return self.page_item(response.url, listed, response.body, content_type, self.source.get("encoding"), hint, response.status)
 
     def page_item(self, url: str, listed_url: str, body: bytes, content_type: str, encoding: str | None,
-                  hint: dict[str, Any], status: int = 200) -> dict[str, Any]:
+                  hint: dict[str, Any], status: int = 200) -> PageItem:
         """A fetched (or feed-supplied) detail page, for the pipeline to extract and store."""
-        return {
-            "kind": "page", "source_id": self.source_id, "unit_id": self.unit_id, "url": url, "listed_url": listed_url,
-            "status": status, "content_type": content_type, "body": body, "encoding": encoding, "hint": hint,
-        }
+        return PageItem(self.source_id, self.unit_id, url, listed_url, status, content_type, body, encoding, hint)
 
-    def error(self, url: str, stage: str, message: str) -> dict[str, Any]:
-        return {"kind": "error", "source_id": self.source_id, "url": url, "stage": stage, "message": message}
+    def error(self, url: str, stage: Stage | str, message: str) -> ErrorItem:
+        return ErrorItem(self.source_id, url, stage, message)
 
     def record_error(self, url: str, stage: str, message: str) -> None:
         """An error noticed outside a callback (in a middleware): straight onto the run."""
@@ -264,24 +262,24 @@ class SourceSpider(scrapy.Spider):
         if context is not None:
             context.runs.error(self.source_id, url, stage, message)
 
-    def listing_done(self, url: str, found: int, text: str | None = None, empty: str | None = None) -> Iterable[dict[str, Any]]:
+    def listing_done(self, url: str, found: int, text: str | None = None, empty: str | None = None) -> Iterable[ErrorItem]:
         """Call when a listing is fully read; an empty first listing is an error, unless
         it says it is empty (``empty``, or a notice such as "暂无信息" in ``text``)."""
         if found == 0 and self.listed == 0 and not self.listing.not_modified:
             notice = empty or declared_empty(text)
             if notice:
                 self.listing.declare_empty(notice)
-            elif self.empty_listing_is_error:
-                yield self.error(url, "listing", "the listing yielded no items (site redesign or wrong type?)")
+            else:  # a source whose listing yields nothing is an error, never a quiet column
+                yield self.error(url, Stage.LISTING, "the listing yielded no items (site redesign or wrong type?)")
 
-    def on_error(self, failure) -> Iterable[dict[str, Any]]:
+    def on_error(self, failure) -> Iterable[SpiderItem]:
         request = failure.request
         if failure.check(Halted) or (self.halted and failure.check(IgnoreRequest, DownloadCancelledError)):
             if request.meta.get("stage") == "listing":
                 self.listing.failed = True
             return  # the halt's reason is on the run, not one error per request
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            yield {"kind": "skip", "source_id": self.source_id, "url": request.url, "message": "disallowed by robots.txt"}
+            yield SkipItem(self.source_id, request.url, "disallowed by robots.txt")
             return
         stage = request.meta.get("stage", "fetch")
         if stage == "listing":

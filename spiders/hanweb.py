@@ -94,7 +94,7 @@ class HanwebSpider(SourceSpider):
         yield scrapy.FormRequest(
             f"{paging['proxy_url']}?startrecord={start}&endrecord={end}&perpage={paging['per_page']}",
             formdata=paging["fields"], callback=self.parse_dataproxy, errback=self.on_error,
-            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.source.get("timeout") or 30,
+            meta={"stage": "listing", "source_id": self.source_id, "download_timeout": self.timeout,
                   "download_maxsize": self.limits.max_response_mb << 20},
             cb_kwargs={"paging": paging, "end": end},
         )

@@ -8,7 +8,6 @@ from scrapy.http import Response
 from spiders import xmlsafe
 from spiders.base import SourceSpider, valid_date
 
-NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def _local(tag: str) -> str:

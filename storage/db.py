@@ -12,7 +12,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from harvestkit.dates import DEFAULT_TIMEZONE
+
 DEFAULT_URL = "sqlite:///var/zhanqun.db"
+TIMEZONE_KEY = "zhanqun.timezone"  # in Session.info
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -44,5 +47,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, timezone: str = DEFAULT_TIMEZONE) -> sessionmaker[Session]:
+    """Sessions on ``engine``.  ``timezone``: the portal's (``portal.timezone``); the
+    search index keys items by their local 发布日期 in it (``session_timezone``)."""
+    return sessionmaker(engine, expire_on_commit=False, info={TIMEZONE_KEY: timezone})
+
+
+def session_timezone(session: Session) -> str:
+    """The portal timezone the session was made for."""
+    return session.info.get(TIMEZONE_KEY) or DEFAULT_TIMEZONE

@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage import lengths
+
 # Stable constraint names so Alembic migrations work on SQLite and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -49,7 +51,6 @@ MIGRATION_ONLY_INDEXES = frozenset({
 ITEM_STATUSES = ("pending", "scheduled", "published", "rejected", "withdrawn")
 ITEM_ORIGINS = ("harvest", "submission")
 SOURCE_STATUSES = ("ok", "failing", "paused", "broken-rules", "incomplete")  # incomplete: read less than the list declares
-RUN_STATUSES = ("running", "ok", "partial", "failed", "aborted")  # partial: harvested, with some page errors
 
 
 def utcnow() -> datetime:
@@ -143,14 +144,14 @@ class Item(Base):
     __table_args__ = (Index("ix_items_status_published_at", "status", "published_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(lengths.TITLE))
     url: Mapped[str] = mapped_column(String(2000))  # the primary source's canonical URL
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)  # primary unit
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # The source gave a day without a time (published_at is 00:00 local): show the day alone.
     published_date_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    source_text: Mapped[str] = mapped_column(String(200), default="")  # 来源
-    column_name: Mapped[str] = mapped_column(String(200), default="")  # the page's own ColumnName
+    source_text: Mapped[str] = mapped_column(String(lengths.SOURCE_TEXT), default="")  # 来源
+    column_name: Mapped[str] = mapped_column(String(lengths.COLUMN_NAME), default="")  # the page's own ColumnName
     body_html: Mapped[str] = mapped_column(Text, default="")  # nh3-sanitized
     body_text: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -209,8 +210,8 @@ class ItemSource(Base):
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     url: Mapped[str] = mapped_column(String(2000))  # canonical
-    title: Mapped[str] = mapped_column(String(500), default="")
-    source_text: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(lengths.TITLE), default="")
+    source_text: Mapped[str] = mapped_column(String(lengths.SOURCE_TEXT), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_date_only: Mapped[bool] = mapped_column(Boolean, server_default=false())
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -218,7 +219,7 @@ class ItemSource(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_fetched: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    list_date: Mapped[str] = mapped_column(String(40), default="")  # the date the listing showed
+    list_date: Mapped[str] = mapped_column(String(lengths.LIST_DATE), default="")  # the date the listing showed
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | withdrawn
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
@@ -241,13 +242,30 @@ class ItemRevision(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64))
     http_status: Mapped[int] = mapped_column(Integer, default=200)
-    content_type: Mapped[str] = mapped_column(String(200), default="")
-    encoding: Mapped[str] = mapped_column(String(40), default="")
+    content_type: Mapped[str] = mapped_column(String(lengths.CONTENT_TYPE), default="")
+    encoding: Mapped[str] = mapped_column(String(lengths.ENCODING), default="")
     raw_gz: Mapped[bytes] = mapped_column(LargeBinary)
-    title: Mapped[str] = mapped_column(String(500), default="")  # as extracted, for diffs
+    title: Mapped[str] = mapped_column(String(lengths.TITLE), default="")  # as extracted, for diffs
     body_text: Mapped[str] = mapped_column(Text, default="")
 
     item_source: Mapped[ItemSource] = relationship()
+
+
+class HarvestError(Base):
+    """One error (or skipped page) of a harvest run, with the stage it happened at
+    (``harvestkit.stages.Stage``): 采集管理 and ``zhanqun runs`` list them."""
+
+    __tablename__ = "harvest_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(lengths.RUN_ERROR_URL), default="")
+    stage: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"url": self.url, "stage": self.stage, "message": self.message}
 
 
 class HarvestRun(Base):
@@ -258,6 +276,7 @@ class HarvestRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    # running | ok | partial (harvested, with some page errors) | failed | aborted
     status: Mapped[str] = mapped_column(String(20), default="running")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -266,7 +285,6 @@ class HarvestRun(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
-    error_messages: Mapped[list[Any]] = mapped_column(default=list)  # [{"url", "stage", "message"}]
     notes: Mapped[list[Any] | None] = mapped_column(default=list)  # bounds reached (max_pages): reported, not errors
     requests: Mapped[dict[str, Any]] = mapped_column(default=dict)  # by kind: listing, detail, not_modified…
     withdrawn: Mapped[int] = mapped_column(Integer, default=0)
@@ -276,6 +294,19 @@ class HarvestRun(Base):
     list_empty: Mapped[str | None] = mapped_column(Text)  # it said it holds nothing ("暂无信息"): why
     pid: Mapped[int | None] = mapped_column(Integer)  # the harvesting process, to find dead runs
     hostname: Mapped[str | None] = mapped_column(String(200))
+    # Its errors, in order (at most harvester.runs.MAX_STORED_ERRORS; ``errors`` counts them all).
+    error_rows: Mapped[list[HarvestError]] = relationship(order_by=HarvestError.id, lazy="selectin",
+                                                          cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def error_messages(self) -> list[dict[str, str]]:
+        """The run's errors as ``{"url", "stage", "message"}``, in order."""
+        return [error.as_dict() for error in self.error_rows]
+
+    @error_messages.setter
+    def error_messages(self, messages: list[dict[str, Any]]) -> None:
+        self.error_rows = [HarvestError(url=m.get("url") or "", stage=m["stage"], message=m["message"], at=m.get("at") or utcnow())
+                           for m in messages or []]
 
 
 class FetchState(Base):
@@ -370,9 +401,6 @@ class ColumnRule(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-DEFAULT_SENSITIVE_TERMS = ("涉密", "秘密", "机密", "绝密", "内部资料", "内部文件", "不宜公开")
 
 
 class SensitiveTerm(Base):

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from harvestkit.dates import as_local
 from harvester.extract import decode_body
-from harvester.registry import Registry, Unit as UnitEntry, parse_duration
+from harvester.registry import Registry, UnitEntry, parse_duration
 from supervision.checks import columns as column_check
 from supervision.checks import duties as duty_check
 from supervision.checks import homepage as homepage_check

@@ -35,6 +35,28 @@ _SPECIFIC_CLASSES = ("trs_editor", "trs_ueditor", "zoom", "article-content", "ar
 _SPECIFIC_IDS = ("zoom", "ucap-content", "ucapcontent", "artibody", "article_content", "articlecontent",
                  "content_text", "textcontent", "ozoom", "fontzoom", "newstext", "endtext",
                  "main-content", "article-content", "zwnr", "nr", "detailcontent", "news_content")
+# Text density scoring (``_stats``, ``_pick_dense``): a block of text scores one point,
+# one per punctuation mark (prose punctuates, menus do not) and one per so many
+# characters, each up to a cap; a paragraph's score goes to its container and half
+# of it one level further up, another block's to itself and a third of it to its parent.
+MIN_BLOCK_CHARS = 8           # shorter blocks (labels, buttons) score nothing
+MAX_PUNCT_POINTS = 30
+CHARS_PER_POINT = 40.0
+MAX_LENGTH_POINTS = 8.0
+GRANDPARENT_DIVISOR = 2       # a paragraph's score, halved, one level further up
+PARENT_DIVISOR = 3            # another block's score, a third of it, to its parent
+LINK_HEAVY = 0.5              # link text share above which a container is a list of links
+LINK_HEAVY_FACTOR = 0.3       # … and its score shrinks so much (posts, replies, related news)
+GENERIC_CONTAINER_BONUS = 1.15  # id/class "content", "article"…: a likely body
+BODY_FACTOR = 0.6             # <body> itself: everything on the page, rarely the answer
+# The CMS's own body containers (``_pick_specific``).
+SPECIFIC_MIN_CHARS = 20       # link-free characters a text-only container needs
+INNER_SHARE = 0.85            # an inner container holding this much of the text is preferred
+# Climbing to ancestors that only add link-poor text (``_expand``).
+EXPAND_MAX_STEPS = 8
+EXPAND_MAX_GROWTH = 2.5       # stop where the parent holds more than this many times the text
+EXPAND_MAX_LINK_SHARE = 0.1   # … or where its extra text is more than this much links
+
 _GENERIC_IDS = ("content", "con", "article", "text", "main", "body")
 _GENERIC_CLASSES = ("con", "content", "article", "text", "detail", "main")
 
@@ -171,18 +193,18 @@ def compute_stats(root) -> PageStats:
                 on_acc[p] += on
                 op_acc[p] += op
             continue
-        if on >= 8 and not comment[i]:
-            contrib = 1.0 + min(op, 30) + min(on / 40.0, 8.0)
+        if on >= MIN_BLOCK_CHARS and not comment[i]:
+            contrib = 1.0 + min(op, MAX_PUNCT_POINTS) + min(on / CHARS_PER_POINT, MAX_LENGTH_POINTS)
             if tag in _PARA_TAGS:
                 if p >= 0:
                     score[p] += contrib
                     gp = parent_of[p]
                     if gp >= 0:
-                        score[gp] += contrib / 2
+                        score[gp] += contrib / GRANDPARENT_DIVISOR
             else:
                 score[i] += contrib
                 if p >= 0:
-                    score[p] += contrib / 3
+                    score[p] += contrib / PARENT_DIVISOR
     stats.text_len = dict(zip(elements, tl_out))
     stats.link_len = dict(zip(elements, ll_out))
     stats.score = {elements[i]: sc for i, sc in enumerate(score) if sc > 0.0}
@@ -215,14 +237,14 @@ def _is_ancestor(a, b) -> bool:
 
 def _pick_specific(stats: PageStats):
     good = [el for el in stats.specific
-            if _link_density(stats, el) < 0.5 and (_nolink(stats, el) >= 20 or _has_media(el))]
+            if _link_density(stats, el) < LINK_HEAVY and (_nolink(stats, el) >= SPECIFIC_MIN_CHARS or _has_media(el))]
     if not good:
         return None
     best = max(good, key=lambda e: _nolink(stats, e))
     best_len = _nolink(stats, best)
     # prefer the innermost container that still holds (almost) all of the text
     for el in good:
-        if el is not best and _is_ancestor(best, el) and _nolink(stats, el) >= 0.85 * best_len:
+        if el is not best and _is_ancestor(best, el) and _nolink(stats, el) >= INNER_SHARE * best_len:
             best = el
             best_len = max(best_len, 1)
     return best
@@ -236,12 +258,12 @@ def _pick_dense(stats: PageStats):
             continue
         ld = _link_density(stats, el)
         final = sc * (1.0 - ld) ** 2
-        if ld > 0.5:
-            final *= 0.3  # mostly links: a list of posts / replies / related news
+        if ld > LINK_HEAVY:
+            final *= LINK_HEAVY_FACTOR  # mostly links: a list of posts / replies / related news
         if el in stats.generic:
-            final *= 1.15
+            final *= GENERIC_CONTAINER_BONUS
         if tag == "body":
-            final *= 0.6
+            final *= BODY_FACTOR
         if final > best_score:
             best, best_score = el, final
     return best, best_score
@@ -251,7 +273,7 @@ def _expand(stats: PageStats, node):
     """Climb to ancestors that only add link-poor text (content split over sibling
     tables/divs, e.g. a prose block followed by a data table without punctuation)."""
     probe = node
-    for _ in range(8):
+    for _ in range(EXPAND_MAX_STEPS):
         parent = probe.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
@@ -262,7 +284,7 @@ def _expand(stats: PageStats, node):
             probe = parent  # a pure wrapper: look further up, but do not commit to it
             continue
         extra_links = stats.link_len.get(parent, 0) - stats.link_len.get(node, 0)
-        if total > 2.5 * max(base, 1) or extra_links > 0.1 * extra:
+        if total > EXPAND_MAX_GROWTH * max(base, 1) or extra_links > EXPAND_MAX_LINK_SHARE * extra:
             break
         node = probe = parent
     return node

@@ -3,15 +3,14 @@
 The harvest outlives the web request (and the web worker): it runs in a new
 session, writes its run to the database like any scheduled harvest, and its
 output goes to ``var/harvest-logs/<source>.log`` (``HARVEST_LOG_DIR``), which
-the source page shows.  The database URL goes through the environment, not the
-command line, so a password in it never shows in the process list.
+the source page shows.  ``harvester.launcher`` starts it as the scheduler does,
+the database URL in the environment, never on the command line.
 """
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester.health import running_run
+from harvester.launcher import start_harvest
 from harvester.registry import ID_PATTERN
 from harvester.runs import abort_dead_runs
 from hub.harvest.registry_file import RegistryFile
 from storage.models import AuditEntry, HarvestRun
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STARTING = timedelta(seconds=60)  # a harvest started from the hub has this long to open its run
 LOG_TAIL_BYTES = 8000
 
@@ -93,21 +92,12 @@ def _starting(session: Session, source_id: str, now: datetime) -> bool:
     return opened is None
 
 
-def command(source_id: str, registry_path: str) -> list[str]:
-    return [sys.executable, "-m", "cli.main", "harvest", "--source", source_id, "--registry", registry_path]
-
-
 def start(source_id: str, registry_path: str, db_url: str) -> int:
-    """Start the harvest; returns its process id.  Raises LaunchError if it cannot start."""
-    env = dict(os.environ)
-    env["ZHANQUN_DATABASE_URL"] = db_url
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    """Start the harvest (``harvester.launcher``); returns its process id.  Raises
+    LaunchError if it cannot start."""
     log = _open_log(source_id)
     try:
-        process = subprocess.Popen(
-            command(source_id, registry_path), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, close_fds=True, env=env, cwd=os.getcwd(),
-        )
+        process = start_harvest(registry_path, db_url, [source_id], stdout=log, stderr=subprocess.STDOUT, cwd=os.getcwd())
     except OSError as exc:
         raise LaunchError(f"无法启动采集进程：{exc.strerror or exc}") from None
     finally:

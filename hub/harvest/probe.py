@@ -8,7 +8,6 @@ Private and loopback addresses are refused unless an admin allows them.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ from hub.actions import record
 from hub.auth import roles_required
 from hub.db import db_session
 from hub.harvest import HARVEST_ROLES, SOURCE_TYPE_LABELS, bp
-from hub.harvest.launch import PROJECT_ROOT
+from harvester.launcher import PROJECT_ROOT, child_environment
 from hub.harvest.registry_file import registry_path
 
 PROBE_TIMEOUT = 150  # seconds: a slow sub-site is reported, the web worker is not held longer
@@ -63,8 +62,7 @@ def run_probe(values: dict) -> dict:
         command += ["--encoding", values["encoding"]]
     if values["allow_private"]:
         command.append("--allow-private")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    env = child_environment()
     timeout = current_app.config.get("PROBE_TIMEOUT", PROBE_TIMEOUT)
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=env,

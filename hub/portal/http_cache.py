@@ -45,8 +45,12 @@ def base_url() -> str:
 def promote_scheduled(session: Session, state: PortalState) -> None:
     """Publish due 定时发布 items, at most once every 30 s per process.
 
-    A failure here must not take the public pages down: it is logged and the
-    page is served from what is published.
+    The scheduler publishes due items (``harvester.scheduler``, job ``publish-due``,
+    every 30 s).  This check stays on the read path for a portal served without a
+    scheduler running (``zhanqun serve`` alone, a scheduler stopped for
+    maintenance): one indexed query per worker every 30 s, a write only when an
+    item is due.  A failure here must not take the public pages down: it is logged
+    and the page is served from what is published.
     """
     now = time.monotonic()
     with state.promote_lock:

@@ -16,12 +16,11 @@ from hub.portal.http_cache import content_counter
 from hub.portal.identity import identity
 from hub.portal.variants import NOCONV_END, NOCONV_START, current_mode, links, to_traditional_html
 
-DEFAULT_PORTAL_NAME = "衢州市人民政府门户网站"
 PER_PAGE = 20
 
 
 def portal_name() -> str:
-    return current_app.config.get("PORTAL_NAME") or DEFAULT_PORTAL_NAME
+    return current_app.config.get("PORTAL_NAME") or current_app.config["DEFAULT_PORTAL_NAME"]
 
 
 def site_lookups() -> queries.Lookups:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 from harvester.column_rules import Rule, columns_for, load_rules
 from harvester.screen import Screen, load_terms
 from hub.actions import record
-from storage.models import Item, ItemColumn, PortalColumn, Source, User
+from storage.items import replace_columns
+from storage.models import Item, PortalColumn, Source, User
 
 CHUNK = 200
 
@@ -70,9 +71,7 @@ def _recolumn(session: Session, user: User, item: Item, rules, defaults, known) 
     have = sorted(c.column_id for c in item.columns)
     if not wanted or sorted(wanted) == have:
         return False
-    item.columns = [c for c in item.columns if c.column_id in wanted]
-    kept = {c.column_id for c in item.columns}
-    item.columns.extend(ItemColumn(column_id=c) for c in wanted if c not in kept)
+    replace_columns(item, wanted)
     record(session, user, "columns", item.id, {"columns": have}, {"columns": sorted(wanted), "by": "rules"})
     return True
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from harvester.extract.dom import block_text, parse_html
 from harvester.extract.sanitize import sanitize_html
 from harvester.fingerprint import content_hash, simhash
-from harvester.ingest import summarise
+from harvester.records import summarise
 from harvester.screen import Screen, load_terms
 from hub.actions import publish as publish_item
 from hub.actions import record, snapshot
@@ -39,6 +39,8 @@ from hub.submissions.files import (
     human_size,
     sniff,
 )
+from storage import lengths
+from storage.lengths import fit
 from storage.models import Item, ItemColumn, PortalColumn, Unit, Upload, User
 
 __all__ = ["SubmissionError", "UploadFile", "create_submission", "download_path", "SUBMITTERS"]
@@ -203,7 +205,7 @@ def create_submission(session: Session, user: User, *, title: str, body_html: st
     terms = screen.find(title, text, *(name for name, _t, _d in files))
     item = Item(
         title=title, url=f"{URL_PREFIX}{uuid.uuid4().hex}", unit_id=unit.id, published_at=now,
-        source_text=unit.name[:200], body_html=html, body_text=text, summary=summarise(text),
+        source_text=fit(unit.name, lengths.SOURCE_TEXT), body_html=html, body_text=text, summary=summarise(text),
         images=images, attachments=[], meta={}, flags=[], status="pending", origin="submission",
         submitted_by_id=user.id, sensitive_terms=terms,
         content_hash=content_hash(title + "\n" + text), fingerprint=simhash(text),

@@ -10,9 +10,8 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from harvester.launcher import child_environment
 
 
 class LaunchError(RuntimeError):
@@ -20,9 +19,7 @@ class LaunchError(RuntimeError):
 
 
 def start(unit_id: str, registry_path: str, db_url: str) -> int:
-    env = dict(os.environ)
-    env["ZHANQUN_DATABASE_URL"] = db_url
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    env = child_environment(db_url)
     command = [sys.executable, "-m", "cli.main", "supervise", "check", "--unit", unit_id, "--registry", registry_path]
     try:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

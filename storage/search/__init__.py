@@ -58,11 +58,13 @@ from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvestkit.hanzi import to_simplified
+from storage.db import session_timezone
 from storage.models import Item
 from storage.search import documents, postgres_index, sqlite_index
 from storage.search.highlight import snippet_html, title_html
@@ -100,6 +102,11 @@ def is_index_table(name: str) -> bool:
     """Tables of the search index (FTS5's and ours): dialect-specific, made by
     migration 0005, not described by ``storage.models``."""
     return name == INDEX_TABLE_PREFIX or name.startswith(INDEX_TABLE_PREFIX + "_")
+
+
+def _zone(session: Session) -> ZoneInfo:
+    """The portal's zone: index keys are local 发布日期 there (``storage.db.session_factory``)."""
+    return ZoneInfo(session_timezone(session))
 
 
 def _backend(session: Session) -> ModuleType:
@@ -171,7 +178,7 @@ def refresh(session: Session, item_ids: Iterable[int]) -> None:
     if not ids:
         return
     session.flush()
-    _backend(session).replace(session, ids, documents.published(session, ids))
+    _backend(session).replace(session, ids, documents.published(session, ids, _zone(session)))
 
 
 def rebuild(session: Session) -> int:
@@ -182,7 +189,7 @@ def rebuild(session: Session) -> int:
     session.flush()
     backend.clear(session)
     count = 0
-    for docs in documents.all_published(session):
+    for docs in documents.all_published(session, _zone(session)):
         backend.insert(session, docs)
         count += len(docs)
     backend.optimize(session)

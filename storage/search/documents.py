@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from storage.models import Item, ItemColumn
 from storage.search.tokens import MAX_BODY_CHARS, runs_text, tokens_of_runs
 
-# Date filters and keys are calendar days where the portal is.
-LOCAL = ZoneInfo("Asia/Shanghai")
+# Date filters and keys are calendar days where the portal is (``portal.timezone``,
+# carried by the session: ``storage.db.session_timezone``).
 ID_BITS = 32
 ID_MASK = (1 << ID_BITS) - 1
 IN_CHUNK = 500  # ids per IN (…) list
@@ -47,12 +47,12 @@ class Doc:
         return cls(item_id, sort_key, title_runs, body_runs, facets, tokens_of_runs(title_runs), tokens_of_runs(body_runs))
 
 
-def sort_key(published_at: datetime | None, item_id: int) -> int:
+def sort_key(published_at: datetime | None, item_id: int, zone: ZoneInfo) -> int:
     if published_at is None:
         return item_id
     if published_at.tzinfo is None:  # naive means UTC here, as stored
         published_at = published_at.replace(tzinfo=timezone.utc)
-    return (_day(published_at.astimezone(LOCAL).date()) << ID_BITS) | item_id
+    return (_day(published_at.astimezone(zone).date()) << ID_BITS) | item_id
 
 
 def item_id_of(key: int) -> int:
@@ -81,33 +81,33 @@ def column_token(column_id: str) -> str:
 
 
 def build(item_id: int, title: str, body: str, unit_id: str, published_at: datetime | None,
-          columns: Iterable[str]) -> Doc:
+          columns: Iterable[str], zone: ZoneInfo) -> Doc:
     facets = [unit_token(unit_id), *(column_token(c) for c in sorted(set(columns)))]
-    return Doc.of(item_id, sort_key(published_at, item_id), runs_text(title or ""),
+    return Doc.of(item_id, sort_key(published_at, item_id, zone), runs_text(title or ""),
                   runs_text(body or "", MAX_BODY_CHARS), " ".join(facets))
 
 
 _ITEM_COLUMNS = (Item.id, Item.title, Item.body_text, Item.unit_id, Item.published_at)
 
 
-def published(conn: Session | Connection, item_ids: list[int]) -> list[Doc]:
-    """Index entries of the published items among ``item_ids``."""
+def published(conn: Session | Connection, item_ids: list[int], zone: ZoneInfo) -> list[Doc]:
+    """Index entries of the published items among ``item_ids``, keyed by local day in ``zone``."""
     docs: list[Doc] = []
     for start in range(0, len(item_ids), IN_CHUNK):
         chunk = item_ids[start:start + IN_CHUNK]
         rows = conn.execute(select(*_ITEM_COLUMNS).where(Item.id.in_(chunk), Item.status == "published")).all()
         columns = _columns_of(conn, [row.id for row in rows])
-        docs.extend(build(r.id, r.title, r.body_text, r.unit_id, r.published_at, columns.get(r.id, ())) for r in rows)
+        docs.extend(build(r.id, r.title, r.body_text, r.unit_id, r.published_at, columns.get(r.id, ()), zone) for r in rows)
     return docs
 
 
-def all_published(conn: Session | Connection, batch: int = 1000) -> Iterator[list[Doc]]:
+def all_published(conn: Session | Connection, zone: ZoneInfo, batch: int = 1000) -> Iterator[list[Doc]]:
     """Every published item, in batches, in sort-key order (FTS5 appends fastest so)."""
-    keys = sorted(sort_key(published_at, item_id) for item_id, published_at in conn.execute(
+    keys = sorted(sort_key(published_at, item_id, zone) for item_id, published_at in conn.execute(
         select(Item.id, Item.published_at).where(Item.status == "published")))
     ids = [item_id_of(key) for key in keys]
     for start in range(0, len(ids), batch):
-        yield sorted(published(conn, ids[start:start + batch]), key=lambda doc: doc.sort_key)
+        yield sorted(published(conn, ids[start:start + batch], zone), key=lambda doc: doc.sort_key)
 
 
 def _columns_of(conn: Session | Connection, item_ids: list[int]) -> dict[int, list[str]]:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from harvestkit.dates import as_local
-from harvester.registry import Source as SourceEntry
+from harvester.registry import SourceEntry
 from harvester.registry import SupervisionPolicy
 from storage.models import HarvestRun, ItemSource, Source
 from supervision.findings import Problem

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from harvester.extract import decode_body
-from harvester.registry import Unit as UnitEntry
+from harvester.registry import UnitEntry
 from supervision import pages
 from supervision.fetch import Fetched, Limits, fetch
 from supervision.findings import Problem, Proof

@@ -45,11 +45,14 @@ def site():
 
 
 class SchedulerProcess:
-    def __init__(self, registry: Path, db_url: str, log: Path):
+    def __init__(self, registry: Path, db_url: str, log: Path, url_in_env: bool = False):
+        """``url_in_env``: the database URL in ``ZHANQUN_DATABASE_URL``, as a service unit sets it."""
         self.log = log
+        command = [sys.executable, "-m", "cli.main", "scheduler", "--registry", str(registry)]
+        env = {**os.environ, "ZHANQUN_DATABASE_URL": db_url} if url_in_env else None
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "scheduler", "--registry", str(registry), "--db", db_url],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"), start_new_session=True,
+            command if url_in_env else [*command, "--db", db_url],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"), start_new_session=True, env=env,
         )
 
     def output(self) -> str:
@@ -205,3 +208,69 @@ def test_a_written_every_is_kept_for_quiet_sources(tmp_path, sqlite_url):
     for source in json.loads(out)["sources"]:
         assert source["interval"] == "2s"
         assert "as written" in source["interval_reason"] and "only shortens" in source["interval_reason"]
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children…), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_on_postgresql_no_process_shows_the_database_url_and_due_items_go_public(site, tmp_path, pg_url, schedulers):
+    """While the scheduler harvests, neither it nor its harvest, writer and extraction
+    processes carry the database URL on their command lines (``ps`` shows those to
+    every user); and it publishes a 定时发布 item that has come due, with no page visited."""
+    from datetime import datetime, timedelta, timezone
+
+    from storage.models import AuditEntry, Item
+
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(registry_text(site, ["a"]), encoding="utf-8")
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with session_factory(engine).begin() as s:
+        s.add(Unit(id="t", name="测试单位", kind="department", homepage=site.url + "/"))
+        s.flush()
+        s.add(Item(title="定时发布的通知", url=site.url + "/due.html", unit_id="t", content_hash="d" * 64,
+                   status="scheduled", publish_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+    sched = SchedulerProcess(registry, pg_url, tmp_path / "pg.log", url_in_env=True)
+    schedulers.append(sched)
+    seen: dict[int, str] = {sched.proc.pid: cmdline(sched.proc.pid)}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(r.status in ("ok", "partial") for r in runs_of(pg_url)):
+        for pid in descendants(sched.proc.pid):
+            seen.setdefault(pid, cmdline(pid))
+        time.sleep(0.05)
+    assert any(" harvest " in line for line in seen.values()), seen  # a harvest child was watched
+    assert any("multiprocessing" in line for line in seen.values()), seen  # and its writer / extraction workers
+    schema = pg_url.rsplit("%3D", 1)[1]
+    leaks = {pid: line for pid, line in seen.items() if "postgres@" in line or "postgresql+" in line or schema in line}
+    assert leaks == {}
+    sched.wait_for("定时发布: published 1 item(s)")
+    assert sched.stop() == 0
+    with session_factory(engine)() as s:
+        item = s.scalar(select(Item).where(Item.title == "定时发布的通知"))
+        assert item.status == "published"
+        assert s.scalar(select(AuditEntry).where(AuditEntry.item_id == item.id, AuditEntry.action == "publish")).username == "system"
+    engine.dispose()

@@ -14,7 +14,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import zlib
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from harvester import launcher
 from storage.db import make_engine, session_factory
 from storage.models import HarvestRun, Item
 
@@ -46,20 +46,16 @@ def write_registry(path: Path, homepage: str, sources: list[str], harvest: str =
     return path
 
 
-def harvest_cmd(registry: Path, db_url: str) -> list[str]:
-    return [sys.executable, "-m", "cli.main", "harvest", "--registry", str(registry), "--db", db_url, "--json"]
-
-
 def run_harvest(registry: Path, db_url: str, timeout: float = 120) -> dict:
-    proc = subprocess.run(harvest_cmd(registry, db_url), capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    """One harvest, started as the scheduler and the hub start one (``harvester.launcher``)."""
+    proc = launcher.run_harvest(registry, db_url, timeout=timeout)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     return {s["id"]: s for s in json.loads(proc.stdout)["sources"]}
 
 
 def start_harvest(registry: Path, db_url: str) -> subprocess.Popen:
     """A harvest in its own process group, as the scheduler starts one."""
-    return subprocess.Popen(harvest_cmd(registry, db_url), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    return launcher.start_harvest(registry, db_url, as_json=True)
 
 
 def runs(db_url: str) -> dict[str, HarvestRun]:
