@@ -25,7 +25,8 @@ from supervision.models import Finding, FindingEvent
 STATUS_LABELS = {"open": "待整改", "rectified": "已整改待复核", "reopened": "复核未通过", "verified": "复核通过",
                  "closed": "已消除", "overdue": "已逾期"}
 EVENT_LABELS = {"open": "发现问题", "rectify": "报告整改", "verify": "复核通过", "reopen": "复核未通过",
-                "close": "问题消除", "deadline": "调整期限", "comment": "备注"}
+                "close": "问题消除", "deadline": "调整期限", "comment": "备注",
+                "notify": "邮件通知", "remind": "到期提醒"}
 RECTIFIABLE = ("open", "reopened")
 NOTE_MAX = 2000
 ATTACHMENT_MAX = 5 * 1024 * 1024

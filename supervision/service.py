@@ -34,6 +34,7 @@ from supervision.fetch import DEFAULT_USER_AGENT, Limits, fetch
 from supervision.findings import Problem, Proof, close_unseen, open_key, see
 from supervision.hosts import host_key, run_per_host
 from supervision.models import Evidence, Finding, LinkState
+from supervision import notify
 from supervision.rectification import deadline_for
 
 COLUMN_KINDS = ("column_stale", "column_empty", "harvest_broken")
@@ -99,7 +100,9 @@ def check_units(registry: Registry, sessions: sessionmaker[Session], unit_ids: l
                           for u in units])
     plans = [_plan(registry, sessions, unit, view, now, today) for unit, view in zip(units, views)]
     _gather_evidence(registry, sessions, plans, now)
-    return [_settle(sessions, plan, now) for plan in plans]
+    reports = [_settle(sessions, plan, now) for plan in plans]
+    notify.deliver(registry, sessions, [u.id for u in units], now)
+    return reports
 
 
 @dataclass
@@ -257,6 +260,7 @@ def check_links(registry: Registry, sessions: sessionmaker[Session], unit_ids: l
         _record_link(sessions, state, outcome, report, now, deadline)
     for unit, page, report in zip(units, homepages, reports):
         _close_unlisted(sessions, unit.id, page.ok, now, report)
+    notify.deliver(registry, sessions, [u.id for u in units], now)
     return reports
 
 
