@@ -26,13 +26,15 @@ test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 ## bench: extraction quality on ../shared/corpus, harvest throughput on loopback,
-## search latency, the portal under load (gunicorn + wrk: apt-get install wrk), supervision status and checks
+## search latency, the portal under load (gunicorn + wrk: apt-get install wrk), supervision status and checks,
+## the monthly bulletin for 100 units
 bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/harvest.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/portal.py
 	$(BIN)/python bench/supervision_checks.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var/zhanqun.db* *.egg-info

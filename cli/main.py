@@ -12,6 +12,7 @@ from cli.probe_cmd import probe
 from cli.scheduler_cmd import scheduler
 from cli.search_cmd import search
 from cli.registry_cmd import registry
+from cli.report_cmd import report
 from cli.serve_cmd import serve
 from cli.supervise_cmd import supervise
 from cli.users_cmd import users
@@ -24,7 +25,7 @@ def main() -> None:
 
 
 for command in (registry, harvest, scheduler, sources, runs, probe, extract, export, demo_sites, demo, users, serve,
-                search, supervise):
+                search, supervise, report):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 - reporter accounts for three demo units, with random passwords printed once (like admin's);
 - in 教育资讯 (maintained by 市教育局, registry ``columns[].owner``), an item its reporter
   published directly;
-- a co-built 专题 with contributions from 柯城区 and 江山市, accepted by the admin.
+- a co-built 专题 with contributions from 柯城区 and 江山市, accepted by the admin;
+- two past months of supervision (demo/supervision_history.py), for the 通报 of last month.
 
 Everything goes through the same services as the hub's pages (hub.submissions.service,
 topics.service), so the audit log shows the demo's steps like anyone's.
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from harvester.registry import Registry
+from demo import supervision_history
 from harvester.sync import sync_registry
 from hub.submissions.service import create_submission
 from storage.db import make_engine, session_factory
@@ -67,6 +69,7 @@ def seed(db_url: str, registry: Registry) -> list[NewAccount]:
             _owned_item(session, users.get("jyj-reporter"))
             if admin is not None:
                 _topic(session, admin, users)
+            supervision_history.seed(session, registry)
             session.commit()
             return created
     finally:

@@ -363,6 +363,23 @@ class Duty(Strict):
     per: Literal["week", "month", "quarter", "year"] = "month"
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class Contact(Strict):
+    """Who at the unit gets its supervision mail (needs ``supervision.notify``)."""
+
+    name: str = Field(min_length=1)
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not EMAIL.fullmatch(value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
 class UnitEntry(Strict):
     """One ``units[]`` entry (its row in the database: ``storage.models.Unit``)."""
 
@@ -373,6 +390,7 @@ class UnitEntry(Strict):
     allow_private: bool = False  # supervision may probe the homepage (and its links) at private addresses
     sources: list[SourceEntry] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
 
     @field_validator("homepage")
     @classmethod
@@ -448,8 +466,34 @@ class DeductMax(Strict):
     duty_shortfall: float = Field(default=10, ge=0, le=100)
 
 
+class Notify(Strict):
+    """E-mail to units about their findings: ``smtp://[user:password@]host[:port]`` (``smtps://`` for TLS)."""
+
+    smtp: str
+    sender: str = Field(alias="from", min_length=3)
+    remind_days: int = Field(default=2, ge=0, le=30)  # working days before a deadline a reminder goes out
+
+    @field_validator("smtp")
+    @classmethod
+    def _smtp_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an smtp:// or smtps:// URL")
+        return value
+
+    @field_validator("sender")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if not EMAIL.fullmatch(value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
 class SupervisionPolicy(Strict):
     """The top-level ``supervision:`` section; every key optional."""
+
+    rectify_days: int = Field(default=10, ge=1, le=250)  # 整改期限: working days after a finding opens
+    notify: Notify | None = None
 
     stale_after: StaleAfter = StaleAfter()
     homepage_stale_after: Duration = "14d"

@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "primary": "设为首发来源", "submit": "报送",
     # not about one item: harvest control, accounts, column rules, the sensitive-term list
     "pause_source": "暂停采集", "resume_source": "恢复采集", "harvest_now": "立即采集", "supervise_now": "立即检查",
+    "finding_open": "发现问题", "finding_rectify": "报告整改", "finding_verify": "复核通过", "finding_reopen": "复核未通过",
+    "finding_close": "问题消除", "finding_deadline": "调整整改期限", "finding_comment": "问题备注", "report_generate": "生成通报",
     "user_create": "新建用户", "user_role": "修改角色", "user_unit": "修改单位", "user_deactivate": "停用账号",
     "user_activate": "启用账号", "user_password": "重置密码", "user_token": "签发API令牌",
     "rule_create": "添加栏目规则", "rule_update": "修改栏目规则", "rule_enable": "启用栏目规则",

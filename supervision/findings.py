@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from supervision import rectification
 from supervision.models import Evidence, Finding
 
 RAW_MAX_BYTES = 2 * 1024 * 1024  # raw pages kept as evidence (the fetch cap)
@@ -63,8 +64,9 @@ def open_key(unit_id: str, kind: str, subject: str) -> str:
     return hashlib.sha256(f"{unit_id}\x1f{kind}\x1f{subject}".encode("utf-8")).hexdigest()
 
 
-def see(sessions: sessionmaker[Session], problem: Problem, now: datetime) -> tuple[int, bool]:
-    """Open the finding of ``problem`` or refresh the open one: (finding id, opened)."""
+def see(sessions: sessionmaker[Session], problem: Problem, now: datetime, deadline: date | None = None) -> tuple[int, bool]:
+    """Open the finding of ``problem`` (with its 整改 ``deadline``) or refresh the open one
+    (reopening it if its unit had reported it fixed): (finding id, opened)."""
     key = open_key(problem.unit_id, problem.kind, problem.subject)
     for _ in range(3):
         try:
@@ -80,6 +82,10 @@ def see(sessions: sessionmaker[Session], problem: Problem, now: datetime) -> tup
                 session.flush()
                 if problem.proof is not None:
                     _keep(session, finding.id, "first" if opened else "latest", problem.proof)
+                if opened:
+                    rectification.on_opened(session, finding, now, deadline)
+                else:
+                    rectification.on_seen(session, finding, now, _evidence_json(problem.proof))
                 return finding.id, opened
         except IntegrityError:
             continue  # another check opened it a moment ago: refresh theirs
@@ -110,9 +116,16 @@ def close_unseen(sessions: sessionmaker[Session], unit_id: str, kind: str, seen:
         for finding in rows:
             if finding.subject in seen or (covered is not None and finding.subject not in covered):
                 continue
-            finding.status, finding.closed_at, finding.close_note, finding.open_key = "closed", now, note, None
+            rectification.on_gone(session, finding, now, note)
             closed.append(finding.id)
     return closed
+
+
+def _evidence_json(proof: Proof | None) -> dict | None:
+    if proof is None:
+        return None
+    return {"fetched_at": proof.fetched_at.isoformat(timespec="seconds"), "url": proof.url,
+            "http_status": proof.http_status, "error": proof.error, "note": proof.note}
 
 
 def raw_page(evidence: Evidence) -> bytes | None:

@@ -25,7 +25,8 @@ VETO_LABELS = {
     "column_empty": "空白栏目过多",
 }
 PASS, FAIL = "合格", "不合格"
-STATUS_LABELS = {"open": "未解决", "closed": "已消除"}
+STATUS_LABELS = {"open": "待整改", "rectified": "已整改待复核", "reopened": "复核未通过", "verified": "复核通过",
+                 "closed": "已消除", "overdue": "已逾期"}
 CATEGORY_LABELS = {"dynamic": "动态要闻类", "notice": "通知公告、政策文件类", "plan": "人事、规划计划类", "other": "不考核更新"}
 COLUMN_STATE_LABELS = {"ok": "正常", "empty": "空白", "broken": "采集异常", "unreachable": "无法访问"}
 PERIOD_LABELS = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}

@@ -24,15 +24,19 @@ the verdicts.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models import Base, UTCDateTime, utcnow
 
-FINDING_STATUSES = ("open", "closed")  # issue 14 adds the rectification states (整改) between them
+# open → rectified (the unit says it is fixed) → verified (the next check no longer sees it) or
+# reopened (it still does); closed: gone before anyone rectified it.  "overdue" is no stored status:
+# an open or reopened finding past its deadline (see supervision.rectification).
+FINDING_STATUSES = ("open", "rectified", "reopened", "verified", "closed")
+ACTIVE_STATUSES = ("open", "rectified", "reopened")
 COLUMN_STATES = ("ok", "empty", "broken", "unreachable")
 LINK_SCOPES = ("homepage", "item")  # a link on the unit's homepage; the 原文链接 of a published item
 
@@ -96,6 +100,8 @@ class Finding(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     close_note: Mapped[str | None] = mapped_column(Text)
     open_key: Mapped[str | None] = mapped_column(String(64))
+    deadline: Mapped[date | None] = mapped_column(Date)  # 整改期限 (local day), working days after it opened
+    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the latest 整改 report
 
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="finding", order_by="Evidence.id", cascade="all, delete-orphan", lazy="selectin"
@@ -147,3 +153,40 @@ class LinkState(Base):
     error: Mapped[str | None] = mapped_column(Text)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # failed checks in a row
     dead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FindingEvent(Base):
+    """One step in a finding's life (opened, rectified, verified, reopened, closed, deadline, comment):
+    append-only, shown as its history; the audit log has the same steps with their user."""
+
+    __tablename__ = "supervision_finding_events"
+    __table_args__ = (Index("ix_supervision_finding_events_finding", "finding_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("supervision_findings.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))  # supervision.rectification.EVENT_LABELS
+    status_from: Mapped[str | None] = mapped_column(String(20))
+    status_to: Mapped[str | None] = mapped_column(String(20))
+    username: Mapped[str] = mapped_column(String(100), default="system")  # "system": a check
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # deadline before/after, evidence of a re-check
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class Report(Base):
+    """A generated 月度通报 or 年度考核: the parameters and the data it was made from, so every
+    download (HTML, DOCX, PDF, XLSX) renders the same numbers however the database moved on."""
+
+    __tablename__ = "supervision_reports"
+    __table_args__ = (Index("ix_supervision_reports_kind_period", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # monthly | yearly
+    period: Mapped[str] = mapped_column(String(7))  # 2026-11 | 2026
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="system")

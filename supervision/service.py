@@ -34,6 +34,8 @@ from supervision.fetch import DEFAULT_USER_AGENT, Limits, fetch
 from supervision.findings import Problem, Proof, close_unseen, open_key, see
 from supervision.hosts import host_key, run_per_host
 from supervision.models import Evidence, Finding, LinkState
+from supervision import notify
+from supervision.rectification import deadline_for
 
 COLUMN_KINDS = ("column_stale", "column_empty", "harvest_broken")
 EVIDENCE_EVERY = timedelta(days=1)  # a lasting column finding gets a fresh copy of the list page daily
@@ -98,7 +100,9 @@ def check_units(registry: Registry, sessions: sessionmaker[Session], unit_ids: l
                           for u in units])
     plans = [_plan(registry, sessions, unit, view, now, today) for unit, view in zip(units, views)]
     _gather_evidence(registry, sessions, plans, now)
-    return [_settle(sessions, plan, now) for plan in plans]
+    reports = [_settle(sessions, plan, now) for plan in plans]
+    notify.deliver(registry, sessions, [u.id for u in units], now)
+    return reports
 
 
 @dataclass
@@ -110,6 +114,7 @@ class _Plan:
     keep: dict[str, set[str]] = field(default_factory=dict)  # kind → subjects left as they are
     covered: dict[str, set[str] | None] = field(default_factory=dict)  # kind → subjects judged (None: all)
     broken: set[str] = field(default_factory=set)  # sources the harvester cannot read
+    deadline: date | None = None  # 整改期限 of the findings this round opens
 
 
 def _plan(registry: Registry, sessions: sessionmaker[Session], unit: UnitEntry, view: homepage_check.HomepageView,
@@ -117,7 +122,7 @@ def _plan(registry: Registry, sessions: sessionmaker[Session], unit: UnitEntry, 
     f = view.fetched
     report = UnitReport(unit.id, view.up, f.status, f.elapsed_ms if f.answered else None,
                         None if view.up else (f.error or f"HTTP {f.status}"), view.newest)
-    plan = _Plan(unit, view, report)
+    plan = _Plan(unit, view, report, deadline=deadline_for(today, registry.supervision.rectify_days))
     policy = registry.supervision
     names = {c.id: c.name for c in registry.columns}
     with sessions.begin() as session:
@@ -197,7 +202,7 @@ def _settle(sessions: sessionmaker[Session], plan: _Plan, now: datetime) -> Unit
     report = plan.report
     seen: dict[str, set[str]] = {kind: set(keep) for kind, keep in plan.keep.items()}
     for problem in plan.problems:
-        finding_id, opened = see(sessions, problem, now)
+        finding_id, opened = see(sessions, problem, now, plan.deadline)
         seen.setdefault(problem.kind, set()).add(problem.subject)
         if opened:
             report.opened.append({"id": finding_id, "kind": problem.kind, "subject": problem.subject})
@@ -242,6 +247,7 @@ def check_links(registry: Registry, sessions: sessionmaker[Session], unit_ids: l
             listed_since = now if page.ok else now - parse_duration(policy.every) * 2
             due = link_check.due(session, unit.id, listed_since, policy.per_run,
                                  parse_duration(policy.every) * LINK_RECHECK_SHARE, now)
+            due += _rectified_links(session, unit.id, {state.id for state in due})
             session.expunge_all()
         for state in due:
             allow = allow_source.get(state.source_id or "", False) if state.scope == "item" else unit.allow_private
@@ -249,15 +255,27 @@ def check_links(registry: Registry, sessions: sessionmaker[Session], unit_ids: l
     round_ = link_check.Round()
     outcomes = run_per_host([(host_key(state.url), lambda state=state, allow=allow: link_check.check(
         state.url, allow, limits_for(registry, state.url), round_)) for state, _, allow in jobs])
+    deadline = deadline_for(as_local(now, registry.portal.timezone).date(), registry.supervision.rectify_days)
     for (state, report, _), outcome in zip(jobs, outcomes):
-        _record_link(sessions, state, outcome, report, now)
+        _record_link(sessions, state, outcome, report, now, deadline)
     for unit, page, report in zip(units, homepages, reports):
         _close_unlisted(sessions, unit.id, page.ok, now, report)
+    notify.deliver(registry, sessions, [u.id for u in units], now)
     return reports
 
 
+def _rectified_links(session: Session, unit_id: str, already: set[int]) -> list[LinkState]:
+    """Links the unit reported fixed (整改) are re-checked in the next round, outside the budget."""
+    subjects = set(session.scalars(select(Finding.subject).where(
+        Finding.unit_id == unit_id, Finding.kind == "broken_link", Finding.status == "rectified")))
+    if not subjects:
+        return []
+    rows = session.scalars(select(LinkState).where(LinkState.unit_id == unit_id))
+    return [row for row in rows if row.id not in already and link_check.subject(row.scope, row.url) in subjects]
+
+
 def _record_link(sessions: sessionmaker[Session], state: LinkState, outcome: link_check.Outcome, report: UnitReport,
-                 now: datetime) -> None:
+                 now: datetime, deadline: date | None = None) -> None:
     report.links_checked += outcome.state != "skipped"
     report.links_skipped += outcome.state == "skipped"
     with sessions.begin() as session:
@@ -270,7 +288,7 @@ def _record_link(sessions: sessionmaker[Session], state: LinkState, outcome: lin
     subject = link_check.subject(row.scope, row.url)
     if dead:
         report.links_dead += 1
-        finding_id, opened = see(sessions, link_check.problem(row, outcome, now), now)
+        finding_id, opened = see(sessions, link_check.problem(row, outcome, now), now, deadline)
         if opened:
             report.opened.append({"id": finding_id, "kind": "broken_link", "subject": subject})
     elif outcome.state == "alive":

@@ -163,6 +163,23 @@ PATHS = {
         parameters=[_param("SupervisionUnit"), _param("FindingKind"), _param("FindingStatus"), _param("Page"),
                     _param("PerPage")],
     )},
+    "/supervision/findings/{finding_id}": {"get": _operation(
+        "getFinding", "A finding (问题) with its history",
+        "The finding, its deadline (整改期限) and status — `overdue` for an open or reopened finding past its "
+        "deadline — and its history: opened, rectified (整改), verified (复核通过) or reopened (复核未通过), closed, "
+        "deadline changes, comments. A reporter only their own unit's (403 for another unit's, 404 for no such id).",
+        {**_ok("FindingDetail", "The finding."), **_errors("Forbidden", "NotFound")}, ["supervision"],
+        parameters=[_param("FindingId")],
+    )},
+    "/supervision/findings/{finding_id}/rectify": {"post": _operation(
+        "rectifyFinding", "Report a finding fixed (整改)",
+        "The unit's reporter, or an editor or admin: `{\"note\"}` says what was done; the status becomes `rectified` "
+        "until the next check of the unit (or `zhanqun supervise check --unit ID`) verifies it or reopens it. "
+        "409 when the finding is not open or reopened; 400 without a note; 403 for another unit's finding.",
+        {**_ok("FindingDetail", "The finding after the report."),
+         **_errors("BadRequest", "Forbidden", "NotFound", "Conflict")}, ["supervision"],
+        parameters=[_param("FindingId")], requestBody=_body("RectifyRequest"),
+    )},
     "/sources": {"get": _operation(
         "listSources", "Sources (来源) and their health",
         "Editors and admins only (reporters: 403): every harvested address with its status, failures, "
@@ -181,8 +198,11 @@ PARAMETERS = {
     "FindingKind": {"name": "kind", "in": "query", "required": False, "description": "Only findings of this kind.",
                     "schema": {"type": "string", "enum": list(FINDING_KINDS)}},
     "FindingStatus": {"name": "status", "in": "query", "required": False,
-                      "description": "`open` (the problem lasts) or `closed` (a later check no longer saw it).",
-                      "schema": {"type": "string", "enum": list(FINDING_STATUSES)}},
+                      "description": "`open`, `rectified` (the unit reported it fixed), `reopened` (a re-check still saw "
+                                     "it), `verified` (gone after a report), `closed` (gone by itself), or `overdue` "
+                                     "(open or reopened past its deadline; `open` and `reopened` then leave these out).",
+                      "schema": {"type": "string", "enum": [*FINDING_STATUSES, "overdue"]}},
+    "FindingId": {"name": "finding_id", "in": "path", "required": True, "schema": {"type": "integer"}},
     "ItemId": {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}},
     "Status": {"name": "status", "in": "query", "required": False,
                "description": "Only items in this status (400 for another value).",

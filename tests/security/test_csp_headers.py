@@ -66,7 +66,7 @@ def urls(app) -> list[str]:
     values = {"item_id": ids["pending"], "upload_id": ids["upload"], "filename": "说明.txt", "rule_id": ids["rule"],
               "user_id": ids["user"], "source_id": "kecheng-notices", "column_id": "notices", "unit_id": "kecheng",
               "fmt": "atom", "part": 1, "rest": "nope",
-              "letter_id": 1, "topic_id": 1, "entry_id": 1, "finding_id": 1, "evidence_id": 1}  # none seeded: their 404s carry it too
+              "letter_id": 1, "topic_id": 1, "entry_id": 1, "finding_id": 1, "evidence_id": 1, "event_id": 1, "report_id": 1}  # none seeded: their 404s carry it too
     per_endpoint = {"portal.item": {"item_id": ids["published"]}, "submissions.show": {"item_id": ids["submission"]},
                     "static": {"filename": "hub.css"}, "portal.column": {"column_id": "news"}}
     found = []
