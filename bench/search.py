@@ -208,7 +208,8 @@ def _index_rows(batch: list[tuple]) -> list[tuple]:
     out = []
     for item_id, title, body, unit_id, published_at, columns in batch:
         params = postgres_index._params(documents.build(item_id, title, body, unit_id, published_at, columns))
-        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["facets"]))
+        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["facets"],
+                    params["bucket"]))
     return out
 
 
@@ -243,7 +244,7 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
                               "AND indexname <> %s", (table, f"pk_{table}")).fetchall()
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, facets text)")
+        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, facets text, bucket text)")
         conn.commit()
         published, all_links = [], []
         with cur.copy(f"COPY items ({', '.join(item_columns)}) FROM STDIN") as items_copy:
@@ -276,7 +277,7 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
     finally:
         raw.close()
     insert_sql = (f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT item_id, sort_key, "
-                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body')}, "
+                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body').replace(':bucket', 'bucket')}, "
                   f"{postgres_index._TITLE_TSV.replace(':title', 'title').replace(':facets', 'facets')} "
                   "FROM bench_index_staging WHERE item_id % 2 = ")
     _parallel(engine, [insert_sql + str(k) for k in range(2)])

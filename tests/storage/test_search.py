@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -195,23 +195,33 @@ def test_total_is_capped(session, monkeypatch):
     assert search.search(session, "工作动态4").total_is_capped is False
 
 
-def test_postgresql_plans_give_the_same_pages(pg_session, monkeypatch):
-    """PostgreSQL pages either walk the newest rows or collect and sort all matches
-    (chosen by cost); both must give the same items in the same order."""
+def test_postgresql_week_windows_give_the_same_pages(pg_session, monkeypatch):
+    """PostgreSQL reads matches newest first in windows of weeks, sized by what it
+    has found so far, then the rest without a window; however the windows fall,
+    the pages are the same items in the same order."""
     from storage.search import postgres_index
 
     session = pg_session
-    for n in range(6):
+    for n in range(6):  # one item every ten days: several weeks, some empty
         add(session, f"城乡居民医保通知{n}" if n % 2 else f"社区动态{n}", "城乡居民医保缴费开始。税收宣传。",
-            columns=("notices",), at=datetime(2026, 1, 1 + n, tzinfo=timezone.utc))
+            columns=("notices",), at=datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(days=10 * n))
     queries = [("城乡居民医保", {}), ("税", {"sort": "newest"}), ("医保 通知", {"column": "notices"}),
-               ("城乡居民医保", {"date_from": date(2026, 1, 3)})]
-    chosen = {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
-              for q, kw in queries}
-    for walk in (True, False):
-        monkeypatch.setattr(postgres_index, "_walk", lambda *args, **kw: walk)
-        assert {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
-                for q, kw in queries} == chosen
+               ("城乡居民医保", {"date_from": date(2026, 1, 15)}), ("动态", {"date_to": date(2026, 1, 25)})]
+
+    def pages():
+        return {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
+                for q, kw in queries}
+
+    chosen = pages()
+    newest = chosen["税{'sort': 'newest'}"][0]
+    assert len(newest) == 6 and newest == sorted(newest, reverse=True)
+    by_level = chosen["城乡居民医保{}"][0]  # the titles that have it first
+    assert by_level == sorted(newest[:6:2], reverse=True) + sorted(newest[1:6:2], reverse=True)
+    assert len(chosen["城乡居民医保{'date_from': datetime.date(2026, 1, 15)}"][0]) == 4
+    for first, widest in ((1, 1000), (1, 1), (1000, 64), (2, 2)):  # windows of one week; one, then the rest; none
+        monkeypatch.setattr(postgres_index, "FIRST_WINDOW", first)
+        monkeypatch.setattr(postgres_index, "MAX_WINDOW", widest)
+        assert pages() == chosen
     monkeypatch.setattr(postgres_index, "PHRASE_COUNT_CAP", 2)
     result = search.search(session, "城乡居民医保")
     assert (result.total, result.total_is_capped) == (2, True)
