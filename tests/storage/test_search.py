@@ -416,3 +416,29 @@ def test_search_rebuild_and_query_commands(sqlite_url):
     assert "共 1 条" in text and "关于<森林>【防火】的通知" in text
     refused = zhanqun("query", "长" * 101, "--db", sqlite_url)
     assert refused.returncode != 0 and "太长" in refused.stderr
+
+
+def test_migration_0025_gives_postgresql_entries_their_week(pg_url):
+    """Entries written before 0025 get the week lexeme the windows read, exactly as a rebuild writes it."""
+    from sqlalchemy import text
+
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add(Unit(id="kecheng", name="柯城区", kind="county", homepage="http://kc/"))
+        s.commit()
+        ids = [add(s, "防汛防台工作通知", "做好防汛准备。", at=datetime(2026, 6, 1, tzinfo=timezone.utc)),
+               add(s, "防汛物资", "", at=datetime(2019, 6, 1, tzinfo=timezone.utc))]
+        s.execute(text("UPDATE items SET published_at = NULL WHERE id = :id"), {"id": ids[1]})
+        search.refresh(s, [ids[1]])
+        s.commit()
+        rebuilt = s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all()
+    command.downgrade(alembic_config(engine), "0019")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM item_search WHERE tsv::text LIKE '%''w:%' "
+                                 "OR title_tsv::text LIKE '%''w:%'")).scalar_one() == 0
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        assert s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all() == rebuilt
+        assert found(s, "防汛") == ids
+    engine.dispose()
