@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace as replace_dataclass
 from typing import Iterator
 
 from sqlalchemy import Integer, bindparam, text
@@ -37,8 +37,9 @@ from storage.search.query import Term
 
 TABLE = "item_search"  # created by migration 0005
 PHRASE_COUNT_CAP = 500
-FIRST_WINDOW = 2  # weeks
+FIRST_WINDOW = 1  # weeks
 MAX_WINDOW = 64  # weeks: a wider window is the rest of the index, read without one
+TITLE_WINDOWS = (8, 64)  # weeks read for title frequencies before the rest
 BUCKET_DAYS = 7  # entries carry the week of their sort key as a lexeme (see ``bucket_lexeme``)
 _TSV = "to_tsvector('simple', :title || ' ' || :body) || CAST(:bucket AS tsvector)"
 _TITLE_TSV = "to_tsvector('simple', :title) || CAST(:facets AS tsvector)"
@@ -52,7 +53,8 @@ class Match:
     sql: str
     params: dict = field(default_factory=dict)
     phrases: bool = False    # tsv positions are checked: the GIN index alone cannot answer
-    scan: dict = field(default_factory=dict)  # shared by a query's matches: key bounds, planner state
+    scan: dict = field(default_factory=dict)  # shared by a query's matches: key bounds, densities seen
+    full: bool = False  # every match of the query (not a level)
 
 
 def compile_query(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> tuple[Match, list[Match]]:
@@ -64,10 +66,10 @@ def compile_query(terms: list[Term], facets: list[str], low: int | None, high: i
         scope.append("title_tsv @@ (CAST(:facets AS tsquery){w})")
         params["facets"] = " & ".join(_facet_lexeme(facet) for facet in facets)
     if low is not None:
-        scope.append("sort_key >= :low")
+        scope.append("sort_key + 0 >= :low")  # never through the sort-key index (see ``planned``)
         params["low"] = low
     if high is not None:
-        scope.append("sort_key <= :high")
+        scope.append("sort_key + 0 <= :high")
         params["high"] = high
     has_phrase = any(len(term.tokens) > 1 for term in terms)
     scan: dict = {"low": low, "high": high}
@@ -84,7 +86,7 @@ def compile_query(terms: list[Term], facets: list[str], low: int | None, high: i
     if len(terms) > 1:
         levels.append(match(any_in_title, not_all_in_title))
     levels.append(match(not_any_in_title))
-    return match(), levels
+    return replace_dataclass(match(), full=True), levels
 
 
 def _facet_lexeme(token: str) -> str:
@@ -125,12 +127,36 @@ def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]
 
 
 def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int]:
-    """In how many titles each term is, counted up to ``cap``, in one statement
-    (GIN bitmaps on ``title_tsv``)."""
-    sql = text(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE title_tsv @@ to_tsquery('simple', q) "
-               "LIMIT :cap) AS found) FROM unnest(CAST(:queries AS text[])) WITH ORDINALITY AS u(q, n) ORDER BY n")
-    with planned(session):
-        return list(session.execute(sql, {"queries": [_phrase(t) for t in terms], "cap": cap}).scalars())
+    """In how many titles each term is, counted up to ``cap``: every term in one
+    statement per week window, newest first (``TITLE_WINDOWS``, then the rest),
+    until each has ``cap`` or the index is read (GIN bitmaps on ``title_tsv``)."""
+    counts = [0] * len(terms)
+    scan: dict = {"low": None, "high": None}
+    with planned(session, Match("", scan=scan)):
+        bounds = _bounds(session, Match("", scan=scan))
+        if bounds is None:
+            return counts
+        top, bottom = bounds
+        high = top
+        for size in (*TITLE_WINDOWS, None):
+            low = bottom if size is None else max(bottom, high - size + 1)
+            if low == bottom:  # the rest: no window
+                where, params = "title_tsv @@ to_tsquery('simple', q)", {}
+                if high < top:
+                    where += f" AND sort_key + 0 < {(high + 1) * BUCKET_DAYS << ID_BITS}"
+            else:
+                where = "title_tsv @@ (to_tsquery('simple', q) && CAST(:window AS tsquery))"
+                params = {"window": " | ".join(bucket_lexeme(b) for b in range(high, low - 1, -1))}
+            sql = text(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT c) AS found) "
+                       "FROM unnest(CAST(:queries AS text[]), CAST(:caps AS integer[])) WITH ORDINALITY AS u(q, c, n) "
+                       "ORDER BY n")
+            found = session.execute(sql, {**params, "queries": [_phrase(t) for t in terms],
+                                          "caps": [cap - n for n in counts]}).scalars()
+            counts = [n + more for n, more in zip(counts, found)]
+            high = low - 1
+            if low == bottom or all(n >= cap for n in counts):
+                break
+    return counts
 
 
 def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict]]:
@@ -149,14 +175,16 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
     top, bottom = bounds
     density = match.scan.setdefault("density", {})
     seen_rows, seen_weeks = density.get(match.sql, (0, 0))
-    size = FIRST_WINDOW if not seen_rows else _window_size(wanted(), seen_rows, seen_weeks, FIRST_WINDOW)
+    # A level has at most the matches of the whole query: its density bounds the first window from below.
+    known_rows, known_weeks = (seen_rows, seen_weeks) if seen_rows else density.get(_ALL, (0, 0))
+    size = FIRST_WINDOW if not known_rows else _window_size(wanted(), known_rows, known_weeks, FIRST_WINDOW)
     high = top
     while wanted() > 0:
         low = high - size + 1
         if size > MAX_WINDOW or low <= bottom:
             where = match.sql.format(w="")
             if high < top:
-                where += f" AND sort_key < {(high + 1) * BUCKET_DAYS << ID_BITS}"
+                where += f" AND sort_key + 0 < {(high + 1) * BUCKET_DAYS << ID_BITS}"
             yield where, match.params
             return
         before = wanted()
@@ -165,6 +193,8 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
         found = before - wanted()
         seen_rows, seen_weeks = seen_rows + found, seen_weeks + size
         density[match.sql] = (seen_rows, seen_weeks)
+        if match.full:
+            density[_ALL] = (seen_rows, seen_weeks)
         high = low - 1
         size = _window_size(wanted(), seen_rows, seen_weeks, size)
 
@@ -227,6 +257,7 @@ def planned(session: Session, match: Match | None = None) -> Iterator[None]:
 
 
 _PLANNED = "zhanqun.search.planned"
+_ALL = "all"  # density key of the whole query
 _SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on",
              "plan_cache_mode": "force_custom_plan"}
 

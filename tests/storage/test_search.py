@@ -442,3 +442,19 @@ def test_migration_0025_gives_postgresql_entries_their_week(pg_url):
         assert s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all() == rebuilt
         assert found(s, "防汛") == ids
     engine.dispose()
+
+
+def test_postgresql_title_frequencies_are_counted_across_week_windows(pg_session, monkeypatch):
+    """相关信息's term counts read titles a few weeks at a time: the counts (capped) are the same."""
+    from storage.search import postgres_index
+    from storage.search.query import make_term
+
+    session = pg_session
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    for n in range(12):  # every third week; 森林防火 in four titles, 通知 in all of them
+        add(session, f"森林防火工作通知{n}" if n % 3 == 0 else f"防汛工作通知{n}", at=start + timedelta(weeks=3 * n))
+    terms = [make_term(t) for t in ("森林", "通知", "防汛", "地震")]
+    expected = [4, 5, 5, 0]  # capped at 5
+    for windows in ((1, 2), (1000,), (2, 10, 1000)):
+        monkeypatch.setattr(postgres_index, "TITLE_WINDOWS", windows)
+        assert postgres_index.title_frequencies(session, terms, 5) == expected
