@@ -10,16 +10,24 @@ parsed exactly like the indexed text; ``<->`` chains a phrase, ``:*`` makes the
 one-character prefix.  PostgreSQL keeps positions up to 16,383 per document:
 past that point of a very long body its words still match, phrases may not.
 
-Plans are chosen here, not left to the planner, which estimates phrase
-queries at one row and does not know that checking ``tsv`` means a TOAST read:
+Every entry also carries the week of its sort key (``w:<weeks since 1970>``,
+in ``tsv`` and ``title_tsv``; migration 0025).  A GIN index can only answer
+with a bitmap of *every* match, and on a million items a bitmap of 通知 or 工作
+(half of everything, or all of it) costs more than the whole budget.  So
+matches are read newest first a few weeks at a time: ``q & ('w:2970' | …)``
+lets GIN intersect the term's posting list with a few weeks' (its "fast scan"
+skips through the long list), and what a window finds all sorts after what the
+windows before found.  Counts stop at their cap and pages when full, usually in
+the first window or two; the first is one week (or sized from the density the
+count just saw), each next one sized from the matches per week seen so far, and
+past ``MAX_WINDOW`` weeks (rare terms) the rest is one query without a window,
+cheap because rare terms have short posting lists.
 
-* counts always use the GIN index (a bitmap): single words and prefixes are
-  answered by the index alone; phrases re-read each candidate's ``tsv``, so
-  their count stops at ``PHRASE_COUNT_CAP``;
-* a page newest first either walks the ``sort_key`` index backwards, checking
-  rows until the page is full (cheap when matches are dense), or collects every
-  match from the GIN index and sorts them (cheap when they are few), whichever
-  the match density says costs less.
+The planner is steered once per search (``planned``): GIN bitmap scans only,
+never a sequential scan or a walk of the sort-key index (both read every row's
+``tsv``, a TOAST read each); key-range conditions are written ``sort_key + 0``
+for the same reason.  Phrases re-read each candidate's ``tsv``, so their
+count stops at ``PHRASE_COUNT_CAP``.
 """
 from __future__ import annotations
 
