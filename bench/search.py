@@ -12,14 +12,22 @@ dropped afterwards unless named with ``--pg-schema``; VACUUM ANALYZE after
 the load, as autovacuum would): 20 units, 6 columns, 发布时间 spread over six years,
 titles and bodies (~1,000–1,600 characters) built from the phrase lists of
 bench/sites.py, with a few themes mixed in at known rates (税 ~8 %, 医保 ~5 %,
-PM2.5 ~3 %, 碳普惠 ~0.01 %).  Rows go in with Core bulk inserts; the index is
-built by ``storage.search.rebuild`` (timed on its own).
+PM2.5 ~3 %, 碳普惠 ~0.01 %).  SQLite: rows go in with Core bulk inserts, the
+index is built by ``storage.search.rebuild`` (timed on its own).
 
 Then every case runs ``--warmup`` times untimed and ``--runs`` times timed
 (one session, like a web worker; 20 hits a page with titles and snippets
 highlighted) and the report gives p50/p95 per backend and the matches
-(``total``, ``+`` when capped).  Target: p95 ≤ 50 ms on SQLite for every case.
-Exits 0 either way.
+(``total``, ``+`` when capped).  Target: p95 ≤ 50 ms for every case, on SQLite
+at 200,000 items and on PostgreSQL at 1,000,000 (``--items 1000000``).  Exits 0 either way.
+
+On PostgreSQL the corpus is loaded with COPY and the index built in parallel
+(``seed_postgresql``, the entries ``search.rebuild`` would write); a million
+items take about an hour on a busy 2-core machine, so ``--copies-of SCHEMA``
+fills the schema with copies of an already seeded one instead (``--items
+1000000 --copies-of s200k``: five copies of 200,000, same texts and dates, new
+ids: five times as many items a week, as a larger portal has).  Keep schemas in
+a database of their own (``--pg-url …/zq_bench``) and reuse them with ``--pg-schema``.
 """
 from __future__ import annotations
 
@@ -457,7 +465,7 @@ def print_table(reports: list[dict]) -> None:
     for r in reports:
         worst = max(c["p95_ms"] for c in r["cases"])
         verdict = "PASS" if worst <= TARGET_P95_MS else "FAIL"
-        target = f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict}" if r["backend"] == "sqlite" else "(reported)"
+        target = f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict}"
         print(f"{r['backend']}: worst p95 {worst:.1f} ms {target}")
 
 
