@@ -12,14 +12,22 @@ dropped afterwards unless named with ``--pg-schema``; VACUUM ANALYZE after
 the load, as autovacuum would): 20 units, 6 columns, 发布时间 spread over six years,
 titles and bodies (~1,000–1,600 characters) built from the phrase lists of
 bench/sites.py, with a few themes mixed in at known rates (税 ~8 %, 医保 ~5 %,
-PM2.5 ~3 %, 碳普惠 ~0.01 %).  Rows go in with Core bulk inserts; the index is
-built by ``storage.search.rebuild`` (timed on its own).
+PM2.5 ~3 %, 碳普惠 ~0.01 %).  SQLite: rows go in with Core bulk inserts, the
+index is built by ``storage.search.rebuild`` (timed on its own).
 
 Then every case runs ``--warmup`` times untimed and ``--runs`` times timed
 (one session, like a web worker; 20 hits a page with titles and snippets
 highlighted) and the report gives p50/p95 per backend and the matches
-(``total``, ``+`` when capped).  Target: p95 ≤ 50 ms on SQLite for every case.
-Exits 0 either way.
+(``total``, ``+`` when capped).  Target: p95 ≤ 50 ms for every case, on SQLite
+at 200,000 items and on PostgreSQL at 1,000,000 (``--items 1000000``).  Exits 0 either way.
+
+On PostgreSQL the corpus is loaded with COPY and the index built in parallel
+(``seed_postgresql``, the entries ``search.rebuild`` would write); a million
+items take about an hour on a busy 2-core machine, so ``--copies-of SCHEMA``
+fills the schema with copies of an already seeded one instead (``--items
+1000000 --copies-of s200k``: five copies of 200,000, same texts and dates, new
+ids: five times as many items a week, as a larger portal has).  Keep schemas in
+a database of their own (``--pg-url …/zq_bench``) and reuse them with ``--pg-schema``.
 """
 from __future__ import annotations
 
@@ -38,7 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))  # after the project: bench/supervision.py must not shadow supervision/
 
 from sqlalchemy import create_engine, insert, select, func, text  # noqa: E402
 
@@ -160,6 +168,11 @@ def rows(n: int, today: date):
 def seed(url: str, n: int, today: date) -> dict:
     engine = make_engine(url)
     upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        try:
+            return seed_postgresql(engine, n, today)
+        finally:
+            engine.dispose()
     timings = {}
     with session_factory(engine)() as session:
         t0 = time.perf_counter()
@@ -183,6 +196,160 @@ def seed(url: str, n: int, today: date) -> dict:
             conn.execute(text("VACUUM ANALYZE item_search"))
     engine.dispose()
     return timings
+
+
+def _item_defaults() -> dict:
+    """Python-side defaults of Item's columns (COPY only knows the server's)."""
+    out = {}
+    for column in Item.__table__.columns:
+        default = column.default
+        if default is None or column.server_default is not None:
+            continue
+        out[column.name] = default.arg(None) if default.is_callable else default.arg
+    return out
+
+
+def _index_rows(batch: list[tuple]) -> list[tuple]:
+    """Index entries of a batch of published items, exactly as ``search.rebuild``
+    makes them (``documents.build``, ``postgres_index``'s parameters): run in worker processes."""
+    from storage.search import documents, postgres_index
+    out = []
+    for item_id, title, body, unit_id, published_at, columns in batch:
+        params = postgres_index._params(documents.build(item_id, title, body, unit_id, published_at, columns))
+        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["facets"],
+                    params["bucket"]))
+    return out
+
+
+def seed_postgresql(engine, n: int, today: date) -> dict:
+    """The same corpus as ``seed``, loaded the fast way for a million items: COPY
+    into the tables, the index entries cut by ``documents.build`` in worker
+    processes, COPYed to a staging table and turned into tsvectors by two
+    connections at once, the index's indexes dropped meanwhile and rebuilt after
+    (a GIN index built in one pass is much faster than one grown row by row).
+    The entries are those ``search.rebuild`` would write (``postgres_index`` SQL)."""
+    import multiprocessing
+    from storage.search import postgres_index
+
+    timings: dict = {}
+    defaults = _item_defaults()
+    item_columns = [c.name for c in Item.__table__.columns if c.name in defaults or c.name in
+                    ("id", "title", "url", "unit_id", "published_at", "body_text", "status", "content_hash",
+                     "created_at", "updated_at")]
+    jsonish = {c.name for c in Item.__table__.columns if c.type.__class__.__name__ == "JSON"}
+    table = postgres_index.TABLE
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        cur = conn.cursor()
+        t0 = time.perf_counter()
+        cur.execute("INSERT INTO units (id, name, kind, homepage) SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])",
+                    ([f"unit{u:02d}" for u in range(UNITS)], [corpus_unit_name(u) for u in range(UNITS)],
+                     ["county"] * UNITS, [f"https://unit{u:02d}.example.gov.cn/" for u in range(UNITS)]))
+        for k, (c, name) in enumerate(COLUMNS):
+            cur.execute("INSERT INTO columns (id, name, position) VALUES (%s, %s, %s)", (c, name, k))
+        indexes = cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND schemaname = current_schema() "
+                              "AND indexname <> %s", (table, f"pk_{table}")).fetchall()
+        for name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, facets text, bucket text)")
+        conn.commit()
+        published, all_links = [], []
+        with cur.copy(f"COPY items ({', '.join(item_columns)}) FROM STDIN") as items_copy:
+            for items, links in rows(n, today):
+                by_item: dict = {}
+                for link in links:
+                    by_item.setdefault(link["item_id"], []).append(link["column_id"])
+                for item in items:
+                    values = {**defaults, **item}
+                    items_copy.write_row([json.dumps(values[c]) if c in jsonish else values[c] for c in item_columns])
+                    if item["status"] == "published":
+                        published.append((item["id"], item["title"], item["body_text"], item["unit_id"],
+                                          item["published_at"], by_item.get(item["id"], [])))
+                all_links.extend((link["item_id"], link["column_id"]) for link in links)
+        with cur.copy("COPY item_columns (item_id, column_id) FROM STDIN") as links_copy:
+            for link in all_links:
+                links_copy.write_row(link)
+        conn.commit()
+        timings["seed_items_s"] = round(time.perf_counter() - t0, 1)
+        t0 = time.perf_counter()
+        batches = [published[k:k + 500] for k in range(0, len(published), 500)]
+        del published
+        with multiprocessing.get_context("fork").Pool(max(1, os.cpu_count() or 1)) as pool, \
+                cur.copy("COPY bench_index_staging FROM STDIN") as staging:
+            for entries in pool.imap(_index_rows, batches, chunksize=4):
+                for entry in entries:
+                    staging.write_row(entry)
+        conn.commit()
+        timings["indexed"] = cur.execute("SELECT count(*) FROM bench_index_staging").fetchone()[0]
+    finally:
+        raw.close()
+    insert_sql = (f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT item_id, sort_key, "
+                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body').replace(':bucket', 'bucket')}, "
+                  f"{postgres_index._TITLE_TSV.replace(':title', 'title').replace(':facets', 'facets')} "
+                  "FROM bench_index_staging WHERE item_id % 2 = ")
+    _parallel(engine, [insert_sql + str(k) for k in range(2)])
+    _parallel(engine, [indexdef for _, indexdef in indexes], maintenance=True)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP TABLE bench_index_staging"))
+        # steady state, as autovacuum leaves it (visibility map set)
+        conn.execute(text("VACUUM ANALYZE items"))
+        conn.execute(text(f"VACUUM ANALYZE {table}"))
+    timings["index_build_s"] = round(time.perf_counter() - t0, 1)
+    return timings
+
+
+def replicate(engine, source: str, per_copy: int, copies: int) -> float:
+    """Fill this schema's items, columns and index with ``copies`` copies of
+    ``source``'s ``per_copy`` items (ids 1..per_copy): copy k has ids + k·per_copy,
+    the same texts, units, columns and 发布时间; index entries are copied (with
+    their sort keys and the week lexeme of migration 0025, which a source built
+    before it lacks), not recomputed.  The index's indexes are built after."""
+    from storage.search import postgres_index
+
+    table = postgres_index.TABLE
+    t0 = time.perf_counter()
+    names = [c.name for c in Item.__table__.columns]
+    cols = ", ".join(names)
+    picked = ", ".join(f"s.{c} + k * {per_copy}" if c == "id" else f"s.{c}" for c in names)
+    week = "array_to_tsvector(ARRAY[format('w:%s', (s.sort_key >> 32) / 7)])"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"INSERT INTO units SELECT * FROM {source}.units ON CONFLICT DO NOTHING"))
+        conn.execute(text(f"INSERT INTO columns SELECT * FROM {source}.columns ON CONFLICT DO NOTHING"))
+        indexes = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND "
+                                    "schemaname = current_schema() AND indexname <> :pk"),
+                               {"t": table, "pk": f"pk_{table}"}).all()
+        for name, _ in indexes:
+            conn.execute(text(f'DROP INDEX "{name}"'))
+    statements = []
+    for k in range(copies):
+        statements.append(
+            f"INSERT INTO items ({cols}) SELECT {picked} FROM {source}.items s, (SELECT {k} AS k) c; "
+            f"INSERT INTO item_columns SELECT s.item_id + {k * per_copy}, s.column_id FROM {source}.item_columns s; "
+            f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT s.item_id + {k * per_copy}, "
+            f"(s.sort_key >> 32 << 32) | (s.item_id + {k * per_copy}), s.tsv || {week}, s.title_tsv || {week} "
+            f"FROM {source}.{table} s")
+    _parallel(engine, statements)
+    _parallel(engine, [indexdef for _, indexdef in indexes], maintenance=True)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"SELECT setval('items_id_seq', {per_copy * copies})"))
+        conn.execute(text("VACUUM ANALYZE items"))
+        conn.execute(text(f"VACUUM ANALYZE {table}"))
+    return round(time.perf_counter() - t0, 1)
+
+
+def _parallel(engine, statements: list[str], maintenance: bool = False) -> None:
+    """Run statements on separate connections at once (one per core)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(statement: str) -> None:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if maintenance:
+                conn.execute(text("SET maintenance_work_mem = '1GB'"))
+            conn.execute(text(statement))
+
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        list(workers.map(run, statements))
 
 
 def corpus_unit_name(u: int) -> str:
@@ -259,7 +426,18 @@ def run_postgresql(args, today: date) -> dict:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            report.update(seed(url, args.items, today))
+            if args.copies_of:
+                per_copy = seeded_count(pg_schema_url(args.pg_url, args.copies_of))
+                if not per_copy or args.items % per_copy:
+                    raise SystemExit(f"--copies-of {args.copies_of}: it holds {per_copy} items, not a divisor of {args.items}")
+                engine = make_engine(url)
+                upgrade(engine)
+                report["copies_of"] = f"{args.items // per_copy} × {args.copies_of}"
+                report["seed_items_s"] = 0
+                report["index_build_s"] = replicate(engine, args.copies_of, per_copy, args.items // per_copy)
+                engine.dispose()
+            else:
+                report.update(seed(url, args.items, today))
         report["cases"] = measure(url, today, args.runs, args.warmup)
         return report
     finally:
@@ -287,7 +465,7 @@ def print_table(reports: list[dict]) -> None:
     for r in reports:
         worst = max(c["p95_ms"] for c in r["cases"])
         verdict = "PASS" if worst <= TARGET_P95_MS else "FAIL"
-        target = f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict}" if r["backend"] == "sqlite" else "(reported)"
+        target = f"target p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict}"
         print(f"{r['backend']}: worst p95 {worst:.1f} ms {target}")
 
 
@@ -299,6 +477,9 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="SQLite file to use (reused when it holds --items items)")
     ap.add_argument("--pg-schema", default=None,
                     help="PostgreSQL schema to use and keep (reused when it holds --items items); default: a temporary one")
+    ap.add_argument("--copies-of", default=None, metavar="SCHEMA",
+                    help="PostgreSQL: fill --pg-schema with copies of SCHEMA's corpus (same texts and dates, new ids) "
+                         "instead of generating --items items: a million items in minutes rather than an hour")
     ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     ap.add_argument("--runs", type=int, default=40)
     ap.add_argument("--warmup", type=int, default=3)

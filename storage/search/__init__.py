@@ -132,15 +132,16 @@ def search(session: Session, q: str, *, unit: str | None = None, column: str | N
     backend = _backend(session)
     matches, levels = backend.compile_query(terms, facets, low, high)
     cap = backend.count_cap(matches, COUNT_CAP)
-    total = backend.count(session, matches, cap + 1)
-    capped = total > cap
-    total = min(total, cap)
-    offset = (page - 1) * per_page
-    ids: list[int] = []
-    if offset < total:
-        limit = min(per_page, total - offset)
-        ids = backend.newest(session, matches, limit, offset) if sort == "newest" else \
-            _by_levels(session, backend, levels, limit, offset)
+    with backend.planned(session, matches):
+        total = backend.count(session, matches, cap + 1)
+        capped = total > cap
+        total = min(total, cap)
+        offset = (page - 1) * per_page
+        ids: list[int] = []
+        if offset < total:
+            limit = min(per_page, total - offset)
+            ids = backend.newest(session, matches, limit, offset) if sort == "newest" else \
+                _by_levels(session, backend, levels, limit, offset)
     return SearchResult(hits=_hits(session, ids, terms), total=total, total_is_capped=capped,
                         page=page, per_page=per_page, terms=result.terms)
 

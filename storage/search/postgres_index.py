@@ -10,80 +10,91 @@ parsed exactly like the indexed text; ``<->`` chains a phrase, ``:*`` makes the
 one-character prefix.  PostgreSQL keeps positions up to 16,383 per document:
 past that point of a very long body its words still match, phrases may not.
 
-Plans are chosen here, not left to the planner, which estimates phrase
-queries at one row and does not know that checking ``tsv`` means a TOAST read:
+Every entry also carries the week of its sort key (``w:<weeks since 1970>``,
+in ``tsv`` and ``title_tsv``; migration 0025).  A GIN index can only answer
+with a bitmap of *every* match, and on a million items a bitmap of 通知 or 工作
+(half of everything, or all of it) costs more than the whole budget.  So
+matches are read newest first a few weeks at a time: ``q & ('w:2970' | …)``
+lets GIN intersect the term's posting list with a few weeks' (its "fast scan"
+skips through the long list), and what a window finds all sorts after what the
+windows before found.  Counts stop at their cap and pages when full, usually in
+the first window or two; the first is one week (or sized from the density the
+count just saw), each next one sized from the matches per week seen so far, and
+past ``MAX_WINDOW`` weeks (rare terms) the rest is one query without a window,
+cheap because rare terms have short posting lists.
 
-* counts always use the GIN index (a bitmap): single words and prefixes are
-  answered by the index alone; phrases re-read each candidate's ``tsv``, so
-  their count stops at ``PHRASE_COUNT_CAP``;
-* a page newest first either walks the ``sort_key`` index backwards, checking
-  rows until the page is full (cheap when matches are dense), or collects every
-  match from the GIN index and sorts them (cheap when they are few), whichever
-  the match density says costs less.
+The planner is steered once per search (``planned``): GIN bitmap scans only,
+never a sequential scan or a walk of the sort-key index (both read every row's
+``tsv``, a TOAST read each); key-range conditions are written ``sort_key + 0``
+for the same reason.  Phrases re-read each candidate's ``tsv``, so their
+count stops at ``PHRASE_COUNT_CAP``.
 """
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace as replace_dataclass
 from typing import Iterator
 
 from sqlalchemy import Integer, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from storage.search.documents import IN_CHUNK, Doc
+from storage.search.documents import ID_BITS, IN_CHUNK, Doc
 from storage.search.query import Term
 
 TABLE = "item_search"  # created by migration 0005
 PHRASE_COUNT_CAP = 500
-ESTIMATE_CAP = 5_000  # phrase candidates counted to choose a plan
-# Rough costs (µs per row) behind the choice of plan for a page.
-ROW_READ_US, TSV_READ_US = 1.0, 20.0
-_TSV = "to_tsvector('simple', :title || ' ' || :body)"
+FIRST_WINDOW = 1  # weeks
+MAX_WINDOW = 64  # weeks: a wider window is the rest of the index, read without one
+TITLE_WINDOWS = (8, 64)  # weeks read for title frequencies before the rest
+BUCKET_DAYS = 7  # entries carry the week of their sort key as a lexeme (see ``bucket_lexeme``)
+_TSV = "to_tsvector('simple', :title || ' ' || :body) || CAST(:bucket AS tsvector)"
 _TITLE_TSV = "to_tsvector('simple', :title) || CAST(:facets AS tsvector)"
 
 
 @dataclass(frozen=True)
 class Match:
-    sql: str                 # a WHERE condition on item_search, cheap conditions first
-    estimate_sql: str        # the same with phrases loosened to AND (answered by the GIN index alone)
+    """A WHERE condition on item_search.  ``sql`` holds ``{w}`` where each indexed
+    condition takes the week window (``_window``): `` && CAST(:window AS tsquery)``
+    or nothing."""
+    sql: str
     params: dict = field(default_factory=dict)
-    reads_tsv: bool = True   # rows are checked against tsv (a TOAST read) when walked
     phrases: bool = False    # tsv positions are checked: the GIN index alone cannot answer
+    scan: dict = field(default_factory=dict)  # shared by a query's matches: key bounds, densities seen
+    full: bool = False  # every match of the query (not a level)
 
 
 def compile_query(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> tuple[Match, list[Match]]:
     """Every match, and the relevance levels that partition them (see ``storage.search``):
     all terms in the title; some of them; none."""
-    params: dict = {
-        "all": " & ".join(_phrase(t) for t in terms), "any": " | ".join(_phrase(t) for t in terms),
-        "all_loose": " & ".join(_phrase(t, loose=True) for t in terms),
-        "any_loose": " | ".join(_phrase(t, loose=True) for t in terms),
-    }
+    params: dict = {"all": " & ".join(_phrase(t) for t in terms), "any": " | ".join(_phrase(t) for t in terms)}
     scope = []
     if facets:
-        scope.append("title_tsv @@ CAST(:facets AS tsquery)")
+        scope.append("title_tsv @@ (CAST(:facets AS tsquery){w})")
         params["facets"] = " & ".join(_facet_lexeme(facet) for facet in facets)
     if low is not None:
-        scope.append("sort_key >= :low")
+        scope.append("sort_key + 0 >= :low")  # never through the sort-key index (see ``planned``)
         params["low"] = low
     if high is not None:
-        scope.append("sort_key <= :high")
+        scope.append("sort_key + 0 <= :high")
         params["high"] = high
     has_phrase = any(len(term.tokens) > 1 for term in terms)
+    scan: dict = {"low": low, "high": high}
 
     def match(*conditions: str, tsv: bool = True) -> Match:
-        where = " AND ".join([*scope, *conditions, *(["tsv @@ to_tsquery('simple', :all)"] if tsv else [])])
-        loose = where.replace(":all)", ":all_loose)").replace(":any)", ":any_loose)")
-        return Match(where, loose, params, reads_tsv=tsv, phrases=tsv and has_phrase)
+        where = " AND ".join([*scope, *conditions, *(["tsv @@ (to_tsquery('simple', :all){w})"] if tsv else [])])
+        return Match(where, params, phrases=tsv and has_phrase, scan=scan)
 
-    all_in_title = "title_tsv @@ to_tsquery('simple', :all)"
-    any_in_title = "title_tsv @@ to_tsquery('simple', :any)"
+    all_in_title = "title_tsv @@ (to_tsquery('simple', :all){w})"
+    any_in_title = "title_tsv @@ (to_tsquery('simple', :any){w})"
+    not_all_in_title = "NOT title_tsv @@ to_tsquery('simple', :all)"
+    not_any_in_title = "NOT title_tsv @@ to_tsquery('simple', :any)"
     levels = [match(all_in_title, tsv=False)]  # the title's tokens are in tsv too
     if len(terms) > 1:
-        levels.append(match(any_in_title, f"NOT {all_in_title}"))
-    levels.append(match(f"NOT {any_in_title}"))
-    return match(), levels
+        levels.append(match(any_in_title, not_all_in_title))
+    levels.append(match(not_any_in_title))
+    return replace_dataclass(match(), full=True), levels
 
 
 def _facet_lexeme(token: str) -> str:
@@ -91,12 +102,12 @@ def _facet_lexeme(token: str) -> str:
     return f"'{token[0]}:{token[1:]}'"
 
 
-def _phrase(term: Term, loose: bool = False) -> str:
+def _phrase(term: Term) -> str:
     # Tokens are letters, digits and ideographs only: nothing to escape inside '…'.
     lexemes = [f"'{token}'" for token in term.tokens]
     if term.prefix:
         lexemes[-1] += ":*"
-    return "(" + (" & " if loose else " <-> ").join(lexemes) + ")"
+    return "(" + " <-> ".join(lexemes) + ")"
 
 
 # -- queries ---------------------------------------------------------------------------
@@ -105,72 +116,158 @@ def count_cap(match: Match, cap: int) -> int:
 
 
 def count(session: Session, match: Match, cap: int) -> int:
-    sql = text(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {match.sql} LIMIT :cap) AS found")
-    with _plan(session, bitmap=True):
-        return session.execute(sql, {**match.params, "cap": cap}).scalar_one()
-
-
-def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int]:
-    """In how many titles each term is, counted up to ``cap``, in one statement
-    (GIN bitmaps on ``title_tsv``)."""
-    sql = text(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE title_tsv @@ to_tsquery('simple', q) "
-               "LIMIT :cap) AS found) FROM unnest(CAST(:queries AS text[])) WITH ORDINALITY AS u(q, n) ORDER BY n")
-    with _plan(session, bitmap=True):
-        return list(session.execute(sql, {"queries": [_phrase(t) for t in terms], "cap": cap}).scalars())
+    found = 0
+    with planned(session, match):
+        for where, params in _windows(session, match, lambda: cap - found):
+            sql = text(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT :cap) AS found")
+            found += session.execute(sql, {**params, "cap": cap - found}).scalar_one()
+    return found
 
 
 def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]:
     """Item ids of a page of matches, newest first."""
-    sql = text(f"SELECT item_id FROM {TABLE} WHERE {match.sql} ORDER BY sort_key DESC LIMIT :limit OFFSET :offset")
-    with _plan(session, bitmap=not _walk(session, match, limit + offset)):
-        return list(session.execute(sql, {**match.params, "limit": limit, "offset": offset}).scalars())
+    ids: list[int] = []
+    with planned(session, match):
+        for where, params in _windows(session, match, lambda: limit + offset - len(ids)):
+            sql = text(f"SELECT item_id FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT :limit")
+            ids += session.execute(sql, {**params, "limit": limit + offset - len(ids)}).scalars()
+    return ids[offset:offset + limit]
 
 
-def _walk(session: Session, match: Match, wanted: int) -> bool:
-    """Whether walking the rows newest first until ``wanted`` matches are found costs
-    less than collecting every match from the GIN index and sorting them."""
-    estimate = float(max(1, _estimate(session, match)))
-    rows = session.execute(text(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass")).scalar_one()
-    walked = wanted * max(float(rows), estimate) / estimate
-    walk_cost = walked * (ROW_READ_US + (TSV_READ_US if match.reads_tsv else 0))
-    collect_cost = estimate * (ROW_READ_US + (TSV_READ_US if match.phrases else 0))
-    return walk_cost < collect_cost
+def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int]:
+    """In how many titles each term is, counted up to ``cap``: every term in one
+    statement per week window, newest first (``TITLE_WINDOWS``, then the rest),
+    until each has ``cap`` or the index is read (GIN bitmaps on ``title_tsv``)."""
+    counts = [0] * len(terms)
+    scan: dict = {"low": None, "high": None}
+    with planned(session, Match("", scan=scan)):
+        bounds = _bounds(session, Match("", scan=scan))
+        if bounds is None:
+            return counts
+        top, bottom = bounds
+        high = top
+        for size in (*TITLE_WINDOWS, None):
+            low = bottom if size is None else max(bottom, high - size + 1)
+            if low == bottom:  # the rest: no window
+                where, params = "title_tsv @@ to_tsquery('simple', q)", {}
+                if high < top:
+                    where += f" AND sort_key + 0 < {(high + 1) * BUCKET_DAYS << ID_BITS}"
+            else:
+                where = "title_tsv @@ (to_tsquery('simple', q) && CAST(:window AS tsquery))"
+                params = {"window": " | ".join(bucket_lexeme(b) for b in range(high, low - 1, -1))}
+            sql = text(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT c) AS found) "
+                       "FROM unnest(CAST(:queries AS text[]), CAST(:caps AS integer[])) WITH ORDINALITY AS u(q, c, n) "
+                       "ORDER BY n")
+            found = session.execute(sql, {**params, "queries": [_phrase(t) for t in terms],
+                                          "caps": [cap - n for n in counts]}).scalars()
+            counts = [n + more for n, more in zip(counts, found)]
+            high = low - 1
+            if low == bottom or all(n >= cap for n in counts):
+                break
+    return counts
 
 
-def _estimate(session: Session, match: Match) -> int:
-    """About how many rows match.  Phrases: their candidates counted by the GIN index
-    alone (no TOAST reads); the planner would multiply the selectivities of a
-    phrase's bigrams as if they were independent, and they are anything but.
-    Otherwise the planner's estimate, from ANALYZE statistics."""
-    if match.phrases:
-        sql = text(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {match.estimate_sql} LIMIT :cap) AS found")
-        with _plan(session, bitmap=True):
-            return session.execute(sql, {**match.params, "cap": ESTIMATE_CAP}).scalar_one()
-    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {match.sql}"), match.params)
-    return int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
+def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict]]:
+    """The match over successive week windows, newest first, while ``wanted()``
+    (rows still needed) is positive: WHERE conditions and their parameters.
+
+    Windows are disjoint and in key order, so rows found in one all sort after
+    those of the windows before.  The first is ``FIRST_WINDOW`` weeks (more when
+    this query's density is known); each next one is sized by the density seen
+    so far (8 times larger when nothing was found yet); past ``MAX_WINDOW``
+    weeks, or at the oldest entry, the rest is one last query without a window.
+    """
+    bounds = _bounds(session, match)
+    if bounds is None:
+        return
+    top, bottom = bounds
+    density = match.scan.setdefault("density", {})
+    seen_rows, seen_weeks = density.get(match.sql, (0, 0))
+    # A level has at most the matches of the whole query: its density bounds the first window from below.
+    known_rows, known_weeks = (seen_rows, seen_weeks) if seen_rows else density.get(_ALL, (0, 0))
+    size = FIRST_WINDOW if not known_rows else _window_size(wanted(), known_rows, known_weeks, FIRST_WINDOW)
+    high = top
+    while wanted() > 0:
+        low = high - size + 1
+        if size > MAX_WINDOW or low <= bottom:
+            where = match.sql.format(w="")
+            if high < top:
+                where += f" AND sort_key + 0 < {(high + 1) * BUCKET_DAYS << ID_BITS}"
+            yield where, match.params
+            return
+        before = wanted()
+        window = " | ".join(bucket_lexeme(b) for b in range(high, low - 1, -1))
+        yield match.sql.format(w=" && CAST(:window AS tsquery)"), {**match.params, "window": window}
+        found = before - wanted()
+        seen_rows, seen_weeks = seen_rows + found, seen_weeks + size
+        density[match.sql] = (seen_rows, seen_weeks)
+        if match.full:
+            density[_ALL] = (seen_rows, seen_weeks)
+        high = low - 1
+        size = _window_size(wanted(), seen_rows, seen_weeks, size)
+
+
+def _window_size(wanted: int, rows: int, weeks: int, previous: int) -> int:
+    if rows == 0:
+        return previous * 8
+    return max(1, math.ceil(1.5 * wanted * weeks / rows))
+
+
+def _bounds(session: Session, match: Match) -> tuple[int, int] | None:
+    """The newest and oldest weeks with entries in the query's key range, read
+    from the sort-key index by ``planned`` as it starts (once per query)."""
+    if "bounds" not in match.scan:  # planned() was entered without this query
+        sql, params = _bounds_sql(match)
+        session.execute(text("SELECT set_config('enable_indexscan', 'on', true)"))
+        _keep_bounds(match, session.execute(text(f"SELECT {sql}"), params).one())
+        session.execute(text(f"SELECT set_config('enable_indexscan', '{_SETTINGS['enable_indexscan']}', true)"))
+    return match.scan["bounds"]
+
+
+def _bounds_sql(match: Match) -> tuple[str, dict]:
+    low, high = match.scan["low"], match.scan["high"]
+    where = "sort_key >= :bounds_low AND sort_key <= :bounds_high"
+    return (f"(SELECT max(sort_key) FROM {TABLE} WHERE {where}), (SELECT min(sort_key) FROM {TABLE} WHERE {where})",
+            {"bounds_low": low if low is not None else -1, "bounds_high": high if high is not None else 2**63 - 1})
+
+
+def _keep_bounds(match: Match, row) -> None:
+    match.scan["bounds"] = None if row[0] is None else (bucket_of(row[0]), bucket_of(row[1]))
 
 
 @contextmanager
-def _plan(session: Session, *, bitmap: bool) -> Iterator[None]:
-    """Steer the planner for one statement: GIN bitmap scans only, or a walk of the
-    ``sort_key`` index only (never a sequential scan, which reads every ``tsv``).
-    Plans are made afresh (psycopg prepares statements it sees often, and a
-    cached plan would keep the scan it was made with).  ``set_config(…, true)``
-    is SET LOCAL; the previous values come back after."""
-    settings = {"enable_seqscan": "off", "enable_indexscan": "off" if bitmap else "on",
-                "enable_bitmapscan": "on" if bitmap else "off", "plan_cache_mode": "force_custom_plan"}
-    names = list(settings)
-    previous = session.execute(text("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))).one()
-    _set(session, settings)
+def planned(session: Session, match: Match | None = None) -> Iterator[None]:
+    """Steer the planner while a search runs: GIN bitmap scans only (never a
+    sequential scan or a walk of the sort-key index, which would read every
+    row's ``tsv``, a TOAST read each).  Plans are made afresh (psycopg prepares
+    statements it sees often, and a cached plan would not see the window).
+    ``set_config(…, true)`` is SET LOCAL; the previous values come back after.
+    The same statement reads ``match``'s key bounds (planned before the settings
+    change, so with the sort-key index).  Nested uses set nothing."""
+    if session.info.get(_PLANNED):
+        yield
+        return
+    names = list(_SETTINGS)
+    bounds, params = _bounds_sql(match) if match is not None and "bounds" not in match.scan else ("", {})
+    row = session.execute(text(
+        "SELECT " + ", ".join(f"current_setting('{n}')" for n in names) + (f", {bounds}" if bounds else "") + ", "
+        + ", ".join(f"set_config('{n}', '{v}', true)" for n, v in _SETTINGS.items())), params).one()
+    previous = row[:len(names)]
+    if bounds:
+        _keep_bounds(match, row[len(names):len(names) + 2])
+    session.info[_PLANNED] = True
     try:
         yield
     finally:
-        _set(session, dict(zip(names, previous)))
+        session.info.pop(_PLANNED, None)
+        calls = ", ".join(f"set_config('{name}', :v{k}, true)" for k, name in enumerate(names))
+        session.execute(text("SELECT " + calls), {f"v{k}": value for k, value in enumerate(previous)})
 
 
-def _set(session: Session, settings: dict[str, str]) -> None:
-    calls = ", ".join(f"set_config('{name}', :v{k}, true)" for k, name in enumerate(settings))
-    session.execute(text("SELECT " + calls), {f"v{k}": value for k, value in enumerate(settings.values())})
+_PLANNED = "zhanqun.search.planned"
+_ALL = "all"  # density key of the whole query
+_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "enable_bitmapscan": "on",
+             "plan_cache_mode": "force_custom_plan"}
 
 
 # -- writes ----------------------------------------------------------------------------
@@ -198,9 +295,20 @@ def insert(session: Session, docs: list[Doc]) -> None:
         )
 
 
+def bucket_of(key: int) -> int:
+    """The week (since 1970) of a sort key: 0 for undated entries."""
+    return (key >> ID_BITS) // BUCKET_DAYS
+
+
+def bucket_lexeme(bucket: int) -> str:
+    return _facet_lexeme(f"w{bucket}")
+
+
 def _params(doc: Doc) -> dict:
-    facets = " ".join(_facet_lexeme(facet) for facet in doc.facets.split())
-    return {"item_id": doc.item_id, "sort_key": doc.sort_key, "title": doc.title, "body": doc.body, "facets": facets}
+    bucket = bucket_lexeme(bucket_of(doc.sort_key))
+    facets = " ".join([*(_facet_lexeme(facet) for facet in doc.facets.split()), bucket])
+    return {"item_id": doc.item_id, "sort_key": doc.sort_key, "title": doc.title, "body": doc.body,
+            "facets": facets, "bucket": bucket}
 
 
 def clear(session: Session) -> None:

@@ -16,6 +16,7 @@ FTS table would keep the token text, twice the raw text.
 from __future__ import annotations
 
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -82,6 +83,11 @@ def _row(doc: Doc) -> tuple[int, str, str, str]:
 
 
 # -- queries ---------------------------------------------------------------------------
+def planned(session: Session, match: Match | None = None) -> nullcontext:
+    """FTS5 needs no steering (PostgreSQL's backend sets its planner here)."""
+    return nullcontext()
+
+
 def count_cap(match: Match, cap: int) -> int:
     """FTS5 counts every kind of query from the index alone: the usual cap."""
     return cap

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -195,23 +195,33 @@ def test_total_is_capped(session, monkeypatch):
     assert search.search(session, "工作动态4").total_is_capped is False
 
 
-def test_postgresql_plans_give_the_same_pages(pg_session, monkeypatch):
-    """PostgreSQL pages either walk the newest rows or collect and sort all matches
-    (chosen by cost); both must give the same items in the same order."""
+def test_postgresql_week_windows_give_the_same_pages(pg_session, monkeypatch):
+    """PostgreSQL reads matches newest first in windows of weeks, sized by what it
+    has found so far, then the rest without a window; however the windows fall,
+    the pages are the same items in the same order."""
     from storage.search import postgres_index
 
     session = pg_session
-    for n in range(6):
+    for n in range(6):  # one item every ten days: several weeks, some empty
         add(session, f"城乡居民医保通知{n}" if n % 2 else f"社区动态{n}", "城乡居民医保缴费开始。税收宣传。",
-            columns=("notices",), at=datetime(2026, 1, 1 + n, tzinfo=timezone.utc))
+            columns=("notices",), at=datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(days=10 * n))
     queries = [("城乡居民医保", {}), ("税", {"sort": "newest"}), ("医保 通知", {"column": "notices"}),
-               ("城乡居民医保", {"date_from": date(2026, 1, 3)})]
-    chosen = {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
-              for q, kw in queries}
-    for walk in (True, False):
-        monkeypatch.setattr(postgres_index, "_walk", lambda *args, **kw: walk)
-        assert {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
-                for q, kw in queries} == chosen
+               ("城乡居民医保", {"date_from": date(2026, 1, 15)}), ("动态", {"date_to": date(2026, 1, 25)})]
+
+    def pages():
+        return {q + repr(kw): [found(session, q, **kw), search.search(session, q, per_page=2, page=2, **kw).hits]
+                for q, kw in queries}
+
+    chosen = pages()
+    newest = chosen["税{'sort': 'newest'}"][0]
+    assert len(newest) == 6 and newest == sorted(newest, reverse=True)
+    by_level = chosen["城乡居民医保{}"][0]  # the titles that have it first
+    assert by_level == sorted(newest[:6:2], reverse=True) + sorted(newest[1:6:2], reverse=True)
+    assert len(chosen["城乡居民医保{'date_from': datetime.date(2026, 1, 15)}"][0]) == 4
+    for first, widest in ((1, 1000), (1, 1), (1000, 64), (2, 2)):  # windows of one week; one, then the rest; none
+        monkeypatch.setattr(postgres_index, "FIRST_WINDOW", first)
+        monkeypatch.setattr(postgres_index, "MAX_WINDOW", widest)
+        assert pages() == chosen
     monkeypatch.setattr(postgres_index, "PHRASE_COUNT_CAP", 2)
     result = search.search(session, "城乡居民医保")
     assert (result.total, result.total_is_capped) == (2, True)
@@ -406,3 +416,45 @@ def test_search_rebuild_and_query_commands(sqlite_url):
     assert "共 1 条" in text and "关于<森林>【防火】的通知" in text
     refused = zhanqun("query", "长" * 101, "--db", sqlite_url)
     assert refused.returncode != 0 and "太长" in refused.stderr
+
+
+def test_migration_0025_gives_postgresql_entries_their_week(pg_url):
+    """Entries written before 0025 get the week lexeme the windows read, exactly as a rebuild writes it."""
+    from sqlalchemy import text
+
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add(Unit(id="kecheng", name="柯城区", kind="county", homepage="http://kc/"))
+        s.commit()
+        ids = [add(s, "防汛防台工作通知", "做好防汛准备。", at=datetime(2026, 6, 1, tzinfo=timezone.utc)),
+               add(s, "防汛物资", "", at=datetime(2019, 6, 1, tzinfo=timezone.utc))]
+        s.execute(text("UPDATE items SET published_at = NULL WHERE id = :id"), {"id": ids[1]})
+        search.refresh(s, [ids[1]])
+        s.commit()
+        rebuilt = s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all()
+    command.downgrade(alembic_config(engine), "0019")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM item_search WHERE tsv::text LIKE '%''w:%' "
+                                 "OR title_tsv::text LIKE '%''w:%'")).scalar_one() == 0
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        assert s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all() == rebuilt
+        assert found(s, "防汛") == ids
+    engine.dispose()
+
+
+def test_postgresql_title_frequencies_are_counted_across_week_windows(pg_session, monkeypatch):
+    """相关信息's term counts read titles a few weeks at a time: the counts (capped) are the same."""
+    from storage.search import postgres_index
+    from storage.search.query import make_term
+
+    session = pg_session
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    for n in range(12):  # every third week; 森林防火 in four titles, 通知 in all of them
+        add(session, f"森林防火工作通知{n}" if n % 3 == 0 else f"防汛工作通知{n}", at=start + timedelta(weeks=3 * n))
+    terms = [make_term(t) for t in ("森林", "通知", "防汛", "地震")]
+    expected = [4, 5, 5, 0]  # capped at 5
+    for windows in ((1, 2), (1000,), (2, 10, 1000)):
+        monkeypatch.setattr(postgres_index, "TITLE_WINDOWS", windows)
+        assert postgres_index.title_frequencies(session, terms, 5) == expected
