@@ -9,14 +9,14 @@ lexeme twice is harmless (an index filled by migration 0005 with this code
 already has it).  SQLite's index is unchanged.
 
 Revision ID: 0025
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-03 14:00:00
 """
 from alembic import op
 
 
 revision = '0025'
-down_revision = '0019'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
