@@ -54,12 +54,7 @@ def ensure_admin(app: Flask) -> str | None:
         name = "admin"
         if session.scalar(select(User.id).where(User.username == name)) is not None:
             name = f"admin-{secrets.token_hex(3)}"
-        from hub.actions import record
-
-        admin = User(username=name, password_hash=generate_password_hash(password), role="admin")
-        session.add(admin)
-        session.flush()
-        record(session, None, "user_create", None, {}, {"user": name, "role": "admin", "active": True, "via": "first_start"})
+        session.add(User(username=name, password_hash=generate_password_hash(password), role="admin"))
         session.commit()
     print(
         f"zhanqun hub: created administrator {name!r} with password: {password}\n"
