@@ -84,3 +84,17 @@ def unit_label(name: str | None, unit_id: str | None) -> str:
     if name and unit_id and name != unit_id:
         return name
     return name or unit_id or ""
+
+
+def source_label(source_id: str | None) -> str:
+    """For templates: a source's Chinese name (unit · columns), read once per request."""
+    if not source_id:
+        return ""
+    from flask import g
+
+    from hub.db import db_session
+
+    names = g.get("_source_names")
+    if names is None:
+        names = g._source_names = source_names(db_session())
+    return names.get(source_id, source_id)
