@@ -9,7 +9,8 @@ from werkzeug.security import generate_password_hash
 
 from cli.options import db_option
 from hub.tokens import hash_token, new_token
-from hub.users.service import reset_password
+from hub.actions import record
+from hub.users.service import reset_password, snapshot
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import USER_ROLES, Unit, User
@@ -44,7 +45,10 @@ def add(name: str, role: str, unit_id: str | None, password: str | None, db_url:
             raise click.ClickException(f"user {name!r} already exists")
         if unit_id and session.get(Unit, unit_id) is None:
             raise click.ClickException(f"unknown unit {unit_id!r}")
-        session.add(User(username=name, role=role, unit_id=unit_id, password_hash=generate_password_hash(password)))
+        user = User(username=name, role=role, unit_id=unit_id, password_hash=generate_password_hash(password))
+        session.add(user)
+        session.flush()
+        record(session, None, "user_create", None, {}, {**snapshot(user), "via": "cli"})  # audited as "system"
         session.commit()
     click.echo(f"created {role} {name}")
     if generated:
@@ -61,7 +65,10 @@ def token(name: str, db_url: str) -> None:
         if user is None:
             raise click.ClickException(f"no user {name!r}")
         value = new_token()
+        had = user.api_token_hash is not None
         user.api_token_hash = hash_token(value)
+        record(session, None, "user_token", None, {"user": user.username, "api_token": "replaced" if had else None},
+               {"user": user.username, "api_token": "issued", "via": "cli"})
         session.commit()
     click.echo(value)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.health import public_health
@@ -27,6 +29,7 @@ URL_CHUNK = 500
 BROKEN_RULES = "rules may be broken (site redesign?)"
 UNDATED_SHARE = 0.5  # more than half the entries without a date or title: the rules miss
 INCOMPLETE = "listing incomplete"  # the list declared more than was read (shortfalls)
+PROGRESS_EVERY = 1.0  # seconds: a running run's counts reach the database this often (the hub shows them)
 NOT_UNDERSTOOD = "not understood"  # a shortfall naming a pager we cannot read: the rules miss
 
 
@@ -106,6 +109,8 @@ class RunBook:
         self.failures_before_pause = failures_before_pause
         self.tallies: dict[str, RunTally] = {}
         self.closing = threading.Lock()  # finish() and abort_open() never close one run twice
+        self.progress_at: dict[str, float] = {}
+        self.progress_writing = threading.Lock()
 
     def start(self, source_ids: list[str]) -> None:
         with self.sessions.begin() as session:
@@ -128,6 +133,34 @@ class RunBook:
             tally.updated += 1
         else:
             tally.unchanged += 1
+        self.progress(source_id)
+
+    def progress(self, source_id: str) -> None:
+        """Write the running counts to the run, at most once per PROGRESS_EVERY seconds, for
+        the hub's live progress of 立即采集.  A courtesy: the final counts are written at the end,
+        so a write that fails (a busy database) is left for the next one."""
+        tally = self.tallies.get(source_id)
+        now = time.monotonic()
+        if tally is None or now - self.progress_at.get(source_id, 0.0) < PROGRESS_EVERY:
+            return
+        self.progress_at[source_id] = now
+        if not self.progress_writing.acquire(blocking=False):
+            return  # the last write is still waiting for the database: this one can wait a second
+        values = dict(fetched=tally.fetched, new=tally.new, updated=tally.updated, unchanged=tally.unchanged,
+                      errors=tally.errors)
+        # Off the reactor's thread: a database busy with the item writer must not stall the crawl.
+        threading.Thread(target=self._write_progress, args=(tally.run_id, values), name="run-progress",
+                         daemon=True).start()
+
+    def _write_progress(self, run_id: int, values: dict) -> None:
+        try:
+            with self.sessions.begin() as session:
+                session.execute(update(HarvestRun).where(HarvestRun.id == run_id, HarvestRun.status == "running")
+                                .values(**values))
+        except SQLAlchemyError:
+            pass
+        finally:
+            self.progress_writing.release()
 
     def skip(self, source_id: str, url: str, reason: str) -> None:
         tally = self.tallies[source_id]
@@ -140,6 +173,7 @@ class RunBook:
         tally.errors += 1
         if len(tally.messages) < MAX_STORED_ERRORS:
             tally.messages.append(_message(url, stage, message))
+        self.progress(source_id)
 
     def withdrew(self, source_id: str) -> None:
         self.tallies[source_id].withdrawn += 1

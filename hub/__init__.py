@@ -110,12 +110,12 @@ def create_app(config=None) -> Flask:
 
     @app.get("/hub/")
     def hub_home():
-        """The editors' start page: where each role works."""
+        """The 工作台: each role's overview (hub/dashboard)."""
         if g.user is None:
             return redirect(url_for("auth.login"))
-        if g.user.role == "reporter":
-            return redirect(url_for("submissions.index"))
-        return redirect(url_for("review.index"))
+        from hub.dashboard import home
+
+        return home()
 
     for code, title in ERRORS.items():
         app.register_error_handler(code, _error_handler(code, title))

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "finding_close": "问题消除", "finding_deadline": "调整整改期限", "finding_comment": "问题备注", "report_generate": "生成通报",
     "user_create": "新建用户", "user_role": "修改角色", "user_unit": "修改单位", "user_deactivate": "停用账号",
     "user_activate": "启用账号", "user_password": "重置密码", "user_token": "签发API令牌",
+    "user_password_change": "修改本人密码", "submission_edit": "修改报送", "submission_withdraw": "撤回报送",
+    "probe_source": "试采",
     "rule_create": "添加栏目规则", "rule_update": "修改栏目规则", "rule_enable": "启用栏目规则",
     "rule_disable": "停用栏目规则", "rule_delete": "删除栏目规则",
     "term_add": "添加敏感词", "term_remove": "删除敏感词", "sensitive_terms": "重新筛查敏感词",

@@ -17,6 +17,11 @@ def register_filters(app: Flask) -> None:
         local = as_local(value, tz)
         return local.strftime(fmt) if local else "—"
 
+    from hub.labels import reason_zh, source_label
+
+    app.add_template_filter(reason_zh, "reason_zh")  # the harvester's English reasons, in Chinese
+    app.jinja_env.globals["source_label"] = source_label
+
     @app.template_filter("tojson_cn")
     def tojson_cn(value) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -63,11 +63,11 @@ def check(session: Session, registry: RegistryFile, source_id: str, now: datetim
     """Refuse when the registry is invalid or lacks the source, or the source is being harvested."""
     if not registry.valid:
         shown = "；".join(registry.problems[:3]) + ("…" if len(registry.problems) > 3 else "")
-        raise LaunchError(f"登记簿（registry）有误，不能采集：{shown}")
+        raise LaunchError(f"采集配置有误，不能采集：{shown}")
     try:
         registry.registry.source(source_id)
     except KeyError:
-        raise LaunchError(f"登记簿中没有来源“{source_id}”，不能采集。") from None
+        raise LaunchError(f"采集配置中没有来源“{source_id}”，不能采集。") from None
     abort_dead_runs(session, [source_id])  # a run whose harvester died does not block
     running = running_run(session, source_id)
     if running is not None:

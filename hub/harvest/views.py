@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from harvester import health
 from hub.actions import record
@@ -36,8 +37,12 @@ def sources():
     listed = {source.id for _, source in registry.registry.sources()} if registry.valid else set()
     not_harvested = [(unit, source) for unit, source in registry.registry.sources() if source.id not in known] \
         if registry.valid else []
+    from hub.harvest import progress
+    from hub.labels import source_names
+
+    healths = progress.health_by_source(session, session.scalars(select(Source)).all())
     return render_template("harvest/sources.html", rows=rows, registry=registry, listed=listed,
-                           not_harvested=not_harvested)
+                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress.HEALTH_LABELS)
 
 
 @bp.get("/hub/harvest/sources/<source_id>")
@@ -57,8 +62,14 @@ def source(source_id: str):
     query = health.runs_query(source_id)
     total, page, pages = paginate(session, query, _page(), RUNS_PER_PAGE)
     runs = session.scalars(query.limit(RUNS_PER_PAGE).offset((page - 1) * RUNS_PER_PAGE)).all()
+    from hub.harvest import progress
+    from hub.labels import source_names
+
     return render_template(
         "harvest/source.html", source=row, source_id=source_id, entry=entry, registry=registry,
+        source_name=source_names(session, [source_id]).get(source_id),
+        health=progress.health(row, progress.recent_runs(session, source_id)), HEALTH_LABELS=progress.HEALTH_LABELS,
+        live=progress.status(session, source_id),
         unit=session.get(Unit, row.unit_id) if row is not None else None,
         runs=runs, total=total, page=page, pages=pages,
         running=health.running_run(session, source_id), log=launch.log_tail(source_id),
@@ -134,7 +145,7 @@ def run(source_id: str):
                    {"source": source_id, "pid": pid})
     entry.created_at = started  # before the harvest opens its run: see launch._starting
     session.commit()
-    flash("已开始采集…通常几分钟内完成，刷新本页可查看采集记录。")
+    flash("已开始采集，下方实时显示进度。")
     return _back(source_id)
 
 

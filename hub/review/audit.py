@@ -8,7 +8,8 @@ from hub.auth import roles_required
 from hub.db import db_session
 from hub.review import bp
 from hub.review.query import paginate
-from storage.models import AuditEntry, User
+from hub.review.audit_format import AuditFormatter, actor_label
+from storage.models import AuditEntry, PortalColumn, Unit, User
 
 
 @bp.get("/audit/")
@@ -33,8 +34,13 @@ def audit():
         query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(size).offset((page - 1) * size)
     ).all()
     recorded = session.scalars(select(AuditEntry.action).distinct()).all()
+    formatter = AuditFormatter(dict(session.execute(select(Unit.id, Unit.name)).all()),
+                               dict(session.execute(select(PortalColumn.id, PortalColumn.name)).all()),
+                               current_app.config["TIMEZONE"])
+    rows = [(e, actor_label(e.username, e.after), formatter.changes(e.before, e.after)) for e in entries]
     return render_template(
-        "review/audit.html", entries=entries, total=total, page=page, pages=pages, filters=filters,
-        users=session.scalars(select(User.username).order_by(User.username)).all(),
+        "review/audit.html", rows=rows, entries=entries, total=total, page=page, pages=pages, filters=filters,
+        users=sorted(set(session.scalars(select(User.username)).all()) | set(session.scalars(
+            select(AuditEntry.username).where(AuditEntry.username == "system").limit(1)).all())),
         actions=sorted(set(recorded) | {"publish", "reject", "unpublish", "edit"}),
     )

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("rules", __name__)
 
-MATCH_LABELS = {"title_keyword": "标题关键词", "title_regex": "标题正则", "column_name": "页面栏目名 ColumnName"}
+MATCH_LABELS = {"title_keyword": "标题关键词", "title_regex": "标题正则", "column_name": "原站栏目名"}
 RULE_ACTION_LABELS = {"add": "追加", "override": "替换"}
 RULE_EDITORS = ("admin", "editor")
 

@@ -41,6 +41,7 @@ from hub.submissions.files import (
 )
 from storage import lengths
 from storage.lengths import fit
+from hub.submissions.office_paste import strip_office
 from storage.models import Item, ItemColumn, PortalColumn, Unit, Upload, User
 
 __all__ = ["SubmissionError", "UploadFile", "create_submission", "download_path", "SUBMITTERS"]
@@ -96,7 +97,7 @@ def _plain_text_as_html(text: str) -> str:
 def clean_body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
     """Sanitized HTML (nh3; plain text becomes paragraphs), its text (one line per block)
     and its images.  Shared by every form that takes a body: 报送, 答复 of letters."""
-    body_html = body_html or ""
+    body_html = strip_office(body_html or "")  # Word/WPS clipboard scaffolding (hub/submissions/office_paste.py)
     if not _MARKUP.search(body_html):
         body_html = _plain_text_as_html(body_html)
     html = sanitize_html(body_html)

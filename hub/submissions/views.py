@@ -32,11 +32,12 @@ from storage.models import ITEM_STATUSES, AuditEntry, Item, PortalColumn, Unit
 
 # As the reporters know them: a published submission has been 采用.
 STATUS_LABELS = {
-    "pending": "待审核", "scheduled": "定时发布", "published": "已采用", "rejected": "已退回", "withdrawn": "已撤下",
+    "pending": "待审核", "scheduled": "定时发布", "published": "已采用", "rejected": "已退回", "withdrawn": "已撤下（撤回）",
 }
 # The steps of a submission a reporter sees in its history (not editors' other edits).
 HISTORY_LABELS = {
     "submit": "报送", "publish": "采用（发布）", "schedule": "采用（定时发布）", "reject": "退回", "unpublish": "撤下",
+    "submission_edit": "修改", "submission_withdraw": "撤回",
 }
 BODY_FIELD_MAX = 4 * 1024 * 1024  # the 正文 field: long documents pasted from Word stay well within
 LIMITS = {
@@ -48,7 +49,7 @@ LIMITS = {
 @bp.url_value_preprocessor
 def _request_limits(endpoint: str | None, _values) -> None:
     """Runs before the app's CSRF check reads the form: the form's size limits apply from the first byte."""
-    if endpoint == "submissions.new":
+    if endpoint in ("submissions.new", "submissions.edit"):
         configured = current_app.config.get("MAX_CONTENT_LENGTH")
         if configured is None or configured > MAX_REQUEST_BYTES:
             request.max_content_length = MAX_REQUEST_BYTES

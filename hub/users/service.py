@@ -141,8 +141,27 @@ def reset_password(session: Session, actor: User | None, user: User) -> str:
     password = random_password()
     user.password_hash = generate_password_hash(password)
     clear_account(session, user.username)
-    record(session, actor, "user_password", None, {"user": user.username}, {"user": user.username, "password": "reset"})
+    via = {"via": "cli"} if actor is None else {}
+    record(session, actor, "user_password", None, {"user": user.username}, {"user": user.username, "password": "reset", **via})
     return password
+
+
+def change_own_password(session: Session, user: User, current: str, new: str, repeated: str) -> None:
+    """修改密码: the signed-in user, who proves the current password; audited, never the password."""
+    from werkzeug.security import check_password_hash
+
+    if not current or not check_password_hash(user.password_hash, current):
+        raise UserError("当前密码不正确。")
+    if new != repeated:
+        raise UserError("两次输入的新密码不一致。")
+    if len(new or "") < PASSWORD_MIN:
+        raise UserError(f"新密码至少 {PASSWORD_MIN} 个字符。")
+    _check_password(new)
+    if check_password_hash(user.password_hash, new):
+        raise UserError("新密码不能与当前密码相同。")
+    user.password_hash = generate_password_hash(new)
+    record(session, user, "user_password_change", None, {"user": user.username},
+           {"user": user.username, "password": "changed"})
 
 
 def issue_token(session: Session, actor: User, user: User) -> str:

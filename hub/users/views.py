@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from hub.auth import roles_required, throttle
+from hub.auth import login_required, roles_required, throttle
 from hub.db import db_session
 from hub.users import bp
 from hub.users.service import (
-    PASSWORD_MIN, ROLE_LABELS, UserError, change_role, change_unit, create_user, issue_token, reset_password,
+    PASSWORD_MIN, ROLE_LABELS, UserError, change_own_password, change_role, change_unit, create_user, issue_token, reset_password,
     set_active,
 )
 from storage.models import USER_ROLES, Unit, User
@@ -93,9 +93,15 @@ def _change(user_id: int, change, done: str):
 @bp.post("/hub/users/<int:user_id>/role")
 @roles_required("admin")
 def role(user_id: int):
+    """One form for the role and, for a reporter, the unit (一个“所属单位”选择框)."""
     wanted, unit = request.form.get("role", ""), request.form.get("unit")
-    return _change(user_id, lambda s, u: change_role(s, g.user, u, wanted, unit),
-                   "已修改 {name} 的角色为" + ROLE_LABELS.get(wanted, wanted) + "。")
+
+    def change(s, u) -> bool:
+        if wanted == u.role == "reporter" and unit:
+            return change_unit(s, g.user, u, unit)
+        return change_role(s, g.user, u, wanted, unit)
+
+    return _change(user_id, change, "已保存 {name} 的角色和所属单位：" + ROLE_LABELS.get(wanted, wanted) + "。")
 
 
 @bp.post("/hub/users/<int:user_id>/unit")
@@ -139,3 +145,21 @@ def token(user_id: int):
     secret = issue_token(session, g.user, user)
     session.commit()
     return _shown_once(user, "token", secret)
+
+
+@bp.route("/hub/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """修改密码: every signed-in user, for their own account, with the current password."""
+    if request.method == "POST":
+        session = db_session()
+        try:
+            change_own_password(session, g.user, request.form.get("current", ""), request.form.get("new", ""),
+                                request.form.get("repeat", ""))
+        except UserError as exc:
+            session.rollback()
+            return render_template("users/password.html", password_min=PASSWORD_MIN, error=str(exc)), 422
+        session.commit()
+        flash("密码已修改，下次登录请使用新密码。")
+        return redirect(url_for("hub_home"), 303)
+    return render_template("users/password.html", password_min=PASSWORD_MIN)

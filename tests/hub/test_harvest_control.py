@@ -70,9 +70,9 @@ def test_sources_list_shows_health_and_last_run(app_with_registry):
     assert "2026-11-20 09:00" in html  # last success, Beijing time
     assert "抓取 0 · 新增 0 · 更新 0 · 错误 1" in html  # the latest run
     assert "正常" in html  # jiangshan-news
-    assert "已不在登记簿中" in html  # jiangshan-news is in the database only
+    assert "已不在采集配置中" in html  # jiangshan-news is in the database only
     # A registry source not harvested yet can be harvested from here.
-    assert "登记簿中尚未采集的来源" in html and "kecheng-new" in html
+    assert "采集配置中尚未采集的来源" in html and "kecheng-new" in html
     assert 'href="/hub/harvest/registry"' not in html  # editors do not see the registry link
 
 
@@ -163,7 +163,7 @@ def test_harvest_now_refusals(app_with_registry, registry_file):
     editor = client_as(app, "editor")
     # Unknown to the registry (jiangshan-news is only in the database).
     r = post(editor, "/hub/harvest/sources/jiangshan-news/run")
-    assert "登记簿中没有来源" in editor.get(r.headers["Location"]).get_data(as_text=True)
+    assert "采集配置中没有来源" in editor.get(r.headers["Location"]).get_data(as_text=True)
     # Being harvested right now (by this very process: alive).
     import os
     import socket
@@ -177,7 +177,7 @@ def test_harvest_now_refusals(app_with_registry, registry_file):
     registry_file.write_text("portal: {name: x}\ncolumns: []\n", encoding="utf-8")
     r = post(editor, "/hub/harvest/sources/kecheng-new/run")
     assert r.headers["Location"].endswith("/hub/harvest/")
-    assert "登记簿（registry）有误" in editor.get(r.headers["Location"]).get_data(as_text=True)
+    assert "采集配置有误" in editor.get(r.headers["Location"]).get_data(as_text=True)
     assert audit(app, "harvest_now") == []
 
 
@@ -192,7 +192,7 @@ def test_harvest_now_runs_a_real_harvest(sqlite_url, tmp_path):
         logs = tmp_path / "logs"
         with seeded_app(sqlite_url, REGISTRY_PATH=str(registry), HARVEST_LOG_DIR=str(logs)) as app:
             editor = client_as(app, "editor")
-            assert "登记簿中尚未采集的来源" in editor.get("/hub/harvest/").get_data(as_text=True)
+            assert "采集配置中尚未采集的来源" in editor.get("/hub/harvest/").get_data(as_text=True)
             r = post(editor, "/hub/harvest/sources/a/run")
             assert r.status_code == 303 and r.headers["Location"].endswith("/hub/harvest/sources/a")
             assert "已开始采集" in editor.get(r.headers["Location"]).get_data(as_text=True)
