@@ -10,7 +10,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from harvester.fingerprint import content_hash, simhash
-from harvester.ingest import summarise
+from harvester.records import summarise
 from harvester.screen import Screen, load_terms
 from hub.actions import bump_content, record
 from hub.auth import roles_required
