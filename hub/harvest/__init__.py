@@ -25,4 +25,4 @@ def labels():
 
 
 from hub.harvest import views  # noqa: E402,F401  (routes register on bp)
-from hub.harvest import probe  # noqa: E402,F401  (试采)
+from hub.harvest import probe_views  # noqa: E402,F401  (试采)
