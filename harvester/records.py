@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from harvestkit.dates import is_date_only
-from harvestkit.urls import canonical_url
 from storage import lengths
 from storage.lengths import fit
 
@@ -96,8 +95,8 @@ def item_fields(extracted, result: ExtractionResult, title: str) -> dict[str, An
 def page_record(page: dict[str, Any], result: ExtractionResult, run_id: int | None) -> StoreRecord:
     """Check an extracted page and flatten it into what the writer stores (plain
     data only); raises IngestError.  ``page["hint_published"]`` is the listing's
-    date, already parsed by the crawling process; ``page["url"]`` is canonical
-    (the spider made it so)."""
+    date, already parsed by the crawling process; ``page["urls"]`` the canonical
+    addresses the spider worked out (``harvestkit.items.PageItem``)."""
     ex = result.extracted
     hint = page.get("hint") or {}
     title = ex.title or hint.get("title") or ""
@@ -108,16 +107,12 @@ def page_record(page: dict[str, Any], result: ExtractionResult, run_id: int | No
     if not (ex.body_text or "").strip() and not ex.attachments:
         raise IngestError("no article text found on the page")
     published = ex.published_at or page.get("hint_published")
-    url = canonical_url(page["url"])
-    urls = [url]
-    listed = canonical_url(page.get("listed_url") or page["url"])
-    if listed != url:
-        urls.append(listed)
+    urls = page["urls"]  # canonical, from the spider's PageItem
     return StoreRecord(
         **item_fields(ex, result, title),
         source_id=page["source_id"],
         run_id=run_id,
-        url=url,
+        url=urls[0],
         urls=urls,
         published_at=published,
         published_date_only=is_date_only(published),

@@ -147,7 +147,8 @@ class Scheduler:
         self.reload_requested = threading.Event()
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename="apscheduler_jobs")},
-            executors={"default": JobThreads(JOB_THREADS), "supervision": JobThreads(SUPERVISION_THREADS)},
+            executors={"default": JobThreads(JOB_THREADS), "supervision": JobThreads(SUPERVISION_THREADS),
+                       "publishing": JobThreads(1)},  # 定时发布 never waits behind a harvest or a round
             job_defaults={"coalesce": True, "max_instances": 1},
             timezone=self.registry.portal.timezone,
         )
@@ -234,7 +235,7 @@ class Scheduler:
             self.on_event(f"{job_id}: scheduled (every {plan.seconds})")
         if self.scheduler.get_job(PUBLISH_DUE_JOB) is None:
             self.scheduler.add_job(publish_due_job, trigger=IntervalTrigger(seconds=PUBLISH_DUE_SECONDS, timezone=tz),
-                                   id=PUBLISH_DUE_JOB, name=PUBLISH_DUE_JOB, executor="supervision", replace_existing=True,
+                                   id=PUBLISH_DUE_JOB, name=PUBLISH_DUE_JOB, executor="publishing", replace_existing=True,
                                    misfire_grace_time=PUBLISH_DUE_SECONDS, next_run_time=datetime.now(timezone.utc))
         self._record_next_runs()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harvestkit.stages import Stage
+from harvestkit.urls import canonical_url
 
 
 @dataclass(eq=False)
@@ -22,12 +23,18 @@ class PageItem:
     body: bytes
     encoding: str | None  # the source's ``encoding:``, else detected
     hint: dict[str, Any] = field(default_factory=dict)  # what the listing said: title, date, list_date…
+    # The page's canonical address, then the listed one's when it differs: what it is stored under.
+    urls: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.urls:
+            self.urls = list(dict.fromkeys((canonical_url(self.url), canonical_url(self.listed_url or self.url))))
 
     def page(self, **extra: Any) -> dict[str, Any]:
         """The page as ``harvester.worker.process_page`` takes it."""
         return {"source_id": self.source_id, "unit_id": self.unit_id, "url": self.url, "listed_url": self.listed_url,
                 "status": self.status, "content_type": self.content_type, "body": self.body,
-                "encoding": self.encoding, "hint": self.hint, **extra}
+                "encoding": self.encoding, "hint": self.hint, "urls": self.urls, **extra}
 
 
 @dataclass(frozen=True)

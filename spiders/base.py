@@ -158,6 +158,24 @@ class SourceSpider(scrapy.Spider):
         self.detail_requests += 1
         return self.request(url, self.parse_detail, stage="detail", meta={"hint": hint, "decision": decision})
 
+    def walk_goes_on(self, walk, ended: bool, pages_read: int) -> bool:
+        """Whether a paged listing asks for its next page: not after its last page
+        (``ended``: "last"), a stop or a spent budget, a page with nothing new on a
+        listing trusted to be newest first ("early"), or ``max_pages`` ("bound").  The
+        walk records which."""
+        if ended:
+            walk.finish(self.listing, "last")
+            return False
+        if self.halted or self.budget_spent():
+            return False
+        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
+            walk.finish(self.listing, "early")
+            return False
+        if pages_read >= self.max_pages:
+            walk.finish(self.listing, "bound", self.max_pages)
+            return False
+        return True
+
     def budget_spent(self) -> bool:
         """True (and a shortfall) once this run requested ``max_detail_requests`` pages."""
         most = self.limits.max_detail_requests

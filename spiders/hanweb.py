@@ -74,16 +74,7 @@ class HanwebSpider(SourceSpider):
     # -- JCMS dataproxy.jsp ------------------------------------------------------
     def next_group(self, start: int, paging: dict):
         """POST for the next page of records, unless the last page showed nothing new."""
-        if start > paging["total"]:
-            self.walk.finish(self.listing, "last")
-            return
-        if self.halted or self.budget_spent():
-            return
-        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
-            self.walk.finish(self.listing, "early")
-            return
-        if self.walk.pages_read >= self.max_pages:
-            self.walk.finish(self.listing, "bound", self.max_pages)
+        if not self.walk_goes_on(self.walk, start > paging["total"], self.walk.pages_read):
             return
         end = min(start + paging["per_page"] - 1, paging["total"])
         refused = fetch_refusal(paging["proxy_url"])
@@ -110,16 +101,7 @@ class HanwebSpider(SourceSpider):
 
     # -- index.html?uid=…&pageNum=N ------------------------------------------------
     def next_pagenum(self, list_url: str, found, page: int, read: int):
-        if read >= (found.total or 0):
-            self.walk.finish(self.listing, "last")
-            return
-        if self.halted or self.budget_spent():
-            return
-        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
-            self.walk.finish(self.listing, "early")
-            return
-        if self.walk.pages_read >= self.max_pages:
-            self.walk.finish(self.listing, "bound", self.max_pages)
+        if not self.walk_goes_on(self.walk, read >= (found.total or 0), self.walk.pages_read):
             return
         yield from self.follow(markup.pagenum_url(list_url, found.uid, page), self.parse_pagenum, stage="listing",
                                cb_kwargs={"list_url": list_url, "found": found, "page": page})

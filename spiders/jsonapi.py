@@ -79,20 +79,9 @@ class JsonSpider(SourceSpider):
                     walk.problem = "pager not understood: the JSON declares more pages; set rules.json.page_param"
             else:
                 walk.scheme = f"json api ?{plan[0]}="
-        if not fresh or plan is None:
-            walk.finish(self.listing, "last")
-            return
-        if (walk.declared_pages and page_no >= walk.declared_pages) or (
-                walk.declared_total and len(walk.urls) >= walk.declared_total):
-            walk.finish(self.listing, "last")
-            return
-        if self.halted or self.budget_spent():
-            return
-        if self.listing.unseen_on_page == 0 and self.state.trust_listing:
-            walk.finish(self.listing, "early")
-            return
-        if page_no >= self.max_pages:
-            walk.finish(self.listing, "bound", self.max_pages)
+        ended = not fresh or plan is None or bool(walk.declared_pages and page_no >= walk.declared_pages) or bool(
+            walk.declared_total and len(walk.urls) >= walk.declared_total)
+        if not self.walk_goes_on(walk, ended, page_no):
             return
         param, start = plan
         yield from self.follow(with_param(response.url, param, start + page_no), self.parse_json, stage="listing",

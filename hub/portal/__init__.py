@@ -6,7 +6,7 @@ Only published items are public.  Pages are cached by the ``content`` counter
 """
 from __future__ import annotations
 
-from hub.portal import assets, search_page, views  # noqa: F401 - the routes
+from hub.portal import asset_views, search_views, views  # noqa: F401 - the routes
 from hub.portal.blueprint import bp
 
 __all__ = ["bp"]

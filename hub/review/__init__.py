@@ -15,4 +15,4 @@ def labels():
     return {"STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS, "flag_label": flag_label}
 
 
-from hub.review import audit, item, queue  # noqa: E402,F401  (routes register on bp)
+from hub.review import audit_views, item_views, queue_views  # noqa: E402,F401  (routes register on bp)

@@ -16,4 +16,4 @@ def labels():
     return {"MATCH_LABELS": MATCH_LABELS, "RULE_ACTION_LABELS": RULE_ACTION_LABELS}
 
 
-from hub.rules import terms, views  # noqa: E402,F401  (routes register on bp)
+from hub.rules import term_views, views  # noqa: E402,F401  (routes register on bp)

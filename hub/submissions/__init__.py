@@ -2,7 +2,7 @@
 editors see every submission; attachments are served from the database.
 
 Routes live in :mod:`hub.submissions.views` (pages) and
-:mod:`hub.submissions.download` (files); the logic in :mod:`hub.submissions.service`.
+:mod:`hub.submissions.download_views` (files); the logic in :mod:`hub.submissions.service`.
 """
 from __future__ import annotations
 
@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("submissions", __name__)
 
-from hub.submissions import changes, download, views  # noqa: E402,F401  (registers the routes on bp)
+from hub.submissions import changes, download_views, views  # noqa: E402,F401  (registers the routes on bp)

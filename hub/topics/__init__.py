@@ -11,4 +11,4 @@ from hub.portal.blueprint import make_public
 bp = Blueprint("topics", __name__, url_prefix="/hub/topics")
 public_bp = make_public(Blueprint("topics_public", __name__, url_prefix="/topics"))
 
-from hub.topics import public, views  # noqa: E402,F401  (registers the routes)
+from hub.topics import public_views, views  # noqa: E402,F401  (registers the routes)

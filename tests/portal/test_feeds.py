@@ -91,7 +91,7 @@ def test_sitemap_lists_published_items_columns_and_units(client, ids):
 
 
 def test_big_sitemap_becomes_an_index(app, client, ids, monkeypatch):
-    from hub.feeds import sitemap
+    from hub.feeds import sitemap_views as sitemap
 
     monkeypatch.setattr(sitemap, "SITEMAP_MAX_URLS", 5)
     monkeypatch.setattr(sitemap, "ITEMS_PER_PART", 3)

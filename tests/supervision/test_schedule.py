@@ -10,7 +10,7 @@ from harvester.registry import parse_registry
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from supervision import service
-from harvester.scheduler import LINKS_JOB, Scheduler
+from harvester.scheduler import LINKS_JOB, PUBLISH_DUE_JOB, Scheduler
 from harvester.sync import sync_registry
 from supervision.models import Finding, LinkState, Probe
 from tests.sitekit import HTML, Site
@@ -38,14 +38,14 @@ def test_supervision_jobs_follow_the_registry_and_record_their_rounds(tmp_path, 
             sync_registry(s, sched.registry)  # as Scheduler.start does
         sched.sync_jobs(sched.registry)
         jobs = {job.id: job for job in sched.scheduler.get_jobs()}
-        assert set(jobs) == {"supervise-unit:a", "supervise-unit:b", LINKS_JOB}
+        assert set(jobs) == {"supervise-unit:a", "supervise-unit:b", LINKS_JOB, PUBLISH_DUE_JOB}  # and 定时发布
         unit_job = jobs["supervise-unit:a"]
         assert unit_job.trigger.interval.total_seconds() == 3600 and unit_job.trigger.jitter == 360
         assert jobs[LINKS_JOB].trigger.interval.total_seconds() == 86400 and unit_job.executor == "supervision"
 
         sched.registry = parse_registry(registry_text(site, ["a"]))
         sched.sync_jobs(sched.registry)
-        assert {job.id for job in sched.scheduler.get_jobs()} == {"supervise-unit:a", LINKS_JOB}
+        assert {job.id for job in sched.scheduler.get_jobs()} == {"supervise-unit:a", LINKS_JOB, PUBLISH_DUE_JOB}
 
         sched.supervise("a")  # what the unit job runs
         sched.supervise(None)  # what the dead-link job runs

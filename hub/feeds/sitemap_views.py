@@ -16,7 +16,7 @@ from lxml import etree
 from hub.db import db_session
 from hub.feeds.blueprint import bp
 from hub.feeds.build import rfc3339
-from hub.feeds.routes import absolute
+from hub.feeds.feed_views import absolute
 from hub.portal import queries
 from hub.portal.http_cache import base_url, public_page
 from hub.portal.pages import cached_count, site_lookups
