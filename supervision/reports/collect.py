@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from harvestkit.dates import as_local
 from interaction.calendar import add_workdays
-from storage.models import Item
+from storage.models import Item, Unit
 from supervision.history import monthly_updates, months_back
 from supervision.kinds import FAIL, KIND_LABELS, PASS, VETO_LABELS, owner
-from supervision.models import Evidence, Finding, FindingEvent, Probe
+from supervision.models import ColumnState, Evidence, Finding, FindingEvent, Probe
 from supervision.rectification import STATUS_LABELS
-from supervision.status import Scope, StatusError, moment, status
+from supervision.status import ProbeSummary, Scope, StatusError, moment, open_findings, probe_summary, status
+from supervision.verdicts import judge
 
 ADOPTED = ("published", "scheduled")
 FORMAT_VERSION = 1
@@ -212,14 +213,29 @@ def _problems(findings: list[dict]) -> list[dict]:
     return out
 
 
+def _verdicts(session: Session, scope: Scope, day: date, now: datetime) -> list[tuple[bool, str]]:
+    """(checked, verdict) of every unit at the end of ``day``: what :func:`status` says, from the
+    findings and probes alone (the trend needs no freshness, duties or latency)."""
+    day, when = moment(day, scope.tz, now)
+    ids = list(session.scalars(select(Unit.id)))
+    findings = open_findings(session, when, ids)
+    probes = probe_summary(session, when, ids)
+    observed = set(session.scalars(select(ColumnState.unit_id).where(ColumnState.observed_at <= when).group_by(ColumnState.unit_id)))
+    out = []
+    for unit_id in ids:
+        mine = findings.get(unit_id, [])
+        summary = probes.get(unit_id, ProbeSummary())
+        out.append((bool(summary.total or mine or unit_id in observed), judge(mine, summary.failed, scope.policy).verdict))
+    return out
+
+
 def _trend(session: Session, scope: Scope, day: date, now: datetime) -> list[dict]:
     """合格率 at the end of each of the 12 months ending with ``day``'s month."""
     ends = [m - timedelta(days=1) for m in months_back(day, 12)[1:]] + [day]
     out = []
     for end in ends:
-        units = status(session, scope, end, now=now)["units"]
-        checked = [u for u in units if u["checked"]]
-        passed = sum(u["verdict"] == PASS for u in checked)
+        checked = [verdict for seen, verdict in _verdicts(session, scope, end, now) if seen]
+        passed = sum(verdict == PASS for verdict in checked)
         out.append({"month": f"{end.year:04d}-{end.month:02d}", "at": end.isoformat(), "checked": len(checked),
                     "passed": passed, "pass_rate": round(passed / len(checked), 4) if checked else None})
     return out

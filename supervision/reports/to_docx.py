@@ -44,23 +44,44 @@ def _heading(doc, text: str) -> None:
     _para(doc, text, 16, HEAD_FONT)
 
 
+def _styles(doc) -> None:
+    """Paragraph styles for table cells: set once, so each cell is one styled run (fast for long tables)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for name, font, bold in (("Table Text", BODY_FONT, False), ("Table Head", HEAD_FONT, True)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.font.name, style.font.size, style.font.bold = font, Pt(9), bold
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.first_line_indent = Pt(0)
+
+
+def _fill(cell, text: str, style_id: str) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph._p.get_or_add_pPr().style = style_id  # the style's id, set directly (the style= setter looks it up each time)
+    run = paragraph.add_run(text)
+    if text == "不合格":
+        run.font.color.rgb = RED
+
+
 def _table(doc, header: list[str], rows: list[list], widths: list[float] | None = None) -> None:
+    from docx.table import _Cell
+
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), HEAD_FONT, 9, True)
+    head, text = doc.styles["Table Head"].style_id, doc.styles["Table Text"].style_id
+    for cell, value in zip(table.rows[0].cells, header):
+        _fill(cell, value, head)
     for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row):
-            text = "" if value is None else str(value)
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 9, False, RED if text == "不合格" else None)
+        tr = table.add_row()._tr
+        for tc, value in zip(tr.tc_lst, row):  # the cells of this row only (row.cells walks the whole table)
+            _fill(_Cell(tc, table), "" if value is None else str(value), text)
     if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
+        for column, width in zip(table.columns, widths):
+            column.width = Cm(width)
+        for cell, width in zip(table.rows[0].cells, widths):
+            cell.width = Cm(width)
     doc.add_paragraph()
 
 
@@ -91,6 +112,7 @@ def _head(doc, data: dict) -> None:
 
 def render(data: dict) -> bytes:
     doc = Document()
+    _styles(doc)
     _page(doc)
     _head(doc, data)
     drawn = chart_kit.of(data)
