@@ -56,7 +56,7 @@ _TITLE_TSV = "to_tsvector('simple', :title) || CAST(:facets AS tsvector)"
 @dataclass(frozen=True)
 class Match:
     """A WHERE condition on item_search.  ``sql`` holds ``{w}`` where each indexed
-    condition takes the week window (``_window``): `` && CAST(:window AS tsquery)``
+    condition takes the week window (``_windows``): `` && CAST(:window AS tsquery)``
     or nothing."""
     sql: str
     params: dict = field(default_factory=dict)
