@@ -177,8 +177,8 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
     those of the windows before.  A window is at most ``WINDOW_WEEKS`` weeks
     (GIN's work per candidate grows with the lexemes of the query); the first
     is one week, the next up to eight (the newest week may have just begun),
-    then as many as the matches per week seen so far say are needed.  When
-    they say more than ``MAX_AHEAD`` weeks, or the oldest entry is reached, the
+    then as many as the matches per week seen so far say are needed, down to
+    the oldest entry's week.  When they say more than ``MAX_AHEAD`` weeks, the
     term is rare enough for one query without a window, from the start: its
     posting list is short.  (That query has no key condition, which would make
     PostgreSQL read every candidate's row.)  A level starts from what the count
@@ -202,18 +202,20 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
             size = 1
         else:
             size = min(WINDOW_WEEKS, ahead)
-        low = high - size + 1
-        if size == 0 or low <= bottom:
+        if size == 0:
             yield match.sql.format(w=""), match.params, True
             return
+        low = max(bottom, high - size + 1)
         before = wanted()
         window = " | ".join(bucket_lexeme(b) for b in range(high, low - 1, -1))
         yield match.sql.format(w=" && CAST(:window AS tsquery)"), {**match.params, "window": window}, False
-        rows, weeks = rows + before - wanted(), weeks + size
+        rows, weeks = rows + before - wanted(), weeks + high - low + 1
         density[match.sql] = (rows, weeks)
         if match.full:
             density[_ALL] = (rows, weeks)
         high = low - 1
+        if high < bottom:
+            return  # every week read
 
 
 def _bounds(session: Session, match: Match) -> tuple[int, int] | None:
