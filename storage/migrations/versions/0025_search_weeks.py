@@ -7,8 +7,7 @@ of every match (``storage/search/postgres_index.py``).  Adding a lexeme twice
 is harmless (an index filled by migration 0005 with this code already has it).
 The update rewrites every entry (each ``tsv`` is ~10 kB): on the loaded 2-core
 bench machine 200,000 entries took more than 15 minutes, so plan the upgrade
-of a large portal for a quiet hour, or run ``zhanqun search rebuild`` after it
-instead.  SQLite's index is unchanged.
+of a large portal for a quiet hour.  SQLite's index is unchanged.
 
 Revision ID: 0025
 Revises: 0019
