@@ -18,10 +18,10 @@ matches are read newest first a few weeks at a time: ``q & ('w:2970' | …)``
 lets GIN intersect the term's posting list with a few weeks' (its "fast scan"
 skips through the long list), and what a window finds all sorts after what the
 windows before found.  Counts stop at their cap and pages when full, usually in
-the first window or two; the first is one week (or sized from the density the
-count just saw), each next one sized from the matches per week seen so far, and
-past ``MAX_WINDOW`` weeks (rare terms) the rest is one query without a window,
-cheap because rare terms have short posting lists.
+a window or three of at most ``WINDOW_WEEKS`` weeks, sized from the matches per
+week seen so far (``_windows``); a term rare enough to need more than
+``MAX_AHEAD`` weeks is read without windows, cheap because its posting list is
+short.
 
 The planner is steered once per search (``planned``): GIN bitmap scans only,
 never a sequential scan or a walk of the sort-key index (both read every row's
@@ -45,8 +45,8 @@ from storage.search.query import Term
 
 TABLE = "item_search"  # created by migration 0005
 PHRASE_COUNT_CAP = 500
-FIRST_WINDOW = 1  # weeks
-MAX_WINDOW = 64  # weeks: a wider window is the rest of the index, read without one
+WINDOW_WEEKS = 8  # weeks of one window at most
+MAX_AHEAD = 48  # weeks: a term needing more is read without windows
 TITLE_WINDOWS = (8, 64)  # weeks read for title frequencies before the rest
 BUCKET_DAYS = 7  # entries carry the week of their sort key as a lexeme (see ``bucket_lexeme``)
 _TSV = "to_tsvector('simple', :title || ' ' || :body) || CAST(:bucket AS tsvector)"
@@ -56,7 +56,7 @@ _TITLE_TSV = "to_tsvector('simple', :title) || CAST(:facets AS tsvector)"
 @dataclass(frozen=True)
 class Match:
     """A WHERE condition on item_search.  ``sql`` holds ``{w}`` where each indexed
-    condition takes the week window (``_window``): `` && CAST(:window AS tsquery)``
+    condition takes the week window (``_windows``): `` && CAST(:window AS tsquery)``
     or nothing."""
     sql: str
     params: dict = field(default_factory=dict)
@@ -118,7 +118,8 @@ def count_cap(match: Match, cap: int) -> int:
 def count(session: Session, match: Match, cap: int) -> int:
     found = 0
     with planned(session, match):
-        for where, params in _windows(session, match, lambda: cap - found):
+        for where, params, restart in _windows(session, match, lambda: cap - found):
+            found = 0 if restart else found
             sql = text(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT :cap) AS found")
             found += session.execute(sql, {**params, "cap": cap - found}).scalar_one()
     return found
@@ -128,7 +129,8 @@ def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]
     """Item ids of a page of matches, newest first."""
     ids: list[int] = []
     with planned(session, match):
-        for where, params in _windows(session, match, lambda: limit + offset - len(ids)):
+        for where, params, restart in _windows(session, match, lambda: limit + offset - len(ids)):
+            ids = [] if restart else ids
             sql = text(f"SELECT item_id FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT :limit")
             ids += session.execute(sql, {**params, "limit": limit + offset - len(ids)}).scalars()
     return ids[offset:offset + limit]
@@ -148,10 +150,9 @@ def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int
         high = top
         for size in (*TITLE_WINDOWS, None):
             low = bottom if size is None else max(bottom, high - size + 1)
-            if low == bottom:  # the rest: no window
+            if low == bottom:  # the rest: every title again, without a window (cheap for rare terms)
                 where, params = "title_tsv @@ to_tsquery('simple', q)", {}
-                if high < top:
-                    where += f" AND sort_key + 0 < {(high + 1) * BUCKET_DAYS << ID_BITS}"
+                counts = [n if n >= cap else 0 for n in counts]
             else:
                 where = "title_tsv @@ (to_tsquery('simple', q) && CAST(:window AS tsquery))"
                 params = {"window": " | ".join(bucket_lexeme(b) for b in range(high, low - 1, -1))}
@@ -167,50 +168,54 @@ def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int
     return counts
 
 
-def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict]]:
+def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict, bool]]:
     """The match over successive week windows, newest first, while ``wanted()``
-    (rows still needed) is positive: WHERE conditions and their parameters.
+    (rows still needed) is positive: WHERE conditions, their parameters, and
+    whether to start over (the last query reads every match).
 
     Windows are disjoint and in key order, so rows found in one all sort after
-    those of the windows before.  The first is ``FIRST_WINDOW`` weeks (more when
-    this query's density is known); each next one is sized by the density seen
-    so far (8 times larger when nothing was found yet); past ``MAX_WINDOW``
-    weeks, or at the oldest entry, the rest is one last query without a window.
+    those of the windows before.  A window is at most ``WINDOW_WEEKS`` weeks
+    (GIN's work per candidate grows with the lexemes of the query); the first
+    is one week, the next up to eight (the newest week may have just begun),
+    then as many as the matches per week seen so far say are needed, down to
+    the oldest entry's week.  When they say more than ``MAX_AHEAD`` weeks, the
+    term is rare enough for one query without a window, from the start: its
+    posting list is short.  (That query has no key condition, which would make
+    PostgreSQL read every candidate's row.)  A level starts from what the count
+    of the whole query saw: it has at most that many matches a week.
     """
     bounds = _bounds(session, match)
     if bounds is None:
         return
     top, bottom = bounds
     density = match.scan.setdefault("density", {})
-    seen_rows, seen_weeks = density.get(match.sql, (0, 0))
-    # A level has at most the matches of the whole query: its density bounds the first window from below.
-    known_rows, known_weeks = (seen_rows, seen_weeks) if seen_rows else density.get(_ALL, (0, 0))
-    size = FIRST_WINDOW if not known_rows else _window_size(wanted(), known_rows, known_weeks, FIRST_WINDOW)
+    rows, weeks = density.get(match.sql, (0, 0))
+    hint = density.get(_ALL) if not weeks else None  # a level, after the count
     high = top
     while wanted() > 0:
-        low = high - size + 1
-        if size > MAX_WINDOW or low <= bottom:
-            where = match.sql.format(w="")
-            if high < top:
-                where += f" AND sort_key + 0 < {(high + 1) * BUCKET_DAYS << ID_BITS}"
-            yield where, match.params
+        seen_rows, seen_weeks = hint or (rows, weeks)
+        ahead = math.ceil(1.5 * wanted() * seen_weeks / seen_rows) if seen_rows else math.inf
+        hint = None
+        if seen_weeks >= 1 + WINDOW_WEEKS and ahead > MAX_AHEAD:
+            size = 0  # rare: no window
+        elif seen_weeks == 0:
+            size = 1
+        else:
+            size = min(WINDOW_WEEKS, ahead)
+        if size == 0:
+            yield match.sql.format(w=""), match.params, True
             return
+        low = max(bottom, high - size + 1)
         before = wanted()
         window = " | ".join(bucket_lexeme(b) for b in range(high, low - 1, -1))
-        yield match.sql.format(w=" && CAST(:window AS tsquery)"), {**match.params, "window": window}
-        found = before - wanted()
-        seen_rows, seen_weeks = seen_rows + found, seen_weeks + size
-        density[match.sql] = (seen_rows, seen_weeks)
+        yield match.sql.format(w=" && CAST(:window AS tsquery)"), {**match.params, "window": window}, False
+        rows, weeks = rows + before - wanted(), weeks + high - low + 1
+        density[match.sql] = (rows, weeks)
         if match.full:
-            density[_ALL] = (seen_rows, seen_weeks)
+            density[_ALL] = (rows, weeks)
         high = low - 1
-        size = _window_size(wanted(), seen_rows, seen_weeks, size)
-
-
-def _window_size(wanted: int, rows: int, weeks: int, previous: int) -> int:
-    if rows == 0:
-        return previous * 8
-    return max(1, math.ceil(1.5 * wanted * weeks / rows))
+        if high < bottom:
+            return  # every week read
 
 
 def _bounds(session: Session, match: Match) -> tuple[int, int] | None:

@@ -218,9 +218,9 @@ def test_postgresql_week_windows_give_the_same_pages(pg_session, monkeypatch):
     by_level = chosen["城乡居民医保{}"][0]  # the titles that have it first
     assert by_level == sorted(newest[:6:2], reverse=True) + sorted(newest[1:6:2], reverse=True)
     assert len(chosen["城乡居民医保{'date_from': datetime.date(2026, 1, 15)}"][0]) == 4
-    for first, widest in ((1, 1000), (1, 1), (1000, 64), (2, 2)):  # windows of one week; one, then the rest; none
-        monkeypatch.setattr(postgres_index, "FIRST_WINDOW", first)
-        monkeypatch.setattr(postgres_index, "MAX_WINDOW", widest)
+    for widest, ahead in ((1, 1000), (1, 0), (2, 3), (8, 48)):  # one week at a time; then the rest at once; …
+        monkeypatch.setattr(postgres_index, "WINDOW_WEEKS", widest)
+        monkeypatch.setattr(postgres_index, "MAX_AHEAD", ahead)
         assert pages() == chosen
     monkeypatch.setattr(postgres_index, "PHRASE_COUNT_CAP", 2)
     result = search.search(session, "城乡居民医保")

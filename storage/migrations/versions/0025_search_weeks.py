@@ -3,10 +3,11 @@
 Each entry's ``tsv`` and ``title_tsv`` get the lexeme ``w:<weeks since 1970>``
 of its 发布日期 (``w:0`` undated), so a query can read its matches newest first
 a few weeks at a time from the GIN indexes alone, instead of building a bitmap
-of every match (``storage/search/postgres_index.py``).  On 1,000,000 items this
-is what keeps every case of ``bench/search.py`` under 50 ms p95.  Adding a
-lexeme twice is harmless (an index filled by migration 0005 with this code
-already has it).  SQLite's index is unchanged.
+of every match (``storage/search/postgres_index.py``).  Adding a lexeme twice
+is harmless (an index filled by migration 0005 with this code already has it).
+The update rewrites every entry (each ``tsv`` is ~10 kB): on the loaded 2-core
+bench machine 200,000 entries took more than 15 minutes, so plan the upgrade
+of a large portal for a quiet hour.  SQLite's index is unchanged.
 
 Revision ID: 0025
 Revises: 0021
