@@ -16,13 +16,17 @@
     "O:P": 1, "V:SHAPETYPE": 1, "V:SHAPE": 1, "W:SDT": 0 };
   var CELL_ATTRS = { colspan: 1, rowspan: 1 };
 
+  // Style attributes are renamed before parsing: a parsed style attribute counts as inline
+  // style for the page's CSP (the parse would log a violation), a data- attribute does not.
+  var STYLE_ATTR = "data-zq-style";
+
   function isFakeBullet(el) {
-    var style = (el.getAttribute("style") || "").toLowerCase().replace(/\s+/g, "");
+    var style = (el.getAttribute(STYLE_ATTR) || "").toLowerCase().replace(/\s+/g, "");
     return style.indexOf("mso-list:ignore") !== -1;
   }
 
   function styled(el, re) {
-    return re.test((el.getAttribute("style") || "").toLowerCase().replace(/\s+/g, ""));
+    return re.test((el.getAttribute(STYLE_ATTR) || "").toLowerCase().replace(/\s+/g, ""));
   }
 
   function cleanChildren(from, to, doc) {
@@ -71,6 +75,8 @@
   }
 
   function cleanPaste(html) {
+    html = html.replace(/<style[\s\S]*?<\/style\s*>/gi, "")
+      .replace(/(<[^<>]*?\s)style(\s*=)/gi, "$1" + STYLE_ATTR + "$2");
     var source = new DOMParser().parseFromString(html, "text/html");  // inert: nothing runs or loads
     var out = document.implementation.createHTMLDocument("");
     var box = out.createElement("div");
@@ -130,7 +136,25 @@
     var html = data.getData("text/html");
     if (!html) { return; }  // plain text: the browser pastes it as text
     event.preventDefault();
-    document.execCommand("insertHTML", false, cleanPaste(html));
+    // Inserted as nodes, not with execCommand("insertHTML"): Chromium would add style
+    // attributes to match the surroundings, which the CSP (rightly) refuses.
+    var selection = window.getSelection();
+    if (!selection.rangeCount || !content.contains(selection.getRangeAt(0).commonAncestorContainer)) {
+      content.focus();
+      selection.selectAllChildren(content);
+      selection.collapseToEnd();
+    }
+    var range = selection.getRangeAt(0);
+    range.deleteContents();
+    var fragment = range.createContextualFragment(cleanPaste(html));
+    var last = fragment.lastChild;
+    range.insertNode(fragment);
+    if (last) {
+      range.setStartAfter(last);
+      range.collapse(true);
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
     area.value = content.innerHTML;
   });
   area.form.addEventListener("submit", function () { area.value = content.innerHTML; });
