@@ -117,7 +117,11 @@
     label.setAttribute("for", content.id);
   }
   var hint = area.getAttribute("data-editor-hint");
-  if (hint) { content.setAttribute("aria-describedby", hint); }
+  if (hint) {
+    content.setAttribute("aria-describedby", hint);
+    var hintElement = document.getElementById(hint);
+    if (hintElement) { hintElement.hidden = false; }
+  }
   var toolbar = holder.querySelector(".rte-toolbar");
   toolbar.setAttribute("role", "toolbar");
   toolbar.setAttribute("aria-label", "正文格式");
