@@ -19,6 +19,7 @@
   // Style attributes are renamed before parsing: a parsed style attribute counts as inline
   // style for the page's CSP (the parse would log a violation), a data- attribute does not.
   var STYLE_ATTR = "data-zq-style";
+  var IMAGE_SRC = "data-src", IMAGE_ALT = "data-alt";
 
   function isFakeBullet(el) {
     var style = (el.getAttribute(STYLE_ATTR) || "").toLowerCase().replace(/\s+/g, "");
@@ -42,9 +43,29 @@
     }
   }
 
+  function imagePlaceholder(el, doc) {
+    // A picture stays in the body as a placeholder: the hub never loads another site's
+    // picture (the CSP says img-src 'self'); serialize() turns it back into <img>.
+    var src = (el.getAttribute("src") || el.getAttribute(IMAGE_SRC) || "").trim();
+    if (!/^https?:\/\//i.test(src)) { return null; }
+    var alt = (el.getAttribute("alt") || el.getAttribute(IMAGE_ALT) || "").trim();
+    var span = doc.createElement("span");
+    span.className = "rte-image";
+    span.setAttribute("contenteditable", "false");
+    span.setAttribute(IMAGE_SRC, src);
+    span.setAttribute(IMAGE_ALT, alt);
+    span.textContent = "［图片" + (alt ? "：" + alt : "") + "］";
+    return span;
+  }
+
   function cleanElement(el, to, doc) {
     var name = el.tagName.toUpperCase();
     if (DROP[name] || isFakeBullet(el)) { return; }
+    if (name === "IMG" || (name === "SPAN" && el.className === "rte-image")) {
+      var placeholder = imagePlaceholder(el, doc);
+      if (placeholder) { to.appendChild(placeholder); }
+      return;
+    }
     name = RENAME[name] || name;
     var target = to;
     if (KEEP[name]) {
@@ -85,6 +106,20 @@
   }
   window.zhanqunCleanPaste = cleanPaste;  // the browser tests call it on Word's markup
 
+  function serialize(html) {
+    // In an inert document: an <img> made there loads nothing.
+    var doc = document.implementation.createHTMLDocument("");
+    doc.body.innerHTML = html;
+    Array.prototype.forEach.call(doc.querySelectorAll("span.rte-image"), function (span) {
+      var img = doc.createElement("img");
+      img.setAttribute("src", span.getAttribute(IMAGE_SRC));
+      var alt = span.getAttribute(IMAGE_ALT);
+      if (alt) { img.setAttribute("alt", alt); }
+      span.parentNode.replaceChild(img, span);
+    });
+    return doc.body.innerHTML;
+  }
+
   var holder = document.createElement("div");
   holder.className = "rte";
   area.parentNode.insertBefore(holder, area);
@@ -93,7 +128,7 @@
     element: holder,
     defaultParagraphSeparator: "p",
     styleWithCSS: false,
-    onChange: function (html) { area.value = html; },
+    onChange: function (html) { area.value = serialize(html); },
     classes: { actionbar: "rte-toolbar", button: "rte-button", content: "rte-area", selected: "rte-selected" },
     actions: [
       { name: "bold", icon: "加粗", title: "加粗" },
@@ -128,7 +163,7 @@
   Array.prototype.forEach.call(toolbar.querySelectorAll("button"), function (b) { b.setAttribute("type", "button"); });
 
   content.innerHTML = area.value ? cleanPaste(area.value) : "";
-  area.value = content.innerHTML;
+  area.value = serialize(content.innerHTML);
   area.hidden = true;
   area.removeAttribute("required");  // the editor is the field now; the server still insists on a body
   var plainHint = document.getElementById(area.getAttribute("data-plain-hint") || "");
@@ -159,7 +194,7 @@
       selection.removeAllRanges();
       selection.addRange(range);
     }
-    area.value = content.innerHTML;
+    area.value = serialize(content.innerHTML);
   });
-  area.form.addEventListener("submit", function () { area.value = content.innerHTML; });
+  area.form.addEventListener("submit", function () { area.value = serialize(content.innerHTML); });
 }());
