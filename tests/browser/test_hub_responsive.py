@@ -246,3 +246,32 @@ def test_editor_cleans_a_paste_from_word(live_hub, browser):
         assert_quiet(page)
     finally:
         page.context.close()
+
+
+def test_editing_a_submission_keeps_its_pictures(live_hub, browser):
+    """A body with another site's picture: the editor shows a placeholder (nothing loads
+    under img-src 'self'), and saving posts the <img> back unchanged."""
+    add_people(live_hub)
+    with live_hub.session() as s:
+        reporter = s.query(User).filter_by(username="kc.reporter").one()
+        item = Item(title="图片新闻", url="submission:x", unit_id="kecheng", origin="submission", status="pending",
+                    submitted_by_id=reporter.id, body_html='<p>现场：<img src="http://kecheng.example/a.png" alt="现场"></p>',
+                    body_text="现场：", content_hash="c" * 64)
+        s.add(item)
+        s.commit()
+        item_id = item.id
+    page = new_page(browser)
+    try:
+        login(page, live_hub.url, "kc.reporter")
+        page.goto(f"{live_hub.url}/hub/submissions/{item_id}/edit")
+        assert page.locator(".rte-area .rte-image").inner_text() == "［图片：现场］"
+        page.get_by_label("标题（必填）").fill("图片新闻（修改）")
+        page.get_by_label("通知公告").check()
+        page.get_by_role("button", name="保存修改").click()
+        page.wait_for_url(re.compile(rf"/hub/submissions/{item_id}$"))
+        with live_hub.session() as s:
+            body = s.get(Item, item_id).body_html
+        assert '<img src="http://kecheng.example/a.png" alt="现场">' in body and "rte-image" not in body
+        assert_quiet(page)
+    finally:
+        page.context.close()
