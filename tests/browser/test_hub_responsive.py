@@ -15,7 +15,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from hub import actions
-from storage.models import AuditEntry, ColumnRule, HarvestRun, Item, Source, User
+from storage.models import ColumnRule, HarvestRun, Item, User
 from tests.browser.livehub import PASSWORD
 from tests.browser.pages import login, new_page
 from tests.browser.test_accessibility import assert_accessible
