@@ -17,9 +17,10 @@ def register_filters(app: Flask) -> None:
         local = as_local(value, tz)
         return local.strftime(fmt) if local else "—"
 
-    from hub.labels import reason_zh, source_label
+    from hub.labels import interval_zh, reason_zh, source_label
 
     app.add_template_filter(reason_zh, "reason_zh")  # the harvester's English reasons, in Chinese
+    app.add_template_filter(interval_zh, "interval_zh")
     app.jinja_env.globals["source_label"] = source_label
 
     @app.template_filter("tojson_cn")

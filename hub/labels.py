@@ -47,6 +47,40 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), zh) for p, 
     (r"^failed$", "采集失败"),
     (r"^max_run_seconds$", "超过单次采集时限"),
 )]
+_DURATION = re.compile(r"(\d+)([dhms])")
+_DURATION_UNITS = {"d": "天", "h": "小时", "m": "分钟", "s": "秒"}
+
+
+def duration_zh(text: str) -> str:
+    """The harvester's 1h30m as 1小时30分钟."""
+    return _DURATION.sub(lambda m: m.group(1) + _DURATION_UNITS[m.group(2)], text)
+
+
+# Why a source is harvested as often as it is (harvester/intervals.py), in Chinese.
+_INTERVALS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), zh) for p, zh in (
+    (r"^cron '(.*)' as written$", r"按配置的定时表达式 \1"),
+    (r"^default every (\S+) until the first run$", r"首次采集前按默认每 \1 一次"),
+    (r"^every (\S+) as written$", r"按配置每 \1 一次"),
+    (r"^every (\S+) as written \(adaptive scheduling off\)$", r"按配置每 \1 一次（不自动调整）"),
+    (r"^every (\S+): shorter than the written (\S+), (\d+) items in the last 7 days$",
+     r"每 \1 一次：近 7 天有 \3 条新信息，比配置的每 \2 一次更勤"),
+    (r"^every (\S+) as written \((\d+) items in the last 7 days; adaptive scheduling only shortens it\)$",
+     r"按配置每 \1 一次（近 7 天 \2 条新信息；自动调整只会缩短间隔）"),
+    (r"^adaptive every (\S+): (\d+) items in the last 7 days, within (\S+)–(\S+) \((.*)\)$",
+     r"自动调整为每 \1 一次：近 7 天 \2 条新信息，范围 \3–\4"),
+    (r"^every (\S+): backing off after (\d+) failed run\(s\) in a row .*$", r"每 \1 一次：连续 \2 次采集失败，暂时放慢"),
+)]
+
+
+def interval_zh(reason: str | None) -> str:
+    text = " ".join((reason or "").split())
+    for pattern, zh in _INTERVALS:
+        match = pattern.match(text)
+        if match:
+            return duration_zh(match.expand(zh))
+    return text
+
+
 STAGE_LABELS = {"listing": "列表页", "detail": "详情页", "fetch": "抓取", "run": "采集进程", "skipped": "已跳过",
                 "other": "其他"}
 

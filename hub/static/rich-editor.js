@@ -16,13 +16,18 @@
     "O:P": 1, "V:SHAPETYPE": 1, "V:SHAPE": 1, "W:SDT": 0 };
   var CELL_ATTRS = { colspan: 1, rowspan: 1 };
 
+  // Style attributes are renamed before parsing: a parsed style attribute counts as inline
+  // style for the page's CSP (the parse would log a violation), a data- attribute does not.
+  var STYLE_ATTR = "data-zq-style";
+  var IMAGE_SRC = "data-src", IMAGE_ALT = "data-alt";
+
   function isFakeBullet(el) {
-    var style = (el.getAttribute("style") || "").toLowerCase().replace(/\s+/g, "");
+    var style = (el.getAttribute(STYLE_ATTR) || "").toLowerCase().replace(/\s+/g, "");
     return style.indexOf("mso-list:ignore") !== -1;
   }
 
   function styled(el, re) {
-    return re.test((el.getAttribute("style") || "").toLowerCase().replace(/\s+/g, ""));
+    return re.test((el.getAttribute(STYLE_ATTR) || "").toLowerCase().replace(/\s+/g, ""));
   }
 
   function cleanChildren(from, to, doc) {
@@ -38,9 +43,29 @@
     }
   }
 
+  function imagePlaceholder(el, doc) {
+    // A picture stays in the body as a placeholder: the hub never loads another site's
+    // picture (the CSP says img-src 'self'); serialize() turns it back into <img>.
+    var src = (el.getAttribute("src") || el.getAttribute(IMAGE_SRC) || "").trim();
+    if (!/^https?:\/\//i.test(src)) { return null; }
+    var alt = (el.getAttribute("alt") || el.getAttribute(IMAGE_ALT) || "").trim();
+    var span = doc.createElement("span");
+    span.className = "rte-image";
+    span.setAttribute("contenteditable", "false");
+    span.setAttribute(IMAGE_SRC, src);
+    span.setAttribute(IMAGE_ALT, alt);
+    span.textContent = "［图片" + (alt ? "：" + alt : "") + "］";
+    return span;
+  }
+
   function cleanElement(el, to, doc) {
     var name = el.tagName.toUpperCase();
     if (DROP[name] || isFakeBullet(el)) { return; }
+    if (name === "IMG" || (name === "SPAN" && el.className === "rte-image")) {
+      var placeholder = imagePlaceholder(el, doc);
+      if (placeholder) { to.appendChild(placeholder); }
+      return;
+    }
     name = RENAME[name] || name;
     var target = to;
     if (KEEP[name]) {
@@ -71,6 +96,8 @@
   }
 
   function cleanPaste(html) {
+    html = html.replace(/<style[\s\S]*?<\/style\s*>/gi, "")
+      .replace(/(<[^<>]*?\s)style(\s*=)/gi, "$1" + STYLE_ATTR + "$2");
     var source = new DOMParser().parseFromString(html, "text/html");  // inert: nothing runs or loads
     var out = document.implementation.createHTMLDocument("");
     var box = out.createElement("div");
@@ -78,6 +105,20 @@
     return box.innerHTML;
   }
   window.zhanqunCleanPaste = cleanPaste;  // the browser tests call it on Word's markup
+
+  function serialize(html) {
+    // In an inert document: an <img> made there loads nothing.
+    var doc = document.implementation.createHTMLDocument("");
+    doc.body.innerHTML = html;
+    Array.prototype.forEach.call(doc.querySelectorAll("span.rte-image"), function (span) {
+      var img = doc.createElement("img");
+      img.setAttribute("src", span.getAttribute(IMAGE_SRC));
+      var alt = span.getAttribute(IMAGE_ALT);
+      if (alt) { img.setAttribute("alt", alt); }
+      span.parentNode.replaceChild(img, span);
+    });
+    return doc.body.innerHTML;
+  }
 
   var holder = document.createElement("div");
   holder.className = "rte";
@@ -87,7 +128,7 @@
     element: holder,
     defaultParagraphSeparator: "p",
     styleWithCSS: false,
-    onChange: function (html) { area.value = html; },
+    onChange: function (html) { area.value = serialize(html); },
     classes: { actionbar: "rte-toolbar", button: "rte-button", content: "rte-area", selected: "rte-selected" },
     actions: [
       { name: "bold", icon: "加粗", title: "加粗" },
@@ -111,14 +152,18 @@
     label.setAttribute("for", content.id);
   }
   var hint = area.getAttribute("data-editor-hint");
-  if (hint) { content.setAttribute("aria-describedby", hint); }
+  if (hint) {
+    content.setAttribute("aria-describedby", hint);
+    var hintElement = document.getElementById(hint);
+    if (hintElement) { hintElement.hidden = false; }
+  }
   var toolbar = holder.querySelector(".rte-toolbar");
   toolbar.setAttribute("role", "toolbar");
   toolbar.setAttribute("aria-label", "正文格式");
   Array.prototype.forEach.call(toolbar.querySelectorAll("button"), function (b) { b.setAttribute("type", "button"); });
 
   content.innerHTML = area.value ? cleanPaste(area.value) : "";
-  area.value = content.innerHTML;
+  area.value = serialize(content.innerHTML);
   area.hidden = true;
   area.removeAttribute("required");  // the editor is the field now; the server still insists on a body
   var plainHint = document.getElementById(area.getAttribute("data-plain-hint") || "");
@@ -130,8 +175,26 @@
     var html = data.getData("text/html");
     if (!html) { return; }  // plain text: the browser pastes it as text
     event.preventDefault();
-    document.execCommand("insertHTML", false, cleanPaste(html));
-    area.value = content.innerHTML;
+    // Inserted as nodes, not with execCommand("insertHTML"): Chromium would add style
+    // attributes to match the surroundings, which the CSP (rightly) refuses.
+    var selection = window.getSelection();
+    if (!selection.rangeCount || !content.contains(selection.getRangeAt(0).commonAncestorContainer)) {
+      content.focus();
+      selection.selectAllChildren(content);
+      selection.collapseToEnd();
+    }
+    var range = selection.getRangeAt(0);
+    range.deleteContents();
+    var fragment = range.createContextualFragment(cleanPaste(html));
+    var last = fragment.lastChild;
+    range.insertNode(fragment);
+    if (last) {
+      range.setStartAfter(last);
+      range.collapse(true);
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+    area.value = serialize(content.innerHTML);
   });
-  area.form.addEventListener("submit", function () { area.value = content.innerHTML; });
+  area.form.addEventListener("submit", function () { area.value = serialize(content.innerHTML); });
 }());

@@ -111,3 +111,11 @@ def test_harvester_reasons_in_chinese():
     assert reason_zh("DNS lookup failed") == "域名解析失败"
     assert reason_zh("已拒绝：内网地址") == "已拒绝：内网地址"
     assert reason_zh("SomeNewError: boom") == "其他错误：SomeNewError: boom"
+
+
+def test_interval_reasons_in_chinese():
+    from hub.labels import interval_zh
+
+    assert interval_zh("every 2m as written (adaptive scheduling off)") == "按配置每 2分钟 一次（不自动调整）"
+    assert interval_zh("every 4h: backing off after 2 failed run(s) in a row (up to max_interval 1d)") == \
+        "每 4小时 一次：连续 2 次采集失败，暂时放慢"

@@ -79,9 +79,17 @@ def test_a_reporters_pictures_load_through_the_hub_under_the_policy(hub, browser
         login(page, base, "kc-reporter", PASSWORD)
         page.goto(f"{base}/hub/submissions/new")
         page.get_by_label("标题（必填）").fill("关于报送图片新闻的通知")
-        page.get_by_label("正文（必填）").fill(
-            f'<p>活动现场：<img src="{pictures.url}/a.png" alt="活动现场"></p>'
-            f'<p>签约仪式：<img src="{pictures.url}/b.png" alt="签约仪式"></p>')
+        # Pasted from a web page into the rich-text editor (text/html on the clipboard): its
+        # pictures stay placeholders in the editor, nothing loads, and the form posts <img>.
+        page.get_by_role("textbox", name="正文（必填）").click()
+        page.evaluate("""html => {
+            const data = new DataTransfer();
+            data.setData('text/html', html);
+            document.querySelector('.rte-area').dispatchEvent(
+                new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        }""", f'<p>活动现场：<img src="{pictures.url}/a.png" alt="活动现场"></p>'
+              f'<p>签约仪式：<img src="{pictures.url}/b.png" alt="签约仪式"></p>')
+        assert page.locator(".rte-area .rte-image").all_inner_texts() == ["［图片：活动现场］", "［图片：签约仪式］"]
         page.get_by_label("通知公告").check()
         page.get_by_role("button", name="提交报送").click()
         page.wait_for_url(re.compile(r"/hub/submissions/\d+$"))
