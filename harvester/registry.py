@@ -366,7 +366,7 @@ class Duty(Strict):
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-class Contact(Strict):
+class UnitContact(Strict):
     """Who at the unit gets its supervision mail (needs ``supervision.notify``)."""
 
     name: str = Field(min_length=1)
@@ -390,7 +390,7 @@ class UnitEntry(Strict):
     allow_private: bool = False  # supervision may probe the homepage (and its links) at private addresses
     sources: list[SourceEntry] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
-    contacts: list[Contact] = Field(default_factory=list)
+    contacts: list[UnitContact] = Field(default_factory=list)
 
     @field_validator("homepage")
     @classmethod

@@ -85,7 +85,7 @@ def status(session: Session, scope: Scope, at: date | None = None, unit_ids: lis
         newest = summary.newest or max((c["newest"] for c in columns.get(unit.id, []) if c["newest"]), default=None)
         fresh = columns.get(unit.id, [])
         out.append({
-            "id": unit.id, "name": unit.name, "kind": unit.kind, "homepage": unit.homepage,
+            "id": unit.id, "name": unit.name, "kind": unit.kind, "homepage_url": unit.homepage,
             # False: no check had run by then (no probe in the week, no column state, no finding)
             "checked": bool(summary.total or mine or any(c["state"] for c in fresh)),
             "verdict": verdict.verdict, "score": verdict.score, "vetoes": verdict.vetoes,

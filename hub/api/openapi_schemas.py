@@ -194,7 +194,7 @@ SCHEMAS = {
     "Spread": obj({"median_hours": {"type": ["number", "null"]}, "p90_hours": {"type": ["number", "null"]},
                    "items": {"type": "integer"}}),
     "SupervisedUnit": obj({
-        "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}, "homepage": {"type": "string"},
+        "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}, "homepage_url": {"type": "string"},
         "verdict": {"type": "string", "enum": ["合格", "不合格"]},
         "score": {"type": "number", "minimum": 0, "maximum": 100},
         "vetoes": {"type": "array", "items": {"type": "string", "enum": ["site_unreachable", "homepage_stale",
