@@ -5,7 +5,7 @@
     .venv/bin/python bench/harvest.py --hosts 4 --pages-per-host 100 --keep
 
 Generates a synthetic federation (bench/sites.py: 10 loopback hosts
-127.0.0.1 … 127.0.0.10 × 300 detail pages + paged column lists), serves it
+127.0.0.1 … 127.0.0.10 × 200 detail pages + paged column lists), serves it
 with nginx when it is installed (else one Python ThreadingHTTPServer per host),
 writes a registry for it, and measures in the same run, each in its own process:
 
@@ -144,19 +144,76 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_and_start(pid: int) -> tuple[float, int, str] | None:
+    """(user+system CPU seconds, start time in ticks, command line) of ``pid``."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except (OSError, IndexError):
+        return None
+    # fields[0] is field 3 of proc(5): utime is field 14, stime 15, starttime 22
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[19]), cmdline
+
+
+def tree_pids(root: int) -> list[int]:
+    children = _children_map()
+    out, stack, seen = [], [root], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        out.append(pid)
+        stack.extend(children.get(pid, ()))
+    return out
+
+
 class RssSampler(threading.Thread):
+    """Peak RSS of the process tree, and the CPU time of each process in it (last
+    sample before it exits; up to one interval of a short-lived child is missed)."""
+
     def __init__(self, pid: int):
         super().__init__(daemon=True, name=f"rss-{pid}")
         self.pid = pid
         self.peak_kb = 0
         self.samples = 0
+        self.cpu: dict[int, tuple[float, int, str]] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            pids = tree_pids(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in pids))
+            for pid in pids:
+                seen = _cpu_and_start(pid)
+                if seen is not None:
+                    self.cpu[pid] = seen
             self.samples += 1
             self._halt.wait(SAMPLE_SECONDS)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds by role: the root process (crawling), the harvest's writer
+        (its first spawned child), the extraction workers (the later ones), other."""
+        roles: dict[str, float] = {}
+        spawned = sorted((start, pid) for pid, (_, start, cmd) in self.cpu.items()
+                         if pid != self.pid and "spawn_main" in cmd)
+        writer = spawned[0][1] if spawned else None
+        for pid, (seconds, _, cmd) in self.cpu.items():
+            if pid == self.pid:
+                role = "crawl"
+            elif pid == writer:
+                role = "store"
+            elif "spawn_main" in cmd:
+                role = "extract"
+            else:
+                role = "other"
+            roles[role] = roles.get(role, 0.0) + seconds
+        return {k: round(v, 2) for k, v in roles.items()}
 
     def stop(self) -> None:
         self._halt.set()
@@ -171,6 +228,7 @@ class Run:
     peak_rss_mb: float
     exit_code: int
     detail: dict = field(default_factory=dict)
+    cpu: dict = field(default_factory=dict)  # CPU seconds by role (crawl, extract, store, other)
 
     @property
     def pages_per_second(self) -> float:
@@ -180,8 +238,12 @@ class Run:
 RUNNING: list[subprocess.Popen] = []
 
 
+LAST_CPU: dict[str, float] = {}
+
+
 def measured(cmd: list[str], workdir: Path, timeout: float, env: dict | None = None) -> tuple[float, float, int, str, str]:
-    """Run ``cmd``; return (wall seconds, peak tree RSS MB, exit code, stdout, stderr)."""
+    """Run ``cmd``; return (wall seconds, peak tree RSS MB, exit code, stdout, stderr).
+    The CPU seconds by role of that run are left in ``LAST_CPU``."""
     out_path, err_path = workdir / "child.out", workdir / "child.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -198,6 +260,8 @@ def measured(cmd: list[str], workdir: Path, timeout: float, env: dict | None = N
         seconds = time.perf_counter() - start
         sampler.stop()
         RUNNING.remove(proc)
+    LAST_CPU.clear()
+    LAST_CPU.update(sampler.cpu_by_role())
     return (seconds, sampler.peak_kb / 1024, code,
             out_path.read_text(encoding="utf-8", errors="replace"), err_path.read_text(encoding="utf-8", errors="replace"))
 
@@ -224,7 +288,7 @@ def run_bare(workdir: Path, settings_path: Path, urls_path: Path, timeout: float
         result = json.loads(out.strip().splitlines()[-1])
     except (IndexError, ValueError):
         raise RuntimeError(f"bare Scrapy run failed (exit {code}): {err[-2000:]}") from None
-    return Run("bare", seconds, result["details"], rss, code, result)
+    return Run("bare", seconds, result["details"], rss, code, result, dict(LAST_CPU))
 
 
 def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: int | None, kind: str = "zhanqun") -> Run:
@@ -257,7 +321,8 @@ def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: 
         detail["stderr_tail"] = err.strip()[-600:]
     if messages:
         detail["messages"] = messages[:5]
-    return Run(kind, seconds, totals["fetched"] + totals["errors"], rss, code, detail)
+    detail["templates"] = result.get("templates")
+    return Run(kind, seconds, totals["fetched"] + totals["errors"], rss, code, detail, dict(LAST_CPU))
 
 
 # --- the benchmark ------------------------------------------------------------
@@ -422,6 +487,24 @@ def report(s: dict) -> str:
             f"(target ≤ {TARGET_INCREMENTAL_TIME})   {ok((inc['time_ratio'] or 1) <= TARGET_INCREMENTAL_TIME)}",
             f"  new items              {inc['new']}",
         ]
+    lines.append("CPU per detail page, ms, by process (crawl = the Scrapy process, extract = extraction workers, "
+                 "store = the writer; whole run, start-up included)")
+    for i, r in enumerate(s["runs"], 1):
+        cpu = r.get("cpu") or {}
+        pages = max(1, r["pages"])
+        name = {"bare": "bare Scrapy", "zhanqun": "zhanqun harvest"}.get(r["kind"], "zhanqun again")
+        if r["kind"] == "incremental":  # no detail page: CPU seconds instead
+            parts = "  ".join(f"{k} {v:.2f}" for k, v in sorted(cpu.items()))
+            lines.append(f"  {i}. {name:15s} CPU seconds {sum(cpu.values()):.2f}   {parts}")
+            continue
+        parts = "  ".join(f"{k} {1000 * v / pages:6.2f}" for k, v in sorted(cpu.items()))
+        lines.append(f"  {i}. {name:15s} total {1000 * sum(cpu.values()) / pages:6.2f}   {parts}")
+    for r in zq_runs:
+        tpl = r["detail"].get("templates")
+        if tpl:
+            lines.append(f"  templates: {tpl.get('template', 0)} pages by template, {tpl.get('full', 0)} the full way "
+                         f"({tpl.get('check', 0)} of them checks, {tpl.get('miss', 0)} misses); "
+                         f"share by template {tpl.get('share', 0):.1%}")
     for r in zq_runs:
         for m in r["detail"].get("messages", []):
             lines.append(f"  note: {m}")
@@ -431,7 +514,7 @@ def report(s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", type=int, default=10, help="loopback hosts 127.0.0.1..N (default 10)")
-    parser.add_argument("--pages-per-host", type=int, default=300, help="detail pages per host (default 300)")
+    parser.add_argument("--pages-per-host", type=int, default=200, help="detail pages per host (default 200)")
     parser.add_argument("--repeat", type=int, default=1, help="zhanqun runs, each followed by a bare run (default 1)")
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto", help="HTTP server (default: nginx if on PATH)")
     parser.add_argument("--per-host-concurrency", type=int, default=8,
