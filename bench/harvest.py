@@ -192,6 +192,9 @@ class RssSampler(threading.Thread):
             for pid in pids:
                 seen = _cpu_and_start(pid)
                 if seen is not None:
+                    before = self.cpu.get(pid)
+                    if before is not None and not seen[2]:  # exiting: its command line is gone
+                        seen = (seen[0], seen[1], before[2])
                     self.cpu[pid] = seen
             self.samples += 1
             self._halt.wait(SAMPLE_SECONDS)
