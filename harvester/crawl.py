@@ -30,6 +30,7 @@ from harvester.registry import Registry, parse_duration
 from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.stopping import Interrupted, Stopper
+from harvester.templates_store import TemplateLedger, load_templates, save_templates
 from harvester.sync import sync_registry
 from spiders import SPIDERS
 from spiders.politeness import HostGate, host_key
@@ -58,6 +59,7 @@ class HarvestContext:
     # source id → URL → (ETag, Last-Modified), kept only for runs that end "ok"
     new_validators: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
     stopper: Stopper | None = None
+    templates: TemplateLedger | None = None  # what the extraction workers did with the sources' page templates
 
     @property
     def stopping(self) -> str | None:
@@ -188,6 +190,7 @@ def harvest(
                 for _, s in selected
             }
             validators = load_validators(session)
+            templates = load_templates(session, [s.id for _, s in selected])
 
         runs = RunBook(sessions, policy.failures_before_pause)
         runs.start([s.id for _, s in selected])
@@ -195,12 +198,19 @@ def harvest(
         sources = source_infos(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
         writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
-        extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
-        context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper)
+        extractors = ExtractionPool(workers, init_worker, (writer.inbox, templates))
+        ledger = TemplateLedger()
+        context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper,
+                                 templates=ledger)
         stopper.on_force = _forced_close(runs, writer)
         crawl(registry, selected, states, context, on_progress)
         complete = {sid: urls for sid, urls in context.new_validators.items() if runs.tallies[sid].status == "ok"}
         save_validators(sessions, {url: v for urls in complete.values() for url, v in urls.items()})
+        for source_id in save_templates(sessions, ledger):
+            runs.tallies[source_id].health = "broken-rules"
+        for source_id, seen in ledger.sources.items():
+            if source_id in runs.tallies:
+                runs.tallies[source_id].templates = dict(seen.ways)
     except Interrupted as stop:
         if runs is not None:
             runs.abort_open(str(stop))

@@ -43,6 +43,7 @@ class RunTally:
     requests: dict[str, int] = field(default_factory=dict)
     status: str = "running"
     health: str = ""
+    templates: dict[str, int] = field(default_factory=dict)  # detail pages by extraction way (template, full, check, miss)
 
     def as_json(self) -> dict:
         return {
@@ -56,6 +57,7 @@ class RunTally:
             "withdrawn": self.withdrawn,
             "requests": self.requests,
             "notes": self.notes,
+            "templates": self.templates,
         }
 
 

@@ -358,5 +358,5 @@ class TemplateBook:
         previous = state.previous
         state.template, state.previous, state.samples, state.since_check = candidate, None, [], 0
         redesign = previous is not None and previous.selectors() != candidate.selectors()
-        return {"learned": candidate.to_dict(), "redesign": redesign,
+        return {"learned": candidate.to_dict(), "redesign": redesign, "relearn": previous is not None,
                 "previous": previous.to_dict() if redesign else None}
