@@ -42,6 +42,8 @@ from storage.models import Source as SourceRow
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
 ENGINE_HEARTBEAT_SECONDS = 0.25
 HTTP_HANDLER = "spiders.downloads.GuardedDownloadHandler"
+UNUSED_EXTENSIONS = ("telnet.TelnetConsole", "memdebug.MemoryDebugger", "feedexport.FeedExporter",
+                     "spiderstate.SpiderState", "throttle.AutoThrottle", "remote_control.RemoteControl")
 
 
 @dataclass
@@ -117,6 +119,11 @@ def scrapy_settings(registry: Registry) -> dict:
             "spiders.politeness.PolitenessMiddleware": 990,
         },
         "ITEM_PIPELINES": {"harvester.pipelines.HarvestPipeline": 300},
+        # Scrapy default: every built-in extension is imported and built per crawler, and
+        # these then decline (NotConfigured: no telnet, no remote control, no feeds, no
+        # JOBDIR, no AutoThrottle, no memory debugger).  Not loading them saves each
+        # harvest's start-up the imports (remote control alone pulls in aiohttp).
+        "EXTENSIONS": {f"scrapy.extensions.{name}": None for name in UNUSED_EXTENSIONS},
     }
 
 
@@ -198,7 +205,7 @@ def harvest(
         sources = source_infos(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
         writer = StoreWriter(engine.url.render_as_string(hide_password=False), sources)
-        extractors = ExtractionPool(workers, init_worker, (writer.inbox, templates))
+        extractors = ExtractionPool(workers, init_worker, (writer.inbox, templates, os.getpid()))
         ledger = TemplateLedger()
         context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper,
                                  templates=ledger)

@@ -8,6 +8,7 @@ This module must stay light: no SQLAlchemy, no Scrapy."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import zlib
 from typing import Any
@@ -115,14 +116,16 @@ _WRITER_INBOX = None
 _TEMPLATES: TemplateBook | None = None
 
 
-def init_worker(inbox, templates: dict[str, dict] | None = None) -> None:
+def init_worker(inbox, templates: dict[str, dict] | None = None, harvester_pid: int | None = None) -> None:
     """Extraction worker initializer: the writer process's inbox and the sources'
     stored templates; stop signals are the harvesting process's to handle (in a
-    thread of it, there is nothing to do)."""
+    thread of it, there is nothing to do: a harvest forked from a warm parent
+    has a parent process too, so the harvesting process names itself)."""
     global _WRITER_INBOX, _TEMPLATES
     _WRITER_INBOX = inbox
     _TEMPLATES = TemplateBook(templates)
-    if multiprocessing.parent_process() is not None:
+    in_process = harvester_pid is not None and os.getpid() == harvester_pid
+    if not in_process and multiprocessing.parent_process() is not None:
         follow_parent()
 
 
