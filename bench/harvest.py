@@ -400,7 +400,12 @@ def benchmark(args: argparse.Namespace, workdir: Path, say) -> dict:
         from harvester.forkserver import WarmLauncher
 
         launcher = WarmLauncher()
-        launcher.start()  # imports in its own process while the first runs go
+        bench_dir = str(ROOT / "bench")  # bench/supervision.py must not shadow the package in the fork server
+        sys.path[:] = [p for p in sys.path if p != bench_dir]
+        try:
+            launcher.start()  # imports in its own process while the first runs go
+        finally:
+            sys.path.insert(1, bench_dir)
 
         def record(run: Run) -> None:
             runs.append(run)
@@ -416,9 +421,13 @@ def benchmark(args: argparse.Namespace, workdir: Path, say) -> dict:
                 runs.append(again)
                 say(f"  incremental {again.seconds:6.2f} s  requests {again.detail.get('requests')}")
                 # ... and as the scheduler starts it: forked from the warm parent
-                warm = run_warm(launcher, registry, n, args.workers)
-                runs.append(warm)
-                say(f"  warm again  {warm.seconds:6.2f} s  requests {warm.detail.get('requests')}")
+                try:
+                    warm = run_warm(launcher, registry, n, args.workers)
+                except RuntimeError as exc:
+                    say(f"  warm again  failed: {exc}")
+                else:
+                    runs.append(warm)
+                    say(f"  warm again  {warm.seconds:6.2f} s  requests {warm.detail.get('requests')}")
             record(run_bare(workdir, settings_path, urls_path, args.timeout))
     finally:
         server.stop()

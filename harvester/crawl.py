@@ -121,10 +121,18 @@ def scrapy_settings(registry: Registry) -> dict:
         "ITEM_PIPELINES": {"harvester.pipelines.HarvestPipeline": 300},
         # Scrapy default: every built-in extension is imported and built per crawler, and
         # these then decline (NotConfigured: no telnet, no remote control, no feeds, no
-        # JOBDIR, no AutoThrottle, no memory debugger).  Not loading them saves each
-        # harvest's start-up the imports (remote control alone pulls in aiohttp).
-        "EXTENSIONS": {f"scrapy.extensions.{name}": None for name in UNUSED_EXTENSIONS},
+        # JOBDIR, no AutoThrottle, no memory debugger).  Left out of the base list (a
+        # ``None`` in EXTENSIONS would still import them), they cost a harvest's start-up
+        # nothing (remote control alone pulls in aiohttp).
+        "EXTENSIONS_BASE": used_extensions(),
     }
+
+
+def used_extensions() -> dict[str, int]:
+    from scrapy.settings import default_settings
+
+    unused = {f"scrapy.extensions.{name}" for name in UNUSED_EXTENSIONS}
+    return {path: order for path, order in default_settings.EXTENSIONS_BASE.items() if path not in unused}
 
 
 class ExtractionPool(Executor):

@@ -33,7 +33,8 @@ import types
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from pathlib import Path
 
-PRELOAD = ["cli.main", "cli.harvest_cmd", "harvester.preload"]  # the harvest command, all it imports and loads
+# the harvest command, all it imports, the Scrapy components it loads by name, the whole schema (the migrations' env)
+PRELOAD = ["cli.main", "cli.harvest_cmd", "harvester.preload", "storage.schema"]
 ROOT = Path(__file__).resolve().parents[1]
 
 

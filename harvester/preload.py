@@ -1,12 +1,13 @@
 """Imported by the warm harvests' fork server (harvester/forkserver.py): every
 Scrapy component a harvest's crawlers load by name (middlewares, extensions,
-download handlers, scheduler, stats …), so a forked harvest imports nothing."""
+download handlers, scheduler, stats …), so a forked harvest imports nothing,
+and the ORM's mappers configured, so its first query does not do that either."""
 from __future__ import annotations
 
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
-from harvester.crawl import HTTP_HANDLER, UNUSED_EXTENSIONS
+from harvester.crawl import HTTP_HANDLER, used_extensions
 
 COMPONENT_DICTS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "DOWNLOAD_HANDLERS")
 COMPONENT_NAMES = ("SCHEDULER", "DUPEFILTER_CLASS", "STATS_CLASS", "DOWNLOADER", "REQUEST_FINGERPRINTER_CLASS",
@@ -33,7 +34,7 @@ def preload() -> int:
     """Import every component; returns how many loaded (a missing optional one is skipped)."""
     settings = Settings()
     settings.set("DOWNLOAD_HANDLERS", {"http": HTTP_HANDLER, "https": HTTP_HANDLER, "file": None, "data": None, "ftp": None, "s3": None})
-    settings.set("EXTENSIONS", {f"scrapy.extensions.{name}": None for name in UNUSED_EXTENSIONS})
+    settings.set("EXTENSIONS_BASE", used_extensions())
     settings.set("TWISTED_DNS_RESOLVER", "spiders.resolver.GuardedResolver")
     loaded = 0
     for path in component_paths(settings):
@@ -44,7 +45,10 @@ def preload() -> int:
             continue
     import spiders  # noqa: F401 - every spider and the harvester's own middlewares
     import harvester.pipelines  # noqa: F401
+    import storage.schema  # noqa: F401 - every model
+    from sqlalchemy.orm import configure_mappers
 
+    configure_mappers()  # once here, not on each harvest's first query
     return loaded
 
 
