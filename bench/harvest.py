@@ -561,8 +561,8 @@ def report(s: dict) -> str:
     for r in zq_runs:
         tpl = r["detail"].get("templates")
         if tpl:
-            lines.append(f"  templates: {tpl.get('template', 0)} pages by template, {tpl.get('full', 0)} the full way "
-                         f"({tpl.get('check', 0)} of them checks, {tpl.get('miss', 0)} misses); "
+            lines.append(f"  templates: {tpl.get('template', 0)} pages by template, {tpl.get('full', 0)} the full way to learn, "
+                         f"{tpl.get('check', 0)} the full way as checks, {tpl.get('miss', 0)} after a template miss; "
                          f"share by template {tpl.get('share', 0):.1%}")
     for r in zq_runs:
         for m in r["detail"].get("messages", []):

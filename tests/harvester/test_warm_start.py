@@ -8,6 +8,7 @@ import signal
 import time
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from harvester.forkserver import WarmLauncher
 from storage.db import make_engine, session_factory
@@ -24,10 +25,13 @@ def column_site(prefix: str, n: int = 4, latency: float = 0.0) -> Site:
 
 def runs(db_url: str) -> list[HarvestRun]:
     engine = make_engine(db_url)
-    with session_factory(engine)() as s:
-        out = list(s.scalars(select(HarvestRun).order_by(HarvestRun.id)))
-    engine.dispose()
-    return out
+    try:
+        with session_factory(engine)() as s:
+            return list(s.scalars(select(HarvestRun).order_by(HarvestRun.id)))
+    except OperationalError:  # the harvest has not made its tables yet
+        return []
+    finally:
+        engine.dispose()
 
 
 def test_a_warm_harvest_is_the_harvest_and_a_wedged_one_blocks_no_other(tmp_path, sqlite_url):
