@@ -5,7 +5,7 @@
     .venv/bin/python bench/harvest.py --hosts 4 --pages-per-host 100 --keep
 
 Generates a synthetic federation (bench/sites.py: 10 loopback hosts
-127.0.0.1 … 127.0.0.10 × 300 detail pages + paged column lists), serves it
+127.0.0.1 … 127.0.0.10 × 200 detail pages + paged column lists), serves it
 with nginx when it is installed (else one Python ThreadingHTTPServer per host),
 writes a registry for it, and measures in the same run, each in its own process:
 
@@ -47,6 +47,7 @@ import sites  # noqa: E402
 TARGET_RATIO = 0.75
 TARGET_RSS_MB = 400.0
 TARGET_INCREMENTAL_TIME = 0.05  # re-harvest of the unchanged farm, as a share of the cold harvest
+TARGET_INCREMENTAL_SECONDS = 1.0  # … and at most this long for the 10-source farm
 SAMPLE_SECONDS = 0.05
 
 BARE_SPIDER = r'''
@@ -144,19 +145,79 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_and_start(pid: int) -> tuple[float, int, str] | None:
+    """(user+system CPU seconds, start time in ticks, command line) of ``pid``."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except (OSError, IndexError):
+        return None
+    # fields[0] is field 3 of proc(5): utime is field 14, stime 15, starttime 22
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[19]), cmdline
+
+
+def tree_pids(root: int) -> list[int]:
+    children = _children_map()
+    out, stack, seen = [], [root], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        out.append(pid)
+        stack.extend(children.get(pid, ()))
+    return out
+
+
 class RssSampler(threading.Thread):
+    """Peak RSS of the process tree, and the CPU time of each process in it (last
+    sample before it exits; up to one interval of a short-lived child is missed)."""
+
     def __init__(self, pid: int):
         super().__init__(daemon=True, name=f"rss-{pid}")
         self.pid = pid
         self.peak_kb = 0
         self.samples = 0
+        self.cpu: dict[int, tuple[float, int, str]] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            pids = tree_pids(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in pids))
+            for pid in pids:
+                seen = _cpu_and_start(pid)
+                if seen is not None:
+                    before = self.cpu.get(pid)
+                    if before is not None and not seen[2]:  # exiting: its command line is gone
+                        seen = (seen[0], seen[1], before[2])
+                    self.cpu[pid] = seen
             self.samples += 1
             self._halt.wait(SAMPLE_SECONDS)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds by role: the root process (crawling), the harvest's writer
+        (its first spawned child), the extraction workers (the later ones), other."""
+        roles: dict[str, float] = {}
+        spawned = sorted((start, pid) for pid, (_, start, cmd) in self.cpu.items()
+                         if pid != self.pid and "spawn_main" in cmd)
+        writer = spawned[0][1] if spawned else None
+        for pid, (seconds, _, cmd) in self.cpu.items():
+            if pid == self.pid:
+                role = "crawl"
+            elif pid == writer:
+                role = "store"
+            elif "spawn_main" in cmd:
+                role = "extract"
+            else:
+                role = "other"
+            roles[role] = roles.get(role, 0.0) + seconds
+        return {k: round(v, 2) for k, v in roles.items()}
 
     def stop(self) -> None:
         self._halt.set()
@@ -171,6 +232,7 @@ class Run:
     peak_rss_mb: float
     exit_code: int
     detail: dict = field(default_factory=dict)
+    cpu: dict = field(default_factory=dict)  # CPU seconds by role (crawl, extract, store, other)
 
     @property
     def pages_per_second(self) -> float:
@@ -180,8 +242,12 @@ class Run:
 RUNNING: list[subprocess.Popen] = []
 
 
+LAST_CPU: dict[str, float] = {}
+
+
 def measured(cmd: list[str], workdir: Path, timeout: float, env: dict | None = None) -> tuple[float, float, int, str, str]:
-    """Run ``cmd``; return (wall seconds, peak tree RSS MB, exit code, stdout, stderr)."""
+    """Run ``cmd``; return (wall seconds, peak tree RSS MB, exit code, stdout, stderr).
+    The CPU seconds by role of that run are left in ``LAST_CPU``."""
     out_path, err_path = workdir / "child.out", workdir / "child.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -198,6 +264,8 @@ def measured(cmd: list[str], workdir: Path, timeout: float, env: dict | None = N
         seconds = time.perf_counter() - start
         sampler.stop()
         RUNNING.remove(proc)
+    LAST_CPU.clear()
+    LAST_CPU.update(sampler.cpu_by_role())
     return (seconds, sampler.peak_kb / 1024, code,
             out_path.read_text(encoding="utf-8", errors="replace"), err_path.read_text(encoding="utf-8", errors="replace"))
 
@@ -224,18 +292,43 @@ def run_bare(workdir: Path, settings_path: Path, urls_path: Path, timeout: float
         result = json.loads(out.strip().splitlines()[-1])
     except (IndexError, ValueError):
         raise RuntimeError(f"bare Scrapy run failed (exit {code}): {err[-2000:]}") from None
-    return Run("bare", seconds, result["details"], rss, code, result)
+    return Run("bare", seconds, result["details"], rss, code, result, dict(LAST_CPU))
+
+
+def zhanqun_args(registry: Path, db: Path, workers: int | None) -> list[str]:
+    args = ["harvest", "--registry", str(registry), "--db", f"sqlite:///{db}", "--json"]
+    return args + (["--workers", str(workers)] if workers is not None else [])
 
 
 def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: int | None, kind: str = "zhanqun") -> Run:
     db = workdir / f"bench-{n}.db"
     exe = Path(sys.executable).parent / "zhanqun"
-    cmd = [str(exe) if exe.exists() else str(ROOT / ".venv" / "bin" / "zhanqun"),
-           "harvest", "--registry", str(registry), "--db", f"sqlite:///{db}", "--json"]
-    if workers is not None:
-        cmd += ["--workers", str(workers)]
+    cmd = [str(exe) if exe.exists() else str(ROOT / ".venv" / "bin" / "zhanqun"), *zhanqun_args(registry, db, workers)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHANQUN_")}
     seconds, rss, code, out, err = measured(cmd, workdir, timeout, env)
+    return zhanqun_run(kind, db, seconds, rss, code, out, err)
+
+
+def run_warm(launcher, registry: Path, n: int, workers: int | None) -> Run:
+    """The same command forked from the scheduler's warm parent (harvester/forkserver.py),
+    timed from the request to the harvest's exit, as the scheduler starts harvests."""
+    db = WORKDIR[0] / f"bench-{n}.db"
+    start = time.perf_counter()
+    child = launcher.run(zhanqun_args(registry, db, workers), cwd=ROOT)
+    sampler = RssSampler(child.pid)
+    sampler.start()
+    out, err = child.communicate()
+    seconds = time.perf_counter() - start
+    sampler.stop()
+    LAST_CPU.clear()
+    LAST_CPU.update(sampler.cpu_by_role())
+    return zhanqun_run("warm", db, seconds, sampler.peak_kb / 1024, child.returncode, out, err)
+
+
+WORKDIR: list[Path] = []
+
+
+def zhanqun_run(kind: str, db: Path, seconds: float, rss: float, code: int, out: str, err: str) -> Run:
     try:
         result = json.loads(out[out.index("{"):])
     except ValueError:
@@ -257,7 +350,8 @@ def run_zhanqun(workdir: Path, registry: Path, n: int, timeout: float, workers: 
         detail["stderr_tail"] = err.strip()[-600:]
     if messages:
         detail["messages"] = messages[:5]
-    return Run(kind, seconds, totals["fetched"] + totals["errors"], rss, code, detail)
+    detail["templates"] = result.get("templates")
+    return Run(kind, seconds, totals["fetched"] + totals["errors"], rss, code, detail, dict(LAST_CPU))
 
 
 # --- the benchmark ------------------------------------------------------------
@@ -302,6 +396,16 @@ def benchmark(args: argparse.Namespace, workdir: Path, say) -> dict:
         (workdir / "bare_spider.py").write_text(BARE_SPIDER, encoding="utf-8")
 
         runs: list[Run] = []
+        WORKDIR[:] = [workdir]
+        from harvester.forkserver import WarmLauncher
+
+        launcher = WarmLauncher()
+        bench_dir = str(ROOT / "bench")  # bench/supervision.py must not shadow the package in the fork server
+        sys.path[:] = [p for p in sys.path if p != bench_dir]
+        try:
+            launcher.start()  # imports in its own process while the first runs go
+        finally:
+            sys.path.insert(1, bench_dir)
 
         def record(run: Run) -> None:
             runs.append(run)
@@ -316,6 +420,14 @@ def benchmark(args: argparse.Namespace, workdir: Path, say) -> dict:
                 again = run_zhanqun(workdir, registry, n, args.timeout, args.workers, kind="incremental")
                 runs.append(again)
                 say(f"  incremental {again.seconds:6.2f} s  requests {again.detail.get('requests')}")
+                # ... and as the scheduler starts it: forked from the warm parent
+                try:
+                    warm = run_warm(launcher, registry, n, args.workers)
+                except RuntimeError as exc:
+                    say(f"  warm again  failed: {exc}")
+                else:
+                    runs.append(warm)
+                    say(f"  warm again  {warm.seconds:6.2f} s  requests {warm.detail.get('requests')}")
             record(run_bare(workdir, settings_path, urls_path, args.timeout))
     finally:
         server.stop()
@@ -344,7 +456,14 @@ def summarise(args, federation, server_kind: str, how: str, runs: list[Run], set
             "detail_requests": requests.get("detail", 0),
             "new": inc.detail.get("totals", {}).get("new"),
         }
+        warm = next((r for r in runs if r.kind == "warm"), None)
+        if warm is not None:
+            incremental["warm_seconds"] = round(warm.seconds, 2)
+            incremental["warm_time_ratio"] = round(warm.seconds / zq[0].seconds, 3) if zq[0].seconds else None
+            incremental["warm_detail_requests"] = warm.detail.get("requests", {}).get("detail", 0)
         incremental["pass"] = incremental["detail_requests"] == 0 and (incremental["time_ratio"] or 1) <= TARGET_INCREMENTAL_TIME
+        incremental["warm_pass"] = bool(warm) and incremental["warm_detail_requests"] == 0 and (
+            (incremental["warm_time_ratio"] or 1) <= TARGET_INCREMENTAL_TIME and warm.seconds <= TARGET_INCREMENTAL_SECONDS)
     checks = {
         "bare_fetched_all": all(r.pages == expected for r in bare),
         "zhanqun_fetched_all": all(r.pages == expected for r in zq),
@@ -399,7 +518,7 @@ def report(s: dict) -> str:
         f"  {'run':18s}{'wall s':>9s}{'pages':>8s}{'pages/s':>10s}{'peak RSS MB':>13s}",
     ]
     for i, r in enumerate(s["runs"], 1):
-        name = {"bare": "bare Scrapy", "zhanqun": "zhanqun harvest"}.get(r["kind"], "zhanqun again")
+        name = {"bare": "bare Scrapy", "zhanqun": "zhanqun harvest", "warm": "again, warm"}.get(r["kind"], "zhanqun again")
         lines.append(f"  {i}. {name:15s}{r['seconds']:9.2f}{r['pages']:8d}{r['pages_per_second']:10.1f}{r['peak_rss_mb']:13.1f}"
                      + ("" if r["exit_code"] == 0 else f"  exit {r['exit_code']}"))
     lines += [
@@ -422,6 +541,29 @@ def report(s: dict) -> str:
             f"(target ≤ {TARGET_INCREMENTAL_TIME})   {ok((inc['time_ratio'] or 1) <= TARGET_INCREMENTAL_TIME)}",
             f"  new items              {inc['new']}",
         ]
+        if "warm_seconds" in inc:
+            lines.append(
+                f"  warm (as the scheduler starts it: forked from a pre-imported parent)  {inc['warm_seconds']:.2f} s = "
+                f"{inc['warm_time_ratio']:.3f} of the cold harvest, detail requests {inc['warm_detail_requests']} "
+                f"(target ≤ {TARGET_INCREMENTAL_TIME} and ≤ {TARGET_INCREMENTAL_SECONDS:.0f} s)   {ok(inc['warm_pass'])}")
+    lines.append("CPU per detail page, ms, by process (crawl = the Scrapy process, extract = extraction workers, "
+                 "store = the writer; whole run, start-up included)")
+    for i, r in enumerate(s["runs"], 1):
+        cpu = r.get("cpu") or {}
+        pages = max(1, r["pages"])
+        name = {"bare": "bare Scrapy", "zhanqun": "zhanqun harvest", "warm": "again, warm"}.get(r["kind"], "zhanqun again")
+        if r["kind"] in ("incremental", "warm"):  # no detail page: CPU seconds instead
+            parts = "  ".join(f"{k} {v:.2f}" for k, v in sorted(cpu.items()))
+            lines.append(f"  {i}. {name:15s} CPU seconds {sum(cpu.values()):.2f}   {parts}")
+            continue
+        parts = "  ".join(f"{k} {1000 * v / pages:6.2f}" for k, v in sorted(cpu.items()))
+        lines.append(f"  {i}. {name:15s} total {1000 * sum(cpu.values()) / pages:6.2f}   {parts}")
+    for r in zq_runs:
+        tpl = r["detail"].get("templates")
+        if tpl:
+            lines.append(f"  templates: {tpl.get('template', 0)} pages by template, {tpl.get('full', 0)} the full way to learn, "
+                         f"{tpl.get('check', 0)} the full way as checks, {tpl.get('miss', 0)} after a template miss; "
+                         f"share by template {tpl.get('share', 0):.1%}")
     for r in zq_runs:
         for m in r["detail"].get("messages", []):
             lines.append(f"  note: {m}")
@@ -431,7 +573,7 @@ def report(s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", type=int, default=10, help="loopback hosts 127.0.0.1..N (default 10)")
-    parser.add_argument("--pages-per-host", type=int, default=300, help="detail pages per host (default 300)")
+    parser.add_argument("--pages-per-host", type=int, default=200, help="detail pages per host (default 200)")
     parser.add_argument("--repeat", type=int, default=1, help="zhanqun runs, each followed by a bare run (default 1)")
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto", help="HTTP server (default: nginx if on PATH)")
     parser.add_argument("--per-host-concurrency", type=int, default=8,

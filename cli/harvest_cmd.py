@@ -35,6 +35,15 @@ def totals(tallies: list[RunTally]) -> dict:
     return out
 
 
+def template_totals(tallies: list[RunTally]) -> dict:
+    """Detail pages by extraction way over every source, and the share read by template."""
+    ways = ("template", "full", "check", "miss")
+    out = {way: sum((t.templates or {}).get(way, 0) for t in tallies) for way in ways}
+    pages = sum(out.values())
+    out["share"] = round(out["template"] / pages, 4) if pages else 0.0
+    return out
+
+
 @click.command()
 @click.option("--source", "source_ids", multiple=True, help="Harvest only this source id (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -63,7 +72,7 @@ def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_p
     finally:
         if live:
             live.stop()
-    result = {"sources": [t.as_json() for t in tallies], "totals": totals(tallies)}
+    result = {"sources": [t.as_json() for t in tallies], "totals": totals(tallies), "templates": template_totals(tallies)}
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

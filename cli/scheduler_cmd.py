@@ -11,10 +11,12 @@ from cli.options import common, load_or_exit
 
 
 @click.command()
+@click.option("--cold", is_flag=True, help="Start each harvest as a fresh process instead of forking a pre-imported one.")
 @common
-def scheduler(registry_path: str, db_url: str) -> None:
+def scheduler(cold: bool, registry_path: str, db_url: str) -> None:
     """Run each source on its registry schedule. SIGTERM stops cleanly; SIGHUP or
-    editing the registry reloads it (an invalid registry is refused, the old one kept)."""
+    editing the registry reloads it (an invalid registry is refused, the old one kept).
+    Harvests start warm: forked from a parent that has the harvester imported."""
     from harvester.scheduler import Scheduler
 
     load_or_exit(registry_path)
@@ -23,7 +25,7 @@ def scheduler(registry_path: str, db_url: str) -> None:
     # "skipped: maximum number of running instances reached" is the no-overlap rule working
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     done = threading.Event()
-    sched = Scheduler(registry_path, db_url, on_event=lambda m: click.echo(m, err=True))
+    sched = Scheduler(registry_path, db_url, on_event=lambda m: click.echo(m, err=True), warm=not cold)
     sched.install_signal_handlers()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())

@@ -30,6 +30,7 @@ from harvester.registry import Registry, parse_duration
 from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.stopping import Interrupted, Stopper
+from harvester.templates_store import TemplateLedger, load_templates, save_templates
 from harvester.sync import sync_registry
 from harvestkit.stages import Stage
 from spiders import SPIDERS
@@ -43,6 +44,8 @@ from storage.models import FetchState, Source
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
 ENGINE_HEARTBEAT_SECONDS = 0.25
 HTTP_HANDLER = "spiders.downloads.GuardedDownloadHandler"
+UNUSED_EXTENSIONS = ("telnet.TelnetConsole", "memdebug.MemoryDebugger", "feedexport.FeedExporter",
+                     "spiderstate.SpiderState", "throttle.AutoThrottle", "remote_control.RemoteControl")
 
 
 @dataclass
@@ -60,6 +63,7 @@ class HarvestContext:
     # source id → URL → (ETag, Last-Modified), kept only for runs that end "ok"
     new_validators: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
     stopper: Stopper | None = None
+    templates: TemplateLedger | None = None  # what the extraction workers did with the sources' page templates
 
     @property
     def stopping(self) -> str | None:
@@ -117,7 +121,20 @@ def scrapy_settings(registry: Registry) -> dict:
             "spiders.politeness.PolitenessMiddleware": 990,
         },
         "ITEM_PIPELINES": {"harvester.pipelines.HarvestPipeline": 300},
+        # Scrapy default: every built-in extension is imported and built per crawler, and
+        # these then decline (NotConfigured: no telnet, no remote control, no feeds, no
+        # JOBDIR, no AutoThrottle, no memory debugger).  Left out of the base list (a
+        # ``None`` in EXTENSIONS would still import them), they cost a harvest's start-up
+        # nothing (remote control alone pulls in aiohttp).
+        "EXTENSIONS_BASE": used_extensions(),
     }
+
+
+def used_extensions() -> dict[str, int]:
+    from scrapy.settings import default_settings
+
+    unused = {f"scrapy.extensions.{name}" for name in UNUSED_EXTENSIONS}
+    return {path: order for path, order in default_settings.EXTENSIONS_BASE.items() if path not in unused}
 
 
 class ExtractionPool(Executor):
@@ -190,6 +207,7 @@ def harvest(
                 for _, s in selected
             }
             validators = load_validators(session)
+            templates = load_templates(session, [s.id for _, s in selected])
 
         runs = RunBook(sessions, policy.failures_before_pause)
         runs.start([s.id for _, s in selected])
@@ -197,12 +215,19 @@ def harvest(
         sources = writer_sources(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
         writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, sources)
-        extractors = ExtractionPool(workers, init_worker, (writer.inbox,))
-        context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper)
+        extractors = ExtractionPool(workers, init_worker, (writer.inbox, templates, os.getpid()))
+        ledger = TemplateLedger()
+        context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper,
+                                 templates=ledger)
         stopper.on_force = _forced_close(runs, writer)
         crawl(registry, selected, states, context, on_progress)
         complete = {sid: urls for sid, urls in context.new_validators.items() if runs.tallies[sid].status == "ok"}
         save_validators(sessions, {url: v for urls in complete.values() for url, v in urls.items()})
+        for source_id in save_templates(sessions, ledger):
+            runs.tallies[source_id].health = "broken-rules"
+        for source_id, seen in ledger.sources.items():
+            if source_id in runs.tallies:
+                runs.tallies[source_id].templates = dict(seen.ways)
     except Interrupted as stop:
         if runs is not None:
             runs.abort_open(str(stop))

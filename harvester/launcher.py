@@ -15,23 +15,32 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from harvester.forkserver import WarmLauncher
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATABASE_URL_ENV = "ZHANQUN_DATABASE_URL"
 
 
+def harvest_args(registry_path: str | os.PathLike, source_ids: Iterable[str] = (), *, as_json: bool = False,
+                 workers: int | None = None) -> list[str]:
+    """``harvest …`` as ``zhanqun`` takes it: no database URL in it (see ``child_environment``)."""
+    args = ["harvest", "--registry", str(registry_path)]
+    for source_id in source_ids:
+        args += ["--source", source_id]
+    if as_json:
+        args.append("--json")
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    return args
+
+
 def harvest_command(registry_path: str | os.PathLike, source_ids: Iterable[str] = (), *, as_json: bool = False,
                     workers: int | None = None) -> list[str]:
-    """``python -m cli.main harvest …``: no database URL in it (see ``child_environment``)."""
-    command = [sys.executable, "-m", "cli.main", "harvest", "--registry", str(registry_path)]
-    for source_id in source_ids:
-        command += ["--source", source_id]
-    if as_json:
-        command.append("--json")
-    if workers is not None:
-        command += ["--workers", str(workers)]
-    return command
+    """``python -m cli.main harvest …`` for a fresh process."""
+    return [sys.executable, "-m", "cli.main", *harvest_args(registry_path, source_ids, as_json=as_json, workers=workers)]
 
 
 def child_environment(db_url: str | None = None, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -47,8 +56,16 @@ def child_environment(db_url: str | None = None, base: dict[str, str] | None = N
 
 def start_harvest(registry_path: str | os.PathLike, db_url: str, source_ids: Iterable[str] = (), *,
                   as_json: bool = False, workers: int | None = None, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                  cwd: str | os.PathLike | None = None) -> subprocess.Popen:
-    """Start one harvest in a new session; the caller waits for it (or reaps it)."""
+                  cwd: str | os.PathLike | None = None, warm: "WarmLauncher | None" = None):
+    """Start one harvest in a new session; the caller waits for it (or reaps it).
+
+    With ``warm`` (the scheduler's fork server, ``harvester.forkserver``) the harvest is
+    a fork of a pre-imported parent instead of a fresh interpreter; it answers like the
+    ``Popen`` (``pid``, ``poll``, ``wait``, ``communicate``) and gets the database URL the
+    same way, through its environment."""
+    if warm is not None:
+        return warm.run(harvest_args(registry_path, source_ids, as_json=as_json, workers=workers),
+                        cwd=cwd or PROJECT_ROOT, env={DATABASE_URL_ENV: db_url})
     return subprocess.Popen(
         harvest_command(registry_path, source_ids, as_json=as_json, workers=workers),
         stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, text=stdout is subprocess.PIPE,

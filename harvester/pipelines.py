@@ -49,7 +49,7 @@ class HarvestPipeline:
         page = item.page(hint_published=published)
         token, stored = ctx.writer.expect()
         try:
-            refused = await loop.run_in_executor(ctx.extractors, extract_to_writer, token, page, ctx.tz, ctx.runs.tallies[source_id].run_id)
+            refused, template = await loop.run_in_executor(ctx.extractors, extract_to_writer, token, page, ctx.tz, ctx.runs.tallies[source_id].run_id)
         except NotAnArticle as exc:
             ctx.writer.forget(token)
             ctx.runs.skip(source_id, item.url, str(exc))
@@ -60,6 +60,8 @@ class HarvestPipeline:
             ctx.runs.error(source_id, item.url, Stage.EXTRACT, fit(message, lengths.RUN_MESSAGE))
             return {"kind": "error"}
         del page
+        if template is not None and ctx.templates is not None:
+            ctx.templates.note(source_id, template)
         for link in refused:
             ctx.runs.error(source_id, item.url, Stage.EXTRACT, fit(f"attachment dropped: {fetch_refusal(link) or link}", lengths.RUN_MESSAGE))
         item.body = b""  # the worker has it; do not keep it while the writer works

@@ -36,6 +36,7 @@ class ExtractionResult:
     content_hash: str
     fingerprint: int  # simhash of the body text
     raw_gz: bytes   # the page as fetched, compressed
+    template: dict | None = None  # which way it was read (harvester.extract.template.TemplateBook's report)
 
 
 @dataclass(eq=False)

@@ -49,6 +49,7 @@ class RunTally:
     requests: dict[str, int] = field(default_factory=dict)
     status: str = "running"
     health: str = ""
+    templates: dict[str, int] = field(default_factory=dict)  # detail pages by extraction way (template, full, check, miss)
 
     def as_json(self) -> dict:
         return {
@@ -62,6 +63,7 @@ class RunTally:
             "withdrawn": self.withdrawn,
             "requests": self.requests,
             "notes": self.notes,
+            "templates": self.templates,
         }
 
 

@@ -31,6 +31,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
+from harvester.forkserver import WarmLauncher
 from harvester.launcher import start_harvest
 from harvester.intervals import ADAPTIVE_WINDOW, adaptive_seconds, next_interval  # noqa: F401 - adaptive_seconds: tests
 from harvester.registry import Registry, RegistryError, SourceEntry, parse_duration, parse_registry
@@ -129,8 +130,10 @@ def supervision_plans(registry: Registry) -> dict[str, tuple[Callable, Plan, dic
 
 
 class Scheduler:
-    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None):
+    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None, warm: bool = True):
         self.registry_path = str(Path(registry_path).resolve())
+        # Harvests fork from a pre-imported parent (harvester/forkserver.py) unless ``warm`` is off.
+        self.launcher = WarmLauncher() if warm else None
         self.db_url = db_url
         self.on_event = on_event or (lambda message: log.info(message))
         self.engine = make_engine(db_url)
@@ -162,6 +165,8 @@ class Scheduler:
             sync_registry(session, self.registry)
         if aborted:
             self.on_event(f"marked {aborted} run(s) left running by a crash as aborted")
+        if self.launcher is not None:
+            self.launcher.start()  # the fork server imports while the first jobs are set up
         self.scheduler.start(paused=True)
         self.sync_jobs(self.registry)
         self.scheduler.resume()
@@ -304,7 +309,7 @@ class Scheduler:
         self.after_run(source_id, result)
 
     def _harvest_child(self, source_id: str) -> dict | None:
-        child = start_harvest(self.snapshot, self.db_url, [source_id], as_json=True, workers=0)
+        child = start_harvest(self.snapshot, self.db_url, [source_id], as_json=True, workers=0, warm=self.launcher)
         with self.lock:
             self.children[source_id] = child
         try:

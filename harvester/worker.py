@@ -8,11 +8,13 @@ This module must stay light: no SQLAlchemy, no Scrapy."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import zlib
 from typing import Any
 
 from harvester.extract import decode_body, extract_page
+from harvester.extract.template import TemplateBook
 from harvester.fingerprint import content_hash, simhash
 from harvester.records import ExtractionResult, page_record
 from harvester.writer import follow_parent
@@ -35,10 +37,15 @@ def check_text(text: str) -> None:
         raise MalformedPage(f"malformed page: {bad} control/undecodable characters in {len(text)}")
 
 
-def process_page(page: dict[str, Any], tz: str) -> ExtractionResult:
+def process_page(page: dict[str, Any], tz: str, templates: TemplateBook | None = None) -> ExtractionResult:
+    """Decode, extract (by the source's template when ``templates`` has one),
+    fingerprint and compress one page.  ``result.template`` says which way."""
     text, encoding = decode_body(page["body"], page.get("content_type"), page.get("encoding"))
     check_text(text)
-    extracted = extract_page(text, page["url"], tz=tz)
+    if templates is not None and page.get("source_id"):
+        extracted, report = templates.extract(page["source_id"], text, page["url"], tz)
+    else:
+        extracted, report = extract_page(text, page["url"], tz=tz), None
     body_text = extracted.body_text or ""
     return ExtractionResult(
         extracted=extracted,
@@ -46,29 +53,36 @@ def process_page(page: dict[str, Any], tz: str) -> ExtractionResult:
         content_hash=content_hash(extracted.title + "\n" + body_text),
         fingerprint=simhash(body_text),
         raw_gz=zlib.compress(page["body"], RAW_COMPRESSION_LEVEL),
+        template=report,
     )
 
 
 # -- in a harvest's extraction worker ----------------------------------------------
 _WRITER_INBOX = None
+_TEMPLATES: TemplateBook | None = None
 
 
-def init_worker(inbox) -> None:
-    """Extraction worker initializer: the writer process's inbox; stop signals are
-    the harvesting process's to handle (in a thread of it, there is nothing to do)."""
-    global _WRITER_INBOX
+def init_worker(inbox, templates: dict[str, dict] | None = None, harvester_pid: int | None = None) -> None:
+    """Extraction worker initializer: the writer process's inbox and the sources'
+    stored templates; stop signals are the harvesting process's to handle (in a
+    thread of it, there is nothing to do: a harvest forked from a warm parent
+    has a parent process too, so the harvesting process names itself)."""
+    global _WRITER_INBOX, _TEMPLATES
     _WRITER_INBOX = inbox
-    if multiprocessing.parent_process() is not None:
+    _TEMPLATES = TemplateBook(templates)
+    in_process = harvester_pid is not None and os.getpid() == harvester_pid
+    if not in_process and multiprocessing.parent_process() is not None:
         follow_parent()
 
 
-def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | None) -> list[str]:
+def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | None) -> tuple[list[str], dict | None]:
     """Extract one page and send its record to the writer, which reports the
     outcome for ``token`` to the crawling process.  Returns the attachment links
-    dropped for their scheme (file:, ftp: …), for the run.  Raises MalformedPage or
-    ``records.IngestError`` (back to the crawling process) when there is nothing to store."""
-    result = process_page(page, tz)
+    dropped for their scheme (file:, ftp: …), for the run, and the template
+    report (:class:`harvester.extract.template.TemplateBook`).  Raises MalformedPage
+    or ``records.IngestError`` (back to the crawling process) when there is nothing to store."""
+    result = process_page(page, tz, _TEMPLATES)
     record = page_record(page, result, run_id)
     record.token = token
     _WRITER_INBOX.put(record)
-    return result.extracted.refused_links[:MAX_REFUSED_REPORTED]
+    return result.extracted.refused_links[:MAX_REFUSED_REPORTED], result.template

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the visitor and never change the page.
@@ -63,9 +64,15 @@ def host_port(url: str) -> tuple[str, int]:
     """``(host, port)`` of an http(s) URL, the host lower-cased without a trailing dot
     and IPv6 literals normalised, the port explicit (80/443 by default)."""
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().rstrip(".")
+    return _normal_host(parts.hostname or ""), parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+
+
+@lru_cache(maxsize=4096)
+def _normal_host(hostname: str) -> str:
+    """Lower-cased, no trailing dot, IP literals in their normal spelling (every
+    request asks this of its host: a harvest has few hosts, so it is cached)."""
+    host = hostname.lower().rstrip(".")
     try:
-        host = str(ipaddress.ip_address(host.split("%", 1)[0]))
+        return str(ipaddress.ip_address(host.split("%", 1)[0]))
     except ValueError:
-        pass
-    return host, parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+        return host

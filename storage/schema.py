@@ -6,6 +6,7 @@ it loads every model module, wherever it lives.
 from __future__ import annotations
 
 import interaction.models  # noqa: F401 - letters, their events, the form's rate limit
+import harvester.templates_store  # noqa: F401 - the page template learned per source
 import supervision.models  # noqa: F401 - probes, column states, findings, watched links
 import topics.models  # noqa: F401 - topics, sections, contributing units, rules, entries
 from storage.models import Base

@@ -27,7 +27,7 @@ from harvester.extract.patterns import clean_source, get_tz, parse_date, to_awar
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title, find_title_node
 
-__all__ = ["extract_page"]
+__all__ = ["extract_page", "extract_page_full"]
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,19 @@ def extract_page(html: str, url: str, tz: str = "Asia/Shanghai") -> Extracted:
         return Extracted(url=url or "")
 
 
-def _extract(html: str, url: str, tz_name: str) -> Extracted:
+def extract_page_full(html: str, url: str, tz: str = "Asia/Shanghai") -> tuple[Extracted, dict | None]:
+    """:func:`extract_page`, and where on the page it found the title, the info bar
+    and the body (``harvester.extract.template.anchors_of``), for learning a
+    source's template; ``None`` when the page gave nothing to learn from."""
+    anchors: dict = {}
+    try:
+        return _extract(html, url, tz, anchors), anchors or None
+    except Exception:  # noqa: BLE001 - hostile input must never crash the harvester
+        log.exception("extract_page failed for %s", url)
+        return Extracted(url=url or ""), None
+
+
+def _extract(html: str, url: str, tz_name: str, anchors: dict | None = None) -> Extracted:
     out = Extracted(url=url or "")
     tz = get_tz(tz_name)
     if isinstance(html, bytes):
@@ -79,6 +91,10 @@ def _extract(html: str, url: str, tz_name: str) -> Extracted:
     out.meta = extract_gov_fields(root, zones.lines)
 
     out.attachments = find_attachments(attachment_scopes(root, body), url, out.refused_links)
+    if anchors is not None and body is not None:
+        from harvester.extract.template import anchors_of
+
+        anchors.update(anchors_of(root, title_node, body))
     if body is not None:
         body_mod.clean_body(body, title, stats)
         out.body_text = body_mod.body_text(body)

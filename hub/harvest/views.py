@@ -14,6 +14,7 @@ from hub.db import db_session
 from hub.harvest import HARVEST_ROLES, bp, launch
 from hub.harvest.registry_file import read_registry
 from hub.review.query import paginate
+from harvester.templates_store import SourceTemplate
 from storage.models import Source, Unit
 
 RUNS_PER_PAGE = 20
@@ -73,6 +74,7 @@ def source(source_id: str):
         unit=session.get(Unit, row.unit_id) if row is not None else None,
         runs=runs, total=total, page=page, pages=pages,
         running=health.running_run(session, source_id), log=launch.log_tail(source_id),
+        template=session.get(SourceTemplate, source_id),
     )
 
 

@@ -10,14 +10,14 @@ bench machine 200,000 entries took more than 15 minutes, so plan the upgrade
 of a large portal for a quiet hour.  SQLite's index is unchanged.
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-03 14:00:00
 """
 from alembic import op
 
 
 revision = '0025'
-down_revision = '0021'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
