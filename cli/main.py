@@ -8,6 +8,7 @@ from cli.export_cmd import export
 from cli.extract_cmd import extract
 from cli.harvest_cmd import harvest
 from cli.health_cmd import runs, sources
+from cli.node_cmd import node
 from cli.probe_cmd import probe
 from cli.scheduler_cmd import scheduler
 from cli.search_cmd import search
@@ -24,7 +25,7 @@ def main() -> None:
 
 
 for command in (registry, harvest, scheduler, sources, runs, probe, extract, export, demo_sites, demo, users, serve,
-                search, supervise):
+                search, supervise, node):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -276,6 +276,9 @@ class HarvestRun(Base):
     list_empty: Mapped[str | None] = mapped_column(Text)  # it said it holds nothing ("暂无信息"): why
     pid: Mapped[int | None] = mapped_column(Integer)  # the harvesting process, to find dead runs
     hostname: Mapped[str | None] = mapped_column(String(200))
+    # Where it ran when a harvest node (Scrapyd) ran it: the node's address and job id
+    node: Mapped[str | None] = mapped_column(String(500))
+    node_job: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class FetchState(Base):
