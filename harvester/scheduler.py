@@ -123,9 +123,11 @@ def supervision_plans(registry: Registry) -> dict[str, tuple[Callable, Plan, dic
 
 
 class Scheduler:
-    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None):
+    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None,
+                 nodes: list[str] | None = None):
         self.registry_path = str(Path(registry_path).resolve())
         self.db_url = db_url
+        self.nodes = nodes  # harvest nodes (None: the registry's harvest.nodes, if any)
         self.on_event = on_event or (lambda message: log.info(message))
         self.engine = make_engine(db_url)
         upgrade(self.engine)
@@ -281,6 +283,8 @@ class Scheduler:
     def _harvest_child(self, source_id: str) -> dict | None:
         cmd = [sys.executable, "-m", "cli.main", "harvest", "--source", source_id, "--registry", str(self.snapshot),
                "--db", self.db_url, "--json", "--workers", "0"]
+        if self.nodes:  # the child dispatches the run to a harvest node (nodes/dispatch.py)
+            cmd += ["--nodes", ",".join(self.nodes)]
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                                  cwd=Path(__file__).resolve().parents[1])
         with self.lock:
