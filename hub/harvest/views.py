@@ -13,6 +13,7 @@ from hub.db import db_session
 from hub.harvest import HARVEST_ROLES, bp, launch
 from hub.harvest.registry_file import read_registry
 from hub.review.query import paginate
+from nodes.status import node_overview
 from storage.models import Source, Unit
 
 RUNS_PER_PAGE = 20
@@ -37,7 +38,7 @@ def sources():
     not_harvested = [(unit, source) for unit, source in registry.registry.sources() if source.id not in known] \
         if registry.valid else []
     return render_template("harvest/sources.html", rows=rows, registry=registry, listed=listed,
-                           not_harvested=not_harvested)
+                           not_harvested=not_harvested, nodes=node_overview(session))
 
 
 @bp.get("/hub/harvest/sources/<source_id>")
