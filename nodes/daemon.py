@@ -91,6 +91,7 @@ def run_node(config: NodeConfig, env: dict[str, str], on_event=print) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
+        _warm_up(config, child, on_event)
         while True:
             try:
                 return child.wait()
@@ -104,6 +105,28 @@ def run_node(config: NodeConfig, env: dict[str, str], on_event=print) -> int:
         except subprocess.TimeoutExpired:
             _signal_group(child.pid, signal.SIGKILL)
         _signal_group(child.pid, signal.SIGTERM)  # jobs still running after Scrapyd stopped
+
+
+def _warm_up(config: NodeConfig, child: subprocess.Popen, on_event, wait: float = 120.0) -> None:
+    """Once Scrapyd answers, ask for the project's job list: Scrapyd finds it by running
+    `scrapy list` in a process and keeps it, so the first schedule.json is not slow."""
+    import time
+
+    from nodes.scrapyd import NodeDown, ScrapydNode
+
+    node = ScrapydNode(f"http://{config.host}:{config.port}")
+    deadline = time.monotonic() + wait
+    while child.poll() is None and time.monotonic() < deadline:
+        try:
+            node.status()
+        except NodeDown:
+            time.sleep(0.3)
+            continue
+        try:
+            on_event(f"harvest node ready: jobs {', '.join(node.spiders())}")
+        except NodeDown as exc:
+            on_event(f"harvest node: the project's job list is not available yet ({exc})")
+        return
 
 
 def _signal_group(pid: int, sig: int) -> None:

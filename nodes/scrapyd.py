@@ -17,6 +17,9 @@ from nodes.daemon import PROJECT
 from nodes.commands import HARVEST_SPIDER
 
 TIMEOUT = 5.0  # seconds: a node slower than this to answer its status is treated as down
+# schedule.json checks the job name by running `scrapy list` in a process (cached after the
+# first time): on a busy machine that takes longer than a status answer.
+SCHEDULE_TIMEOUT = 60.0
 
 
 class NodeDown(Exception):
@@ -60,7 +63,7 @@ class ScrapydNode:
             token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
             self.auth = "Basic " + base64.b64encode(token.encode()).decode()
 
-    def _call(self, endpoint: str, params: dict | None = None, post: bool = False) -> dict:
+    def _call(self, endpoint: str, params: dict | None = None, post: bool = False, timeout: float | None = None) -> dict:
         query = urllib.parse.urlencode(params or {})
         address = f"{self.url}/{endpoint}"
         if not post and query:
@@ -69,7 +72,7 @@ class ScrapydNode:
         if self.auth:
             request.add_header("Authorization", self.auth)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 answer = json.loads(response.read(1_000_000))
         except urllib.error.HTTPError as exc:
             raise NodeDown(f"{endpoint}: HTTP {exc.code}") from None
@@ -89,8 +92,13 @@ class ScrapydNode:
 
     def schedule(self, source_id: str, node: str, workers: int) -> str:
         answer = self._call("schedule.json", {"project": PROJECT, "spider": HARVEST_SPIDER, "source": source_id,
-                                              "node": node, "workers": str(workers)}, post=True)
+                                              "node": node, "workers": str(workers)}, post=True,
+                                   timeout=max(self.timeout, SCHEDULE_TIMEOUT))
         return str(answer["jobid"])
+
+    def spiders(self, timeout: float = SCHEDULE_TIMEOUT) -> list[str]:
+        """The project's jobs (Scrapyd runs `scrapy list` once and keeps the answer)."""
+        return list(self._call("listspiders.json", {"project": PROJECT}, timeout=timeout).get("spiders", []))
 
     def jobs(self) -> dict[str, str]:
         """Job id → ``pending``/``running``/``finished`` for this project's jobs."""
