@@ -3,6 +3,7 @@
     .venv/bin/python bench/harvest.py                 # readable report
     .venv/bin/python bench/harvest.py --json          # machine-readable
     .venv/bin/python bench/harvest.py --hosts 4 --pages-per-host 100 --keep
+    .venv/bin/python bench/harvest.py --nodes 2       # local vs 1 vs 2 harvest nodes (bench/harvest_nodes.py)
 
 Generates a synthetic federation (bench/sites.py: 10 loopback hosts
 127.0.0.1 … 127.0.0.10 × 200 detail pages + paged column lists), serves it
@@ -584,7 +585,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per measured run (default 900)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (pages, registry, databases)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--nodes", type=int, default=0,
+                        help="N ≥ 2: compare a local harvest, 1 harvest node and N nodes instead (bench/harvest_nodes.py)")
+    parser.add_argument("--node-jobs", type=int, default=2, help="--nodes: jobs each node runs at once (default 2)")
+    parser.add_argument("--pg-url", default=os.environ.get("ZHANQUN_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+                        help="--nodes: a PostgreSQL server URL; each run gets a fresh database there")
     args = parser.parse_args(argv)
+    if args.nodes:
+        return main_nodes(args)
     if args.hosts < 1 or args.pages_per_host < 1 or args.repeat < 1:
         parser.error("--hosts, --pages-per-host and --repeat must be ≥ 1")
 
@@ -612,6 +620,32 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(report(summary))
+    return 0
+
+
+def main_nodes(args: argparse.Namespace) -> int:
+    """``--nodes N``: throughput of a local harvest, one node and N nodes."""
+    from harvest_nodes import benchmark_nodes, report_nodes
+
+    if args.nodes < 2:
+        raise SystemExit("--nodes must be ≥ 2 (it is compared with 1 node)")
+    if args.workers is None:
+        args.workers = 0  # node jobs extract in-process: N nodes × jobs × workers processes would swamp 2 cores
+
+    def say(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    workdir = Path(tempfile.mkdtemp(prefix="zhanqun-bench-nodes-"))
+    try:
+        summary = benchmark_nodes(args, workdir, say)
+    finally:
+        for proc in list(RUNNING):
+            _kill(proc)
+        if args.keep:
+            say(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else report_nodes(summary))
     return 0
 
 

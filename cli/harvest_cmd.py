@@ -26,6 +26,19 @@ def summary_table(tallies: list[RunTally], title: str) -> Table:
     return table
 
 
+def chosen_nodes(nodes_text: str | None, registry, local: bool) -> list[str]:
+    if local:
+        return []
+    if nodes_text is None:
+        return list(registry.harvest.nodes)
+    from nodes.scrapyd import parse_node_urls
+
+    try:
+        return parse_node_urls(nodes_text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--nodes") from None
+
+
 def totals(tallies: list[RunTally]) -> dict:
     keys = ("fetched", "new", "updated", "unchanged", "errors")
     out = {k: sum(getattr(t, k) for t in tallies) for k in keys}
@@ -48,11 +61,22 @@ def template_totals(tallies: list[RunTally]) -> dict:
 @click.option("--source", "source_ids", multiple=True, help="Harvest only this source id (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--workers", default=2, show_default=True, help="Extraction processes (0: in-process).")
+@click.option("--nodes", "nodes_text", default=None, metavar="URL[,URL...]",
+              help="Run each source's harvest as a job on these harvest nodes (Scrapyd; `zhanqun node`). "
+                   "Default: the registry's harvest.nodes. Needs PostgreSQL.")
+@click.option("--local", is_flag=True, help="Harvest in this process even if the registry names harvest nodes.")
 @common
-def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_path: str, db_url: str) -> None:
+def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, nodes_text: str | None, local: bool,
+            registry_path: str, db_url: str) -> None:
     """Fetch what the sub-sites published and store it. Exit 1 if a source failed or
     the harvest was stopped (SIGTERM: every run is closed ``aborted``)."""
     registry = load_or_exit(registry_path)
+    node_urls = chosen_nodes(nodes_text, registry, local)
+    if node_urls:
+        from cli.nodes_harvest import harvest_with_nodes
+
+        harvest_with_nodes(registry, db_url, node_urls, list(source_ids) or None, workers, as_json)
+        return
     console = Console(stderr=True)
     live = None
     if not as_json and sys.stderr.isatty():
@@ -73,6 +97,11 @@ def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int, registry_p
         if live:
             live.stop()
     result = {"sources": [t.as_json() for t in tallies], "totals": totals(tallies), "templates": template_totals(tallies)}
+    report(result, tallies, as_json)
+
+
+def report(result: dict, tallies: list[RunTally], as_json: bool) -> None:
+    """Print the result (JSON or a table) and exit 1 if a source failed or was aborted."""
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("cli.search_cmd", "search"),
     "supervise": ("cli.supervise_cmd", "supervise"),
     "report": ("cli.report_cmd", "report"),
+    "node": ("cli.node_cmd", "node"),
 }
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.options import common, load_or_exit
+from harvester.launcher import run_harvest
 from harvester.registry import Registry
 from harvester.sync import sync_registry
 from storage.db import make_engine, session_factory
@@ -86,18 +86,16 @@ def _read_watched(registry: Registry, registry_path: str, db_url: str, unit_ids:
     ids = [s.id for u, s in registry.sources() if not s.harvest and (unit_ids is None or u.id in unit_ids)]
     if not ids:
         return []
-    cmd = [sys.executable, "-m", "cli.main", "harvest", "--registry", str(Path(registry_path).resolve()), "--db", db_url,
-           "--json", "--workers", "0"]
-    for source_id in ids:
-        cmd += ["--source", source_id]
     if not quiet:
         click.echo(f"reading {len(ids)} watched list(s)…", err=True)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=WATCHED_TIMEOUT_SECONDS)
+        proc = run_harvest(Path(registry_path).resolve(), db_url, ids, workers=0, timeout=WATCHED_TIMEOUT_SECONDS)
         return json.loads(proc.stdout)["sources"]
-    except (subprocess.TimeoutExpired, ValueError, KeyError) as exc:
-        detail = getattr(exc, "stderr", None) or (proc.stderr[-500:] if "proc" in locals() else "")
-        click.echo(f"watched lists not read now ({type(exc).__name__}): {detail}; the last reading counts", err=True)
+    except subprocess.TimeoutExpired:
+        click.echo("watched lists not read now (TimeoutExpired); the last reading counts", err=True)
+        return []
+    except (ValueError, KeyError) as exc:
+        click.echo(f"watched lists not read now ({type(exc).__name__}): {proc.stderr[-500:]}; the last reading counts", err=True)
         return []
 
 

@@ -34,6 +34,7 @@ from harvester.templates_store import TemplateLedger, load_templates, save_templ
 from harvester.sync import sync_registry
 from harvestkit.stages import Stage
 from spiders import SPIDERS
+from nodes.leases import host_gate
 from spiders.politeness import HostGate, host_key
 from storage import lengths
 from storage.db import make_engine, session_factory
@@ -185,7 +186,7 @@ def harvest(
     stopper = Stopper()
     stopper.install()
     runs: RunBook | None = None
-    engine = extractors = writer = None
+    engine = extractors = writer = gate = None
     try:
         engine = make_engine(db_url)
         upgrade(engine)
@@ -211,7 +212,8 @@ def harvest(
 
         runs = RunBook(sessions, policy.failures_before_pause)
         runs.start([s.id for _, s in selected])
-        gate = HostGate(lambda host: (policy.host(host).concurrency, policy.host(host).delay))
+        # on PostgreSQL the limits hold across processes and nodes (nodes/leases.py)
+        gate = host_gate(engine, lambda host: (policy.host(host).concurrency, policy.host(host).delay))
         sources = writer_sources(registry)
         ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
         writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, sources)
@@ -235,6 +237,8 @@ def harvest(
         stopper.closing()
         if extractors is not None:
             extractors.shutdown(wait=True, cancel_futures=True)
+        if gate is not None and hasattr(gate, "close"):
+            gate.close()  # leases still being given back
         if writer is not None:
             writer.shutdown(wait=True)
         if engine is not None:

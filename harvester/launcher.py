@@ -25,7 +25,7 @@ DATABASE_URL_ENV = "ZHANQUN_DATABASE_URL"
 
 
 def harvest_args(registry_path: str | os.PathLike, source_ids: Iterable[str] = (), *, as_json: bool = False,
-                 workers: int | None = None) -> list[str]:
+                 workers: int | None = None, nodes: Iterable[str] = ()) -> list[str]:
     """``harvest …`` as ``zhanqun`` takes it: no database URL in it (see ``child_environment``)."""
     args = ["harvest", "--registry", str(registry_path)]
     for source_id in source_ids:
@@ -34,6 +34,8 @@ def harvest_args(registry_path: str | os.PathLike, source_ids: Iterable[str] = (
         args.append("--json")
     if workers is not None:
         args += ["--workers", str(workers)]
+    if nodes:
+        args += ["--nodes", ",".join(nodes)]
     return args
 
 
@@ -56,7 +58,7 @@ def child_environment(db_url: str | None = None, base: dict[str, str] | None = N
 
 def start_harvest(registry_path: str | os.PathLike, db_url: str, source_ids: Iterable[str] = (), *,
                   as_json: bool = False, workers: int | None = None, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                  cwd: str | os.PathLike | None = None, warm: "WarmLauncher | None" = None):
+                  cwd: str | os.PathLike | None = None, warm: "WarmLauncher | None" = None, nodes: Iterable[str] = ()):
     """Start one harvest in a new session; the caller waits for it (or reaps it).
 
     With ``warm`` (the scheduler's fork server, ``harvester.forkserver``) the harvest is
@@ -64,10 +66,10 @@ def start_harvest(registry_path: str | os.PathLike, db_url: str, source_ids: Ite
     ``Popen`` (``pid``, ``poll``, ``wait``, ``communicate``) and gets the database URL the
     same way, through its environment."""
     if warm is not None:
-        return warm.run(harvest_args(registry_path, source_ids, as_json=as_json, workers=workers),
+        return warm.run(harvest_args(registry_path, source_ids, as_json=as_json, workers=workers, nodes=nodes),
                         cwd=cwd or PROJECT_ROOT, env={DATABASE_URL_ENV: db_url})
     return subprocess.Popen(
-        harvest_command(registry_path, source_ids, as_json=as_json, workers=workers),
+        [sys.executable, "-m", "cli.main", *harvest_args(registry_path, source_ids, as_json=as_json, workers=workers, nodes=nodes)],
         stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, text=stdout is subprocess.PIPE,
         start_new_session=True, close_fds=True, env=child_environment(db_url), cwd=cwd or PROJECT_ROOT,
     )

@@ -90,6 +90,17 @@ class HarvestPolicy(Strict):
     revisit_window: Duration = "30d"  # only pages published this recently are revisited
     withdrawal: Literal["unpublish", "flag"] = "unpublish"
     limits: Limits = Limits()  # safety limits for every source (harvestkit/limits.py)
+    # Harvest nodes (Scrapyd, `zhanqun node`) that `zhanqun harvest`/`scheduler` dispatch to (nodes/)
+    nodes: list[str] = Field(default_factory=list, max_length=200)
+
+    @field_validator("nodes")
+    @classmethod
+    def _nodes(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not a harvest node address (http://host:port): {url!r}")
+        return [url.rstrip("/") for url in value]
 
     def host(self, host: str) -> HostPolicy:
         """Policy for ``name`` or ``name:port``; a ``hosts`` entry may name either."""

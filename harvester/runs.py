@@ -121,7 +121,9 @@ class RunBook:
             if busy:
                 raise RuntimeError(f"already being harvested by another process: {', '.join(sorted(busy))}")
             for source_id in source_ids:
-                run = HarvestRun(source_id=source_id, status="running", pid=os.getpid(), hostname=socket.gethostname())
+                run = HarvestRun(source_id=source_id, status="running", pid=os.getpid(), hostname=socket.gethostname(),
+                                 # set by a harvest node's job (nodes/job.py): where the run runs
+                                 node=os.environ.get("ZHANQUN_NODE") or None, node_job=os.environ.get("ZHANQUN_NODE_JOB") or None)
                 session.add(run)
                 session.flush()
                 self.tallies[source_id] = RunTally(run.id, source_id)

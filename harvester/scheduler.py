@@ -130,11 +130,13 @@ def supervision_plans(registry: Registry) -> dict[str, tuple[Callable, Plan, dic
 
 
 class Scheduler:
-    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None, warm: bool = True):
+    def __init__(self, registry_path: str, db_url: str, on_event: Callable[[str], None] | None = None, warm: bool = True,
+                 nodes: list[str] | None = None):
         self.registry_path = str(Path(registry_path).resolve())
         # Harvests fork from a pre-imported parent (harvester/forkserver.py) unless ``warm`` is off.
         self.launcher = WarmLauncher() if warm else None
         self.db_url = db_url
+        self.nodes = nodes  # harvest nodes (None: the registry's harvest.nodes, if any)
         self.on_event = on_event or (lambda message: log.info(message))
         self.engine = make_engine(db_url)
         upgrade(self.engine)
@@ -309,7 +311,9 @@ class Scheduler:
         self.after_run(source_id, result)
 
     def _harvest_child(self, source_id: str) -> dict | None:
-        child = start_harvest(self.snapshot, self.db_url, [source_id], as_json=True, workers=0, warm=self.launcher)
+        # with harvest nodes, the child dispatches the run to one of them (nodes/dispatch.py)
+        child = start_harvest(self.snapshot, self.db_url, [source_id], as_json=True, workers=0, warm=self.launcher,
+                              nodes=self.nodes)
         with self.lock:
             self.children[source_id] = child
         try:

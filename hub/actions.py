@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import counters, lengths, search
@@ -153,18 +153,28 @@ def unpublish(session: Session, item: Item, user: User, reason: str = "") -> Aud
 
 
 def promote_due(session: Session, now: datetime | None = None) -> list[int]:
-    """Scheduled items whose time has come go public.  Cheap when there are none."""
+    """Scheduled items whose time has come go public.  Cheap when there are none.
+
+    Exactly once however many web nodes, workers and schedulers call it at the
+    same moment: rows another caller holds are skipped (PostgreSQL), and each
+    item is claimed by a conditional UPDATE (``status = 'scheduled'``), so one
+    already promoted by someone else is left alone, with no second audit entry."""
     now = now or datetime.now(timezone.utc)
     due = session.scalars(
         select(Item).where(Item.status == "scheduled", Item.publish_at <= now).with_for_update(skip_locked=True)
     ).all()
+    promoted = []
     for item in due:
         before = snapshot(item)
+        claim = update(Item).where(Item.id == item.id, Item.status == "scheduled").values(status="published")
+        if session.execute(claim.execution_options(synchronize_session=False)).rowcount != 1:
+            continue  # promoted by another node since we read it
         item.status = "published"
         if item.origin == "submission" and not _was_published(session, item):
             item.published_at = item.publish_at
         _finish(session, None, "publish", item, before, {"scheduled_for": item.publish_at.isoformat()})
-    return [item.id for item in due]
+        promoted.append(item.id)
+    return promoted
 
 
 # -- edits -------------------------------------------------------------------------------

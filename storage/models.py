@@ -307,6 +307,9 @@ class HarvestRun(Base):
     def error_messages(self, messages: list[dict[str, Any]]) -> None:
         self.error_rows = [HarvestError(url=m.get("url") or "", stage=m["stage"], message=m["message"], at=m.get("at") or utcnow())
                            for m in messages or []]
+    # Where it ran when a harvest node (Scrapyd) ran it: the node's address and job id
+    node: Mapped[str | None] = mapped_column(String(500))
+    node_job: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class FetchState(Base):

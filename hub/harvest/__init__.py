@@ -11,7 +11,7 @@ SOURCE_STATUS_LABELS = {"ok": "正常", "failing": "失败", "paused": "已暂�
 RUN_STATUS_LABELS = {"running": "采集中", "ok": "成功", "partial": "部分成功", "failed": "失败", "aborted": "已中断"}
 REQUEST_LABELS = {"listing": "列表页", "detail": "详情页", "not_modified": "未变化（304）", "robots": "robots.txt", "other": "其他"}
 STAGE_LABELS = {"listing": "列表页", "detail": "详情页", "parse": "解析", "extract": "正文提取", "store": "入库",
-                "skipped": "跳过", "run": "运行"}
+                "skipped": "跳过", "run": "运行", "node": "采集节点"}
 SOURCE_TYPE_LABELS = {"auto": "自动识别", "feed": "RSS/Atom", "list": "列表页", "hanweb": "大汉", "trs": "拓尔思",
                       "sitemap": "站点地图", "json": "JSON 接口"}
 HARVEST_ROLES = ("admin", "editor")

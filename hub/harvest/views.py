@@ -15,6 +15,7 @@ from hub.harvest import HARVEST_ROLES, bp, launch
 from hub.harvest.registry_file import read_registry
 from hub.review.query import paginate
 from harvester.templates_store import SourceTemplate
+from nodes.status import node_overview
 from storage.models import Source, Unit
 
 RUNS_PER_PAGE = 20
@@ -43,7 +44,8 @@ def sources():
 
     healths = progress.health_by_source(session, session.scalars(select(Source)).all())
     return render_template("harvest/sources.html", rows=rows, registry=registry, listed=listed,
-                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress.HEALTH_LABELS)
+                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress.HEALTH_LABELS,
+                           nodes=node_overview(session))
 
 
 @bp.get("/hub/harvest/sources/<source_id>")
