@@ -20,7 +20,6 @@ from supervision import service
 from supervision.kinds import KIND_LABELS, VETO_LABELS
 from supervision.status import Scope, StatusError, status
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WATCHED_TIMEOUT_SECONDS = 900
 
 
