@@ -167,10 +167,10 @@ def check_now(unit_id: str):
     registry = read_registry()
     back = redirect(url_for("supervision.unit", unit_id=unit_id), 303)
     if not registry.valid:
-        flash("登记簿（registry）有误，暂不能检查。", "error")
+        flash("采集配置有误，暂不能检查。", "error")
         return back
     if all(u.id != unit_id for u in registry.registry.units):
-        flash(f"登记簿中没有单位“{unit_id}”，不能检查。", "error")
+        flash(f"采集配置中没有单位“{unit_id}”，不能检查。", "error")
         return back
     try:
         pid = launch.start(unit_id, registry.path, current_app.config["DATABASE_URL"])

@@ -26,7 +26,7 @@ def test_probe_form_result_and_snippet_button(live_hub, page):
         assert not site.site.paths("/xxgk/")
         snippet = page.locator("#snippet")
         assert not snippet.is_visible()
-        page.get_by_role("button", name="显示登记簿片段").click()
+        page.get_by_role("button", name="显示采集配置片段").click()
         assert snippet.is_visible() and "sources:" in snippet.input_value() and "type: trs" in snippet.input_value()
         page.get_by_role("button", name="复制").click()
         page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
