@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/reports.py [--units 100] [--sources 10] [--days 365] [--db URL] [--json]
 
-Seeds the history of bench/supervision.py (items, harvest runs, hourly probes, column
+Seeds the history of bench/supervision_checks.py (items, harvest runs, hourly probes, column
 states, findings with evidence), then times, for the last full month: collecting the
 data (``supervision.reports.collect.monthly``: the status at the month's end, the 12-month
 合格率 trend, the findings of the month, submissions) and rendering it as HTML, DOCX,
@@ -30,20 +30,7 @@ from storage.db import make_engine, session_factory  # noqa: E402
 from supervision.reports import collect  # noqa: E402
 from supervision.reports.render import render  # noqa: E402
 from supervision.status import Scope  # noqa: E402
-
-
-def _bench_supervision():
-    """bench/supervision.py (its seed), loaded by path: its name would shadow the supervision package."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_supervision", ROOT / "bench" / "supervision.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_SUPERVISION = _bench_supervision()
-registry_text, seed = _SUPERVISION.registry_text, _SUPERVISION.seed
+from supervision_checks import registry_text, seed  # noqa: E402 - the same year of history (bench/)
 
 TARGET_SECONDS = 10.0
 RUNS = 3
