@@ -29,9 +29,10 @@ import os
 import sys
 import tempfile
 import threading
-import types
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from pathlib import Path
+
+from harvester.blank_main import blank_main
 
 # the harvest command, all it imports, the Scrapy components it loads by name, the whole schema (the migrations' env)
 PRELOAD = ["cli.main", "cli.harvest_cmd", "harvester.preload", "storage.schema"]
@@ -70,16 +71,9 @@ class _WarmProcess(ForkServerProcess):
     """A fork-server process that does not re-run the parent's ``__main__`` (the
     ``zhanqun`` CLI, or a test runner) before its target."""
 
-    _start_lock = threading.Lock()
-
     def start(self) -> None:
-        with self._start_lock:
-            main = sys.modules["__main__"]
-            sys.modules["__main__"] = types.ModuleType("__main__")
-            try:
-                super().start()
-            finally:
-                sys.modules["__main__"] = main
+        with blank_main():
+            super().start()
 
 
 class _WarmContext(ForkServerContext):
@@ -133,13 +127,8 @@ class WarmLauncher:
         """Start the fork server now (it imports in the background of the caller)."""
         from multiprocessing import forkserver
 
-        with self.lock, _WarmProcess._start_lock:
-            main = sys.modules["__main__"]
-            sys.modules["__main__"] = types.ModuleType("__main__")
-            try:
-                forkserver.ensure_running()
-            finally:
-                sys.modules["__main__"] = main
+        with self.lock, blank_main():
+            forkserver.ensure_running()
 
     def run(self, argv: list[str], cwd: str | Path = ROOT, env: dict[str, str] | None = None) -> WarmChild:
         """``zhanqun ARGV`` in a fork of the warm parent, with ``env`` added to its

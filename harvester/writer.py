@@ -22,14 +22,13 @@ import itertools
 import os
 import queue
 import signal
-import sys
 import threading
 import time
-import types
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any, Callable
 
+from harvester.blank_main import blank_main
 from storage import lengths
 from storage.lengths import fit
 
@@ -50,16 +49,9 @@ class LeanProcess(SpawnProcess):
     """A spawned process that does not re-import the parent's ``__main__`` (the
     ``zhanqun`` CLI, which would pull Scrapy and Twisted into every child)."""
 
-    _start_lock = threading.Lock()
-
     def start(self) -> None:
-        with self._start_lock:
-            main = sys.modules["__main__"]
-            sys.modules["__main__"] = types.ModuleType("__main__")
-            try:
-                super().start()
-            finally:
-                sys.modules["__main__"] = main
+        with blank_main():
+            super().start()
 
 
 class LeanSpawnContext(SpawnContext):
