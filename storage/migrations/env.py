@@ -19,16 +19,24 @@ target_metadata = metadata
 def run() -> None:
     engine = config.attributes.get("engine") or make_engine(database_url(config.get_main_option("sqlalchemy.url")))
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table (copy, drop, rename) to drop or alter a column:
+            # with foreign keys enforced, dropping the old table would cascade into its children
+            # (a downgrade through 0022 emptied harvest_errors).  Off while migrating, on again after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
             include_name=modelled,
         )
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 run()

@@ -63,8 +63,13 @@ def runs(db_url: str) -> list[dict]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(
-                "SELECT id, source_id, status, node, node_job, error_messages FROM harvest_runs ORDER BY id"))]
+            found = [dict(r._mapping, error_messages=[]) for r in conn.execute(text(
+                "SELECT id, source_id, status, node, node_job FROM harvest_runs ORDER BY id"))]
+            by_id = {r["id"]: r for r in found}
+            for run_id, url, stage, message in conn.execute(text(
+                    "SELECT run_id, url, stage, message FROM harvest_errors ORDER BY id")):
+                by_id[run_id]["error_messages"].append({"url": url, "stage": stage, "message": message})
+            return found
     except ProgrammingError:
         return []
     finally:
