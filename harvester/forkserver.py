@@ -90,15 +90,26 @@ class WarmChild:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and self.process.exitcode is not None:
-            self.returncode = self.process.exitcode
+        if self.returncode is None:
+            try:
+                if self.process.exitcode is not None:
+                    self.returncode = self.process.exitcode
+            except ValueError:  # closed by communicate() in another thread: it set returncode first
+                pass
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         import subprocess
 
-        self.process.join(timeout)
-        if self.process.exitcode is None:
+        # The scheduler's stop() may wait for a child whose job thread is in communicate():
+        # once that has its exit code it closes the process object, which join() refuses.
+        if self.poll() is not None:
+            return self.returncode
+        try:
+            self.process.join(timeout)
+        except ValueError:
+            return self.poll()
+        if self.poll() is None:
             raise subprocess.TimeoutExpired(["zhanqun (warm)"], timeout)
         return self.poll()
 

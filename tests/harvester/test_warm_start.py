@@ -87,3 +87,14 @@ def test_a_killed_warm_harvest_loses_no_run(tmp_path, sqlite_url):
         assert json.loads(out)["totals"]["new"] == 4
     finally:
         site.stop()
+
+
+def test_waiting_for_a_child_whose_output_was_read_answers_its_exit_code():
+    """The scheduler's stop() may wait for a harvest whose job thread has just read its
+    output (and closed the process object): the exit code, not an error that would end
+    the scheduler with status 1."""
+    launcher = WarmLauncher(preload=["cli.main"])
+    child = launcher.run(["--version"])
+    out, _ = child.communicate()
+    assert "zhanqun" in out and child.returncode == 0
+    assert child.wait(1) == 0 and child.poll() == 0
