@@ -56,7 +56,8 @@ from demo.registry import registry_yaml  # noqa: E402
 from demo.server import serve  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402
 from storage.models import HarvestRun, Item, ItemSource  # noqa: E402
-from tests.security.conftest import group_rss_kb, harvest_cmd, source_line, write_registry  # noqa: E402
+from harvester import launcher  # noqa: E402
+from tests.security.conftest import group_rss_kb, source_line, write_registry  # noqa: E402
 from tests.sitekit import HTML, Articles, Site, list_page  # noqa: E402
 
 PG_SERVER = os.environ.get("ZHANQUN_TEST_PG_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -156,8 +157,7 @@ def hundred_k(table: Table, workdir: Path) -> None:
             source_line("huge", site.url + "/col/index.html", extra=", max_pages: 1", timeout=30)])
         db_url = f"sqlite:///{workdir / 'huge.db'}"
         started = time.monotonic()
-        proc = subprocess.Popen(harvest_cmd(registry, db_url), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = launcher.start_harvest(registry, db_url, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         peak = watch(proc)
         seconds = time.monotonic() - started
         [(_, status, messages, new)] = run_status(db_url)
@@ -172,8 +172,7 @@ def hundred_k(table: Table, workdir: Path) -> None:
 
         site.reset()
         db_url = f"sqlite:///{workdir / 'huge-term.db'}"
-        proc = subprocess.Popen(harvest_cmd(registry, db_url), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = launcher.start_harvest(registry, db_url, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         watch(proc, until=lambda: bool(site.paths("/col/")))
         after = sigterm(proc)
         [(_, status, messages, _)] = run_status(db_url)
@@ -205,8 +204,7 @@ def hung(table: Table, workdir: Path) -> None:
                             "    sources:\n      - {id: polite")
         (workdir / "hung.yaml").write_text(text, encoding="utf-8")
         db_url = f"sqlite:///{workdir / 'hung.db'}"
-        proc = subprocess.Popen(harvest_cmd(workdir / "hung.yaml", db_url), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = launcher.start_harvest(workdir / "hung.yaml", db_url, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         watch(proc, until=lambda: site.in_flight >= 2 and bool(polite.paths("/col/")))
         after = sigterm(proc)
         statuses = sorted({status for _, status, _, _ in run_status(db_url)})
@@ -238,7 +236,7 @@ def kill9(table: Table, workdir: Path, kills: int, seed: int) -> None:
         registry.write_text(registry_yaml(server.urls), encoding="utf-8")
         clean_url = f"sqlite:///{workdir / 'clean.db'}"
         started = time.monotonic()
-        subprocess.run(harvest_cmd(registry, clean_url), cwd=ROOT, capture_output=True, timeout=600)
+        launcher.run_harvest(registry, clean_url, timeout=600)
         clean_seconds = time.monotonic() - started
         clean = snapshot(clean_url)
         same = lost = duplicated = left_running = 0
@@ -247,15 +245,14 @@ def kill9(table: Table, workdir: Path, kills: int, seed: int) -> None:
             db_url = f"sqlite:///{workdir / f'kill{k}.db'}"
             moment = rng.uniform(0.2, clean_seconds)
             moments.append(moment)
-            victim = subprocess.Popen(harvest_cmd(registry, db_url), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, start_new_session=True)
+            victim = launcher.start_harvest(registry, db_url, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(moment)
             try:
                 os.killpg(victim.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             victim.wait()
-            subprocess.run(harvest_cmd(registry, db_url), cwd=ROOT, capture_output=True, timeout=600)
+            launcher.run_harvest(registry, db_url, timeout=600)
             after = snapshot(db_url)
             lost += len(set(clean["urls"]) - set(after["urls"]))
             duplicated += len(after["titles"]) - len(set(after["titles"])) - (len(clean["titles"]) - len(set(clean["titles"])))
@@ -322,7 +319,7 @@ def under_load(table: Table, workdir: Path, dialect: str, seconds: int) -> None:
         with serve(fed, base_port=0) as sites:
             registry = workdir / f"load-{dialect}.yaml"
             registry.write_text(registry_yaml(sites.urls), encoding="utf-8")
-            subprocess.run(harvest_cmd(registry, db_url), cwd=ROOT, capture_output=True, timeout=600)
+            launcher.run_harvest(registry, db_url, timeout=600)
             portal_bench.prepare_app(db_url)
             port = portal_bench.free_port()
             gunicorn = portal_bench.start_gunicorn(db_url, port, workdir, page_cache=True)
@@ -334,7 +331,7 @@ def under_load(table: Table, workdir: Path, dialect: str, seconds: int) -> None:
                 while not stop.is_set():
                     for _ in range(10):
                         fed.publish()
-                    out = subprocess.run(harvest_cmd(registry, db_url), cwd=ROOT, capture_output=True, text=True, timeout=600)
+                    out = launcher.run_harvest(registry, db_url, timeout=600)
                     try:
                         harvests["new"] += json.loads(out.stdout)["totals"]["new"]
                     except (ValueError, KeyError):
