@@ -25,6 +25,10 @@ def run() -> None:
             # with foreign keys enforced, dropping the old table would cascade into its children
             # (a downgrade through 0022 emptied harvest_errors).  Off while migrating, on again after.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # One SQLite transaction for the whole upgrade: the sqlite3 module commits DDL as it
+            # goes, so a harvest killed while a new database was being made left half a schema
+            # that every later start refused ("table columns already exists").
+            connection.exec_driver_sql("BEGIN")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

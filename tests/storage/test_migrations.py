@@ -40,3 +40,25 @@ def test_sqlite_runs_in_wal_mode(sqlite_url):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     engine.dispose()
+
+
+def test_a_sqlite_upgrade_that_fails_half_way_leaves_no_half_schema(tmp_path):
+    """An upgrade is one SQLite transaction: a harvest killed (or failing) while it made a new
+    database leaves nothing behind that the next start would trip over."""
+    import pytest
+    from sqlalchemy import inspect, text
+
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'half.db'}")
+    with engine.begin() as conn:  # in the way of migration 0020, long after the first tables
+        conn.execute(text("CREATE TABLE harvest_errors (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(Exception, match="harvest_errors"):
+        upgrade(engine)
+    assert inspect(engine).get_table_names() == ["harvest_errors"]
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE harvest_errors"))
+    upgrade(engine)
+    assert {"units", "items", "harvest_errors"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
