@@ -144,16 +144,20 @@ def test_sensitive_letter_needs_a_check_before_publication(app, client, editor):
 
 
 def test_hub_flags_near_due_and_overdue(app, client, editor):
-    from datetime import date, timedelta
+    from datetime import datetime, timedelta, timezone
 
+    from interaction.service import local_date
+
+    # The hub's "today" is the portal's (Asia/Shanghai), not this machine's: after 16:00 UTC they differ.
+    today = local_date(datetime.now(timezone.utc), app.config["TIMEZONE"])
     write_letter(app, client)
     write_letter(app, client, title="第二封")
     _, first, second = None, *sorted(_ids(app))
     for letter_id in (first, second):
         _post(editor, f"/hub/letters/{letter_id}/dispatch", unit="kecheng")
     with new_session(app) as s:
-        s.get(Letter, first).due_on = date.today() - timedelta(days=3)
-        s.get(Letter, second).due_on = date.today()
+        s.get(Letter, first).due_on = today - timedelta(days=3)
+        s.get(Letter, second).due_on = today
         s.commit()
     page = editor.get("/hub/letters/").get_data(as_text=True)
     assert "已超期 1 件" in page and "即将到期 1 件" in page
