@@ -7,12 +7,12 @@ after the body (footer).  Dates are then preferred by zone and by label.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from harvester.extract.dom import block_text
-from harvester.extract.patterns import find_dates, find_source, is_copyright_line
+from harvester.extract.patterns import find_source, is_copyright_line
+from harvestkit.dates import find_dates, find_month
 
 __all__ = ["Zones", "page_lines", "pick_date", "pick_month", "pick_source"]
 
@@ -161,7 +161,6 @@ def pick_source(z: Zones) -> str:
 
 
 _CLOSING_LINES = 8
-_MONTH_ONLY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:号|刊|份)?(?!\s*\d{1,2}\s*日)")
 
 
 def pick_month(zones: Zones):
@@ -175,9 +174,9 @@ def pick_month(zones: Zones):
     closing = [i for i in range(len(zones.lines) - 1, -1, -1) if zones.lines[i].strip()][:_CLOSING_LINES]
     for i in [*near_title, *closing]:
         line = zones.lines[i]
-        match = _MONTH_ONLY.search(line)
-        if match and not is_copyright_line(line):
-            year, month = int(match.group(1)), int(match.group(2))
-            if 1 <= month <= 12:
-                return datetime(year, month, 1)
+        if is_copyright_line(line):
+            continue
+        month = find_month(line)
+        if month is not None:
+            return month
     return None

@@ -26,7 +26,7 @@ _URL_KEYS = ("url", "og:url")
 @dataclass
 class PageMeta:
     title: str = ""
-    date: str = ""  # raw text, parsed later by patterns.parse_date
+    date: str = ""  # raw text, parsed later by harvestkit.dates.parse_date
     source: str = ""
     column_name: str = ""
     site_name: str = ""

@@ -34,7 +34,8 @@ from harvester.extract.govinfo import extract_gov_fields
 from harvester.extract.links import attachment_scopes, find_attachments, find_images
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
-from harvester.extract.patterns import clean_source, find_dates, find_source, get_tz, is_copyright_line, parse_date, to_aware
+from harvester.extract.patterns import clean_source, find_source, is_copyright_line
+from harvestkit.dates import find_dates, get_tz, parse_date, to_aware
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title
 
