@@ -20,6 +20,7 @@ _T, _B, _E = "\ue000T\ue001", "\ue000B\ue001", "\ue000E\ue001"
 _INFO_AFTER = 8     # lines after the title that still count as info bar
 _INFO_BEFORE = 3    # lines before the title/body start
 _MAX_INFO = 30
+_SOURCE_ABOVE = 20  # lines above the info zone still searched for a 来源 line
 
 
 @dataclass
@@ -146,6 +147,9 @@ def pick_source(z: Zones) -> str:
     body_hi = z.body_end if z.body_end is not None else len(lines)
     order += list(range(body_lo, body_hi))  # e.g. a 来源 line right under the body
     order += list(range(body_hi, min(len(lines), body_hi + 10)))
+    # last, an info bar printed above the title's element (a disclosure table that
+    # repeats the title under 发布时间/来源), nearest first
+    order += list(range(lo - 1, max(-1, lo - 1 - _SOURCE_ABOVE), -1))
     seen = set()
     for i in order:
         if i in seen or i >= len(lines):

@@ -24,7 +24,7 @@ from harvester.extract.infobar import page_lines, pick_date, pick_month, pick_so
 from harvester.extract.links import attachment_scopes, find_attachments, find_images
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
-from harvester.extract.patterns import clean_source
+from harvester.extract.patterns import settle_source
 from harvestkit.dates import date_in_url, get_tz, parse_date, to_aware
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title, find_title_node
@@ -77,11 +77,10 @@ def _extract(html: str, url: str, tz_name: str, anchors: dict | None = None) -> 
     out.column_name = meta.column_name
     out.site_name = meta.site_name
     published = parse_date(meta.date)
-    out.source = clean_source(meta.source) if meta.source else ""
 
     # 2. on-page: title, body, info bar
     strip_junk(root)
-    title, _origin = choose_title(root, meta.title, meta.html_title)
+    title, _origin = choose_title(root, meta.title, meta.html_title, meta.site_name)
     stats = body_mod.compute_stats(root)
     body, _how = body_mod.find_body(root, stats)
     title_node = find_title_node(root, title)
@@ -90,8 +89,7 @@ def _extract(html: str, url: str, tz_name: str, anchors: dict | None = None) -> 
         published = pick_date(zones)
     if published is None:  # the day the CMS wrote into the URL (/t20230601_123.html)
         published = date_in_url(url)
-    if not out.source:
-        out.source = pick_source(zones)
+    out.source = settle_source(meta.source, pick_source(zones))
     out.meta = extract_gov_fields(root, zones.lines)
 
     out.attachments = find_attachments(attachment_scopes(root, body), url, out.refused_links)

@@ -17,6 +17,8 @@ __all__ = [
     "is_info_line",
     "is_boilerplate_line",
     "split_site_suffix",
+    "strip_site_name",
+    "title_before_site_name",
 ]
 
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)|copyright|版权所有|版权|备案|ICP|建议使用|分辨率|浏览器)", re.I)
@@ -94,3 +96,67 @@ def split_site_suffix(title: str) -> str:
     if len(first) >= 4:
         return first
     return max(parts, key=len).strip()
+
+
+# What the last segment of a title says when it names the site, not the article:
+# "-某某网", "_某某市人民政府门户网站", "|人民网", "- 新华网客户端", "_www.example.gov.cn".
+_SITE_NAME_END_RE = re.compile(
+    r"(?:网|网站|门户|政府|政府网|官网|官方网站|频道|客户端|平台|在线|之窗|之声|日报|晚报|电视台|"
+    r"新闻中心|\.(?:com|cn|net|org)(?:\.cn)?)$", re.I)
+# A separator before a site name, the bare hyphen included ("座谈会-某某网").
+_TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|–|::|»|·|>)\s*")
+_MAX_SITE_NAME = 30
+_MIN_TITLE = 4
+
+
+def _names_the_site(tail: str, site_names) -> bool:
+    tail = tail.strip()
+    if not tail or len(tail) > _MAX_SITE_NAME or "《" in tail or "》" in tail:
+        return False
+    for name in site_names:
+        name = (name or "").strip()
+        if name and (tail == name or (len(tail) >= 2 and (tail in name or name in tail))):
+            return True
+    return bool(_SITE_NAME_END_RE.search(tail))
+
+
+def strip_site_name(title: str, site_names=()) -> str:
+    """Drop trailing segments that name the site ("…座谈会-某某网", "…_某某政府门户网站",
+    "…|人民网", or the page's own SiteName), keeping at least a 4-character title.
+    Conservative: a segment that does not read as a site name stays."""
+    title = (title or "").strip()
+    while True:
+        seps = list(_TAIL_SEP_RE.finditer(title))
+        if not seps:
+            return title
+        last = seps[-1]
+        head, tail = title[:last.start()].strip(), title[last.end():]
+        if len(head) < _MIN_TITLE or not _names_the_site(tail, site_names):
+            return title
+        title = head
+
+
+def title_before_site_name(full: str, shown: str) -> bool:
+    """``full`` (a <title>) is ``shown`` (the page's title element) with a site name
+    or column after a separator: the element's text is the title."""
+    full, shown = (full or "").strip(), (shown or "").strip()
+    if len(shown) < _MIN_TITLE or len(full) <= len(shown) or not full.startswith(shown):
+        return False
+    sep = _TAIL_SEP_RE.match(full[len(shown):])
+    if not sep or not sep.group().strip():
+        return False
+    rest = full[len(shown) + sep.end():]
+    # what follows is a site name, or something shorter than the title (a column, a city)
+    return _names_the_site(_TAIL_SEP_RE.split(rest)[-1], ()) or (len(rest) <= len(shown) and "《" not in rest)
+
+
+def settle_source(meta_source: str, shown_source: str) -> str:
+    """The 来源 of a page whose ContentSource meta tag and 来源 line may both speak.
+
+    The meta tag leads, except where it is a cut-down form of what the page shows
+    (ContentSource "浙江" on a page that says 来源：国家金融监督管理总局浙江监管局):
+    the shown name, which holds it, is the whole one."""
+    meta_source = clean_source(meta_source) if meta_source else ""
+    if meta_source and shown_source and meta_source != shown_source and meta_source in shown_source:
+        return shown_source
+    return meta_source or shown_source

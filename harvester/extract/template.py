@@ -34,7 +34,7 @@ from harvester.extract.govinfo import extract_gov_fields
 from harvester.extract.links import attachment_scopes, find_attachments, find_images
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
-from harvester.extract.patterns import clean_source, find_source, is_copyright_line
+from harvester.extract.patterns import find_source, is_copyright_line, settle_source
 from harvestkit.dates import find_dates, get_tz, parse_date, to_aware
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title
@@ -213,23 +213,22 @@ def extract_by_template(html: str, url: str, tz_name: str, template: Template) -
     meta = read_meta(root)
     out.column_name, out.site_name = meta.column_name, meta.site_name
     published = parse_date(meta.date)
-    out.source = clean_source(meta.source) if meta.source else ""
     strip_junk(root)
     body = _first(root, template.body)
     if body is None:
         return None
-    if meta.title:  # the meta tag leads, as on the full way
-        title, _ = choose_title(root, meta.title, meta.html_title)
+    shown = text_of(_first(root, template.title)) if template.title else ""
+    if meta.title:  # the meta tag leads, as on the full way; the learned title element settles a site-name tail
+        title, _ = choose_title(root, meta.title, meta.html_title, meta.site_name, shown=shown or None)
     else:
-        title = text_of(_first(root, template.title)) if template.title else ""
+        title = shown
     if not title:
         return None
     info = _first(root, template.info)
     lines = [line.strip() for line in block_text(info).split("\n") if line.strip()] if info is not None else []
-    if published is None or not out.source:
-        found_date, found_source = _info_fields(lines)
-        published = published or found_date
-        out.source = out.source or found_source
+    found_date, found_source = _info_fields(lines)
+    published = published or found_date
+    out.source = settle_source(meta.source, found_source)
     if published is None:
         return None
     out.meta = extract_gov_fields(root, lines)
