@@ -106,6 +106,7 @@ _SITE_NAME_END_RE = re.compile(
 # A separator before a site name, the bare hyphen included ("座谈会-某某网").
 _TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|–|::|»|·|>)\s*")
 _MAX_SITE_NAME = 30
+_STRICT_SEPS = ("_", "__", "|", "||", "｜", "-", "–")
 _MIN_TITLE = 4
 
 
@@ -136,9 +137,12 @@ def strip_site_name(title: str, site_names=()) -> str:
         title = head
 
 
-def title_before_site_name(full: str, shown: str) -> bool:
+def title_before_site_name(full: str, shown: str, *, strict: bool = False) -> bool:
     """``full`` (a <title>) is ``shown`` (the page's title element) with a site name
-    or column after a separator: the element's text is the title."""
+    or column after a separator: the element's text is the title.
+
+    ``strict`` (for a CMS's own title tag, where "标题——副标题" is one title): only
+    one short segment after ``_``, ``|`` or a hyphen counts."""
     full, shown = (full or "").strip(), (shown or "").strip()
     if len(shown) < _MIN_TITLE or len(full) <= len(shown) or not full.startswith(shown):
         return False
@@ -146,6 +150,9 @@ def title_before_site_name(full: str, shown: str) -> bool:
     if not sep or not sep.group().strip():
         return False
     rest = full[len(shown) + sep.end():]
+    if strict:
+        return (sep.group().strip() in _STRICT_SEPS and not _TAIL_SEP_RE.search(rest)
+                and 0 < len(rest.strip()) <= _MAX_SITE_NAME and "《" not in rest)
     # what follows is a site name, or something shorter than the title (a column, a city)
     return _names_the_site(_TAIL_SEP_RE.split(rest)[-1], ()) or (len(rest) <= len(shown) and "《" not in rest)
 

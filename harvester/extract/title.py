@@ -68,9 +68,9 @@ def choose_title(root, meta_title: str, html_title: str, site_name: str = "", sh
             heads = [(None, norm_space(shown))] if shown else _headings(root)
         return heads
 
-    def shown_title(full: str) -> str:
+    def shown_title(full: str, strict: bool = False) -> str:
         for _el, h in headings():
-            if title_before_site_name(full, h):
+            if title_before_site_name(full, h, strict=strict):
                 return h
         return ""
 
@@ -81,7 +81,8 @@ def choose_title(root, meta_title: str, html_title: str, site_name: str = "", sh
             if stripped != meta_title and any(h == meta_title for _el, h in headings()):
                 return meta_title, "meta"
             return shown_title(meta_title) or strip_site_name(stripped, names), "html_title"
-        return strip_site_name(meta_title, names), "meta"  # the CMS's own title: only a site name goes
+        # the CMS's own title tag: only a site name goes, or one short tail the page's title element lacks
+        return shown_title(meta_title, strict=True) or strip_site_name(meta_title, names), "meta"
     if html_title:
         on_page = shown_title(html_title)
         if on_page:
