@@ -5,7 +5,10 @@ from harvester.extract.patterns import (
     clean_source,
     find_source,
     is_info_line,
+    settle_source,
     split_site_suffix,
+    strip_site_name,
+    title_before_site_name,
 )
 
 
@@ -45,3 +48,50 @@ def test_info_lines():
 )
 def test_split_site_suffix(title, expected):
     assert split_site_suffix(title) == expected
+
+
+@pytest.mark.parametrize(
+    "title, site_names, expected",
+    [
+        ("全县安全生产工作座谈会召开-某某县融媒体中心网站", (), "全县安全生产工作座谈会召开"),
+        ("关于印发某某办法的通知_某某市人民政府门户网站", (), "关于印发某某办法的通知"),
+        ("关于开展植树活动的通知|人民网", (), "关于开展植树活动的通知"),
+        ("关于开展植树活动的通知 - 某某日报", (), "关于开展植树活动的通知"),
+        ("市政府召开常务会议|某某", ("某某",), "市政府召开常务会议"),  # the page's SiteName
+        ("市政府召开常务会议_要闻_某某市人民政府", (), "市政府召开常务会议_要闻"),  # a column is not a site name
+        ("中国-东盟博览会开幕", (), "中国-东盟博览会开幕"),
+        ("2023-2024学年校历", (), "2023-2024学年校历"),
+        ("凝心聚力谋发展——全县经济工作会议侧记", (), "凝心聚力谋发展——全县经济工作会议侧记"),
+        ("G20-新华网", (), "G20-新华网"),  # never below four characters
+        ("关于《某某网》的通知-某某网", (), "关于《某某网》的通知"),
+    ],
+)
+def test_strip_site_name(title, site_names, expected):
+    assert strip_site_name(title, site_names) == expected
+
+
+def test_title_element_settles_the_title_tag():
+    assert title_before_site_name("全县安全生产工作座谈会召开-某某县融媒体中心网站", "全县安全生产工作座谈会召开")
+    assert title_before_site_name("市政府召开常务会议 | 某某", "市政府召开常务会议")
+    assert title_before_site_name("市政府召开常务会议_要闻_某某市人民政府", "市政府召开常务会议")
+    assert not title_before_site_name("市政府召开常务会议", "市政府召开常务会议")
+    assert not title_before_site_name("关于XX-YY工作的补充说明", "关于XX")  # a cut heading, not a suffix
+    # a CMS's own title tag: a subtitle after a dash stays
+    assert not title_before_site_name("凝心聚力谋发展——全县经济工作会议侧记", "凝心聚力谋发展", strict=True)
+    assert title_before_site_name("市政府召开常务会议|某某", "市政府召开常务会议", strict=True)
+
+
+@pytest.mark.parametrize(
+    "meta, shown, expected",
+    [
+        ("浙江", "国家金融监督管理总局浙江监管局", "国家金融监督管理总局浙江监管局"),
+        ("浙江", "浙江监管局", "浙江监管局"),
+        ("市政府办公室", "市政府办公室", "市政府办公室"),
+        ("新华社", "某某县融媒体中心", "新华社"),  # the meta tag leads
+        ("", "区林业局", "区林业局"),
+        ("人民日报 点击数：100", "", "人民日报"),
+        ("", "", ""),
+    ],
+)
+def test_settle_source(meta, shown, expected):
+    assert settle_source(meta, shown) == expected
