@@ -11,6 +11,7 @@ __all__ = ["choose_title", "find_title_node"]
 _TITLE_ATTR_RE = re.compile(r"title|tit|headline|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])|heading", re.I)
 _SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|\s-\s|\s–\s|::|»|\s>\s)\s*")
 _MAX_HEADS = 60
+_TAIL_SEP_CHARS = re.compile(r"[-_|｜—–:»·>]")  # what may stand between a title and a site name
 
 
 def _headings(root):
@@ -69,6 +70,8 @@ def choose_title(root, meta_title: str, html_title: str, site_name: str = "", sh
         return heads
 
     def shown_title(full: str, strict: bool = False) -> str:
+        if not _TAIL_SEP_CHARS.search(full):
+            return ""  # nothing after the title to settle: spare the heading scan
         for _el, h in headings():
             if title_before_site_name(full, h, strict=strict):
                 return h
