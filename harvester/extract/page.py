@@ -25,9 +25,9 @@ from harvester.extract.links import attachment_scopes, find_attachments, find_im
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
 from harvester.extract.patterns import settle_source
-from harvestkit.dates import date_in_url, get_tz, parse_date, to_aware
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title, find_title_node
+from harvestkit.dates import date_in_url, get_tz, parse_date, to_aware
 
 __all__ = ["extract_page", "extract_page_full"]
 

@@ -35,9 +35,9 @@ from harvester.extract.links import attachment_scopes, find_attachments, find_im
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
 from harvester.extract.patterns import find_source, is_copyright_line, settle_source
-from harvestkit.dates import find_dates, get_tz, parse_date, to_aware
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title
+from harvestkit.dates import find_dates, get_tz, parse_date, to_aware
 
 __all__ = ["Template", "TemplateBook", "anchors_of", "extract_by_template", "char_f1", "agrees"]
 
