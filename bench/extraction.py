@@ -33,6 +33,18 @@ CWCE = CORPUS / "Chinese-Web-Content-Extraction-Dataset"
 MAGIC = CORPUS / "magic-html" / "benchmark" / "data" / "article"
 PINGTAN = CORPUS / "pingtan-gov-zwgk-archive"
 
+# Truths that name another date than the page's publication date, with the page's
+# own evidence; the headline figure still counts them as misses, one more line
+# reports the accuracy without them.
+DISPUTED_DATE_TRUTHS = {
+    "05e98007-d810-4036-b154-2ef2fe68c2af": "truth 2005-5-7 reads '7/5/2005 9:23:57 PM' day-first; the same "
+                                            "site prints 9/17/2004 (month-first, page 6650f72a…), and the text "
+                                            "reports 2005年07月03日",
+    "c3f7d079-7730-4a9c-b041-73fcc4b5b3e4": "truth 2003-5 is the report's own date (2003年5月 under its title); "
+                                            "the page was published 2005-03-06 16:17 (its date line and URL)",
+    "e8847578-12f0-44cb-bdb7-4eec53c18ed1": "truth 2022-01-27 is the 成文日期; the page's 发布日期 and PubDate "
+                                            "meta say 2022-01-28",
+}
 _WS = re.compile(r"\s+")
 _TRUTH_DATE = re.compile(r"^\s*((?:19|20)\d{2})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?)?")
 
@@ -95,13 +107,13 @@ def run(verbose: bool = False) -> dict:
 
     def ours(raw: bytes, url: str):
         text, _enc = decode_body(raw)
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         res = extract_page(text, url)
-        timings.append(time.perf_counter() - t0)
+        timings.append(time.process_time() - t0)
         return text, res
 
     # (a) + (b1): Chinese-Web-Content-Extraction-Dataset
-    dates = {"ours": 0, "traf": 0, "n": 0, "n_listed": 0, "unusable": []}
+    dates = {"ours": 0, "traf": 0, "n": 0, "n_listed": 0, "unusable": [], "disputed": 0, "ours_disputed": 0}
     f1s = {"ours": [], "traf": []}
     for page in sorted((CWCE / "original").glob("*.html")):
         uid = page.stem
@@ -129,6 +141,9 @@ def run(verbose: bool = False) -> dict:
         ok_t = date_matches(t_date, truth_date)
         dates["ours"] += ok_o
         dates["traf"] += ok_t
+        if uid in DISPUTED_DATE_TRUTHS:
+            dates["disputed"] += 1
+            dates["ours_disputed"] += ok_o
         if not ok_o:
             got = res.published_at.date().isoformat() if res.published_at else None
             misses.append(f"date  truth {raw_truth!r} ours {got} traf {t_date and t_date.date()}  cwce/{uid}")
@@ -141,6 +156,9 @@ def run(verbose: bool = False) -> dict:
         "ours_accuracy": dates["ours"] / dates["n"] if dates["n"] else None,
         "traf_accuracy": dates["traf"] / dates["n"] if dates["n"] else None,
         "ours_accuracy_all_listed": dates["ours"] / dates["n_listed"] if dates["n_listed"] else None,
+        "disputed_truths": dates["disputed"],
+        "ours_accuracy_undisputed": ((dates["ours"] - dates["ours_disputed"]) / (dates["n"] - dates["disputed"])
+                                     if dates["n"] > dates["disputed"] else None),
         "traf_accuracy_all_listed": dates["traf"] / dates["n_listed"] if dates["n_listed"] else None,
     }
     report["body_cwce"] = _mean_block(f1s)
@@ -229,6 +247,8 @@ def main(argv=None) -> int:
           f"{d['ours_correct']:>4}={_fmt(d['ours_accuracy'], True):>6} {d['traf_correct']:>5}={_fmt(d['traf_accuracy'], True):>6}")
     print(f"{'    same, over all ' + str(d['pages_listed_not_unknown']) + ' not-UNKNOWN truths':46} "
           f"{_fmt(d['ours_accuracy_all_listed'], True):>10} {_fmt(d['traf_accuracy_all_listed'], True):>12}")
+    print(f"{'    same, ' + str(d['disputed_truths']) + ' disputed truths set aside':46} "
+          f"{_fmt(d['ours_accuracy_undisputed'], True):>10}   (DISPUTED_DATE_TRUTHS: the page's evidence)")
     for key, label in (("body_cwce", "CWCE"), ("body_magic", "magic-html zh"), ("body_all", "both")):
         b = rep[key]
         print(f"{'(b) body char-F1, ' + label + ' (' + str(b['pages']) + ' pages)':46} "
@@ -240,8 +260,9 @@ def main(argv=None) -> int:
     if d["unusable_truth"]:
         print("    date truths that are not dates (counted as misses in the 'all' line): "
               + ", ".join(d["unusable_truth"]))
-    print(f"timing: {t['pages']} pages, mean {t['mean_ms']:.1f} ms, median {t['median_ms']:.1f} ms, "
-          f"max {t['max_ms']:.1f} ms  (~{t['pages_per_s_one_core']:.0f} pages/s on one core, decode excluded)")
+    print(f"timing: {t['pages']} pages, CPU mean {t['mean_ms']:.1f} ms, median {t['median_ms']:.1f} ms, "
+          f"max {t['max_ms']:.1f} ms  (~{t['pages_per_s_one_core']:.0f} pages/s on one core, decode excluded; "
+          "CPU time of this process, so other jobs on the machine do not count)")
     if args.verbose:
         print("misses:")
         for m in rep["misses"]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -17,7 +16,7 @@ from scrapy.http import Response
 
 from spiders import xmlsafe
 from spiders.base import SourceSpider
-from harvestkit.dates import find_date
+from harvestkit.dates import feed_date
 
 FULL_TEXT_MIN_CHARS = 200  # shorter entry content counts as a summary
 DATE_KEYS = ("published", "updated", "created", "dc_date")
@@ -31,18 +30,7 @@ def parse_feed(body: bytes) -> feedparser.FeedParserDict:
 def entry_date(entry) -> str | None:
     """The entry's date as ISO 8601, keeping the feed's own offset when it gives one."""
     for key in DATE_KEYS:
-        raw = entry.get(key)
-        if not raw:
-            continue
-        try:
-            return parsedate_to_datetime(raw).isoformat()
-        except (TypeError, ValueError):
-            pass
-        try:
-            return datetime.fromisoformat(raw.strip().replace("Z", "+00:00")).isoformat()
-        except ValueError:
-            pass
-        found = find_date(raw)
+        found = feed_date(entry.get(key))
         if found:
             return found
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from harvester.extract.dom import norm_space, text_of
-from harvester.extract.patterns import parse_date
+from harvestkit.dates import parse_date
 
 __all__ = ["GOV_FIELDS", "extract_gov_fields", "fields_from_lines"]
 

@@ -7,12 +7,12 @@ after the body (footer).  Dates are then preferred by zone and by label.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from harvester.extract.dom import block_text
-from harvester.extract.patterns import find_dates, find_source, is_copyright_line
+from harvester.extract.patterns import find_source, is_copyright_line
+from harvestkit.dates import find_dates, find_month
 
 __all__ = ["Zones", "page_lines", "pick_date", "pick_month", "pick_source"]
 
@@ -20,6 +20,7 @@ _T, _B, _E = "\ue000T\ue001", "\ue000B\ue001", "\ue000E\ue001"
 _INFO_AFTER = 8     # lines after the title that still count as info bar
 _INFO_BEFORE = 3    # lines before the title/body start
 _MAX_INFO = 30
+_SOURCE_ABOVE = 20  # lines above the info zone still searched for a 来源 line
 
 
 @dataclass
@@ -146,6 +147,9 @@ def pick_source(z: Zones) -> str:
     body_hi = z.body_end if z.body_end is not None else len(lines)
     order += list(range(body_lo, body_hi))  # e.g. a 来源 line right under the body
     order += list(range(body_hi, min(len(lines), body_hi + 10)))
+    # last, an info bar printed above the title's element (a disclosure table that
+    # repeats the title under 发布时间/来源), nearest first
+    order += list(range(lo - 1, max(-1, lo - 1 - _SOURCE_ABOVE), -1))
     seen = set()
     for i in order:
         if i in seen or i >= len(lines):
@@ -161,7 +165,6 @@ def pick_source(z: Zones) -> str:
 
 
 _CLOSING_LINES = 8
-_MONTH_ONLY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:号|刊|份)?(?!\s*\d{1,2}\s*日)")
 
 
 def pick_month(zones: Zones):
@@ -175,9 +178,9 @@ def pick_month(zones: Zones):
     closing = [i for i in range(len(zones.lines) - 1, -1, -1) if zones.lines[i].strip()][:_CLOSING_LINES]
     for i in [*near_title, *closing]:
         line = zones.lines[i]
-        match = _MONTH_ONLY.search(line)
-        if match and not is_copyright_line(line):
-            year, month = int(match.group(1)), int(match.group(2))
-            if 1 <= month <= 12:
-                return datetime(year, month, 1)
+        if is_copyright_line(line):
+            continue
+        month = find_month(line)
+        if month is not None:
+            return month
     return None

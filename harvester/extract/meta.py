@@ -16,7 +16,8 @@ _TITLE_KEYS = ("articletitle", "og:title", "twitter:title", "dc.title")
 _DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
               "publish_time", "publishtime", "pubtime", "og:release_date", "dc.date.issued",
               "dc.date", "dcterms.created", "date", "og:published_time", "weibo: article:create_at",
-              "created")
+              "created", "datepublished", "article:published", "releasedate", "release_date", "pub_date",
+              "publish-date")
 _SOURCE_KEYS = ("contentsource", "source", "og:source", "mediaid")
 _COLUMN_KEYS = ("columnname", "column")
 _SITE_KEYS = ("sitename", "og:site_name", "site_name")
@@ -26,7 +27,7 @@ _URL_KEYS = ("url", "og:url")
 @dataclass
 class PageMeta:
     title: str = ""
-    date: str = ""  # raw text, parsed later by patterns.parse_date
+    date: str = ""  # raw text, parsed later by harvestkit.dates.parse_date
     source: str = ""
     column_name: str = ""
     site_name: str = ""

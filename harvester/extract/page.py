@@ -6,7 +6,8 @@ Order of truth, per field:
    ColumnName, SiteName, Url, og:*, article:published_time …);
 2. on-page patterns: the title element, the info bar (发布时间：/来源：) between the
    title and the body, gov disclosure tables (索引号/文号/…), known CMS body
-   containers, then our own text-density body detection;
+   containers, then our own text-density body detection; the day in the URL
+   (/t20230601_123.html) when the page shows none;
 3. trafilatura on the same string (never a fetch), only when 1–2 found nothing.
 
 The document is parsed exactly once with lxml; every later step reuses that tree.
@@ -23,9 +24,10 @@ from harvester.extract.infobar import page_lines, pick_date, pick_month, pick_so
 from harvester.extract.links import attachment_scopes, find_attachments, find_images
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
-from harvester.extract.patterns import clean_source, get_tz, parse_date, to_aware
+from harvester.extract.patterns import settle_source
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title, find_title_node
+from harvestkit.dates import date_in_url, get_tz, parse_date, to_aware
 
 __all__ = ["extract_page", "extract_page_full"]
 
@@ -75,19 +77,19 @@ def _extract(html: str, url: str, tz_name: str, anchors: dict | None = None) -> 
     out.column_name = meta.column_name
     out.site_name = meta.site_name
     published = parse_date(meta.date)
-    out.source = clean_source(meta.source) if meta.source else ""
 
     # 2. on-page: title, body, info bar
     strip_junk(root)
-    title, _origin = choose_title(root, meta.title, meta.html_title)
+    title, _origin = choose_title(root, meta.title, meta.html_title, meta.site_name)
     stats = body_mod.compute_stats(root)
     body, _how = body_mod.find_body(root, stats)
     title_node = find_title_node(root, title)
     zones = page_lines(root, title_node, body)
     if published is None:
         published = pick_date(zones)
-    if not out.source:
-        out.source = pick_source(zones)
+    if published is None:  # the day the CMS wrote into the URL (/t20230601_123.html)
+        published = date_in_url(url)
+    out.source = settle_source(meta.source, pick_source(zones))
     out.meta = extract_gov_fields(root, zones.lines)
 
     out.attachments = find_attachments(attachment_scopes(root, body), url, out.refused_links)

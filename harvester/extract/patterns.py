@@ -1,54 +1,26 @@
-"""Text patterns of Chinese (government) pages: dates, 来源 lines, info-bar lines.
+"""Text patterns of Chinese (government) pages: 来源 lines, info-bar lines, title suffixes.
 
 Everything here works on plain text (lines), not on the DOM, so it is cheap
-and easy to unit-test.
+and easy to unit-test.  Dates are read by :mod:`harvestkit.dates`, the one date
+module of the project.
 """
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
+
+from harvestkit.dates import DATE_LABEL, DATE_RE
 
 __all__ = [
-    "DATE_RE",
-    "LABELED_DATE_RE",
-    "find_dates",
-    "parse_date",
-    "to_aware",
-    "get_tz",
     "find_source",
     "clean_source",
     "is_copyright_line",
     "is_info_line",
     "is_boilerplate_line",
     "split_site_suffix",
+    "strip_site_name",
+    "title_before_site_name",
 ]
 
-_SEP = r"\s*(?:[-/.．]|年)\s*"
-_SEP2 = r"\s*(?:[-/.．]|月)\s*"
-# 2013.08.15 / 2024年3月5日 / 2024-03-05 10:21 / 2024/03/05 / 2024-3-5 10:21:33,
-# optionally with a weekday or 上午/下午 between day and time.
-DATE_RE = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20)\d{2})" + _SEP + r"(?P<m>[01]?\d)" + _SEP2 + r"(?P<d>[0-3]?\d)(?![\d.]\d)"
-    r"\s*日?"
-    r"(?:[\s,，]*(?:(?:星期|周|礼拜)[一二三四五六日天七]|\((?:星期|周)?[一二三四五六日天七]\)|（(?:星期|周)?[一二三四五六日天七]）)?"
-    r"[\sT]*(?P<ampm>上午|下午|晚上|早上|凌晨|中午)?\s*"
-    r"(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
-)
-# US-style M/D/YYYY [h:mm[:ss] [AM|PM]] as printed by ASP/.NET templates (9/17/2004 5:54:13 AM).
-US_DATE_RE = re.compile(
-    r"(?<![\d/.])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>(?:19|20)\d{2})(?![\d/])"
-    r"(?:\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?:\s*(?P<ampm>AM|PM|am|pm))?)?"
-)
-# An ISO timestamp with offset, as found in meta tags.
-_ISO_RE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\s*$")
-
-_DATE_LABEL = (r"(?:(?:发布|发表|发稿|更新|公布|公开|发文|印发|上传|录入|创建|生成|首发|刊发|出版|刊登|信息|文章)"
-               r"\s*(?:时\s*间|日\s*期)|时\s*间|日\s*期|发布于|发表于|发布|Date|Published|Time)")
-LABELED_DATE_RE = re.compile(_DATE_LABEL + r"\s*[:：]?\s*[\[【(（]?\s*$", re.I)
-_NOT_PUB_LABEL = re.compile(r"(?:成文|截止|有效|失效|实施|施行|生效|办结|开始|结束|报名|活动|会议|开标|截至)\s*(?:时\s*间|日\s*期)\s*[:：]?\s*$")
-# A line that says who posted when ("本贴由大卫于2005年8月12日…发表", "张贴 @ 2005-03-21").
-_POSTED_RE = re.compile(r"发表|发布|张贴|发帖|发贴|posted|published", re.I)
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)|copyright|版权所有|版权|备案|ICP|建议使用|分辨率|浏览器)", re.I)
 
 _SOURCE_RE = re.compile(
@@ -73,99 +45,6 @@ _BOILERPLATE_RE = re.compile(
 )
 
 _SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|\s-\s|\s–\s|::|»|\s>\s)\s*")
-
-_SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def get_tz(name: str | None) -> tzinfo:
-    try:
-        return ZoneInfo(name or "Asia/Shanghai")
-    except Exception:  # noqa: BLE001 - missing tzdata or bad name
-        return _SHANGHAI
-
-
-def _valid(y: int, m: int, d: int) -> bool:
-    if not (1990 <= y <= datetime.now().year + 1 and 1 <= m <= 12 and 1 <= d <= 31):
-        return False
-    try:
-        date(y, m, d)
-    except ValueError:
-        return False
-    return True
-
-
-def _from_match(m: re.Match) -> datetime | None:
-    y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
-    if not _valid(y, mo, d):
-        return None
-    hh = mm = ss = 0
-    if m.group("H") is not None:
-        hh, mm = int(m.group("H")), int(m.group("M"))
-        ss = int(m.group("S") or 0)
-        if m.group("ampm") in ("下午", "晚上", "PM", "pm") and hh < 12:
-            hh += 12
-        elif m.group("ampm") in ("AM", "am") and hh == 12:
-            hh = 0
-        if hh > 23:
-            hh = mm = ss = 0
-    return datetime(y, mo, d, hh, mm, ss)
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """First date in ``text`` as a naive datetime (or aware, for ISO offsets)."""
-    if not text:
-        return None
-    if _ISO_RE.match(text):
-        try:
-            return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            pass
-    for m in _all_date_matches(text):
-        dt = _from_match(m)
-        if dt is not None:
-            return dt
-    return None
-
-
-def to_aware(dt: datetime | None, tz: tzinfo) -> datetime | None:
-    """Naive page times are local; aware ones are converted to ``tz``."""
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        return dt.replace(tzinfo=tz)
-    return dt.astimezone(tz)
-
-
-def _all_date_matches(line: str):
-    found = [(m.start(), m) for m in DATE_RE.finditer(line)]
-    if "/" in line:
-        found += [(m.start(), m) for m in US_DATE_RE.finditer(line)]
-        found.sort(key=lambda x: x[0])
-    return [m for _pos, m in found]
-
-
-def find_dates(line: str, prev: str = "") -> list[tuple[datetime, bool]]:
-    """All dates in one line as ``(datetime, labeled)``.
-
-    labeled = a 发布时间：-style label right before the date (also when the label is
-    the whole previous line, as in two-cell tables), or a short "posted by … on"
-    line.  Dates labeled as 成文/截止/实施 … are not publication dates and are dropped.
-    """
-    out: list[tuple[datetime, bool]] = []
-    posted = len(line) <= 100 and bool(_POSTED_RE.search(line))
-    for m in _all_date_matches(line):
-        dt = _from_match(m)
-        if dt is None:
-            continue
-        before = line[max(0, m.start() - 12):m.start()]
-        if not before.strip() and prev:
-            before = prev[-12:]
-        if _NOT_PUB_LABEL.search(before):
-            continue
-        labeled = bool(LABELED_DATE_RE.search(before)) or posted
-        out.append((dt, labeled))
-    return out
-
 
 def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line))
@@ -196,7 +75,7 @@ def is_info_line(line: str) -> bool:
         return False
     if _INFO_WORDS.search(line):
         return True
-    if LABELED_DATE_RE.pattern and re.search(_DATE_LABEL + r"\s*[:：]", line) and DATE_RE.search(line):
+    if re.search(DATE_LABEL + r"\s*[:：]", line) and DATE_RE.search(line):
         return True
     return False
 
@@ -217,3 +96,74 @@ def split_site_suffix(title: str) -> str:
     if len(first) >= 4:
         return first
     return max(parts, key=len).strip()
+
+
+# What the last segment of a title says when it names the site, not the article:
+# "-某某网", "_某某市人民政府门户网站", "|人民网", "- 新华网客户端", "_www.example.gov.cn".
+_SITE_NAME_END_RE = re.compile(
+    r"(?:网|网站|门户|政府|政府网|官网|官方网站|频道|客户端|平台|在线|之窗|之声|日报|晚报|电视台|"
+    r"新闻中心|\.(?:com|cn|net|org)(?:\.cn)?)$", re.I)
+# A separator before a site name, the bare hyphen included ("座谈会-某某网").
+_TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|–|::|»|·|>)\s*")
+_MAX_SITE_NAME = 30
+_STRICT_SEPS = ("_", "__", "|", "||", "｜", "-", "–")
+_MIN_TITLE = 4
+
+
+def _names_the_site(tail: str, site_names) -> bool:
+    tail = tail.strip()
+    if not tail or len(tail) > _MAX_SITE_NAME or "《" in tail or "》" in tail:
+        return False
+    for name in site_names:
+        name = (name or "").strip()
+        if name and (tail == name or (len(tail) >= 2 and (tail in name or name in tail))):
+            return True
+    return bool(_SITE_NAME_END_RE.search(tail))
+
+
+def strip_site_name(title: str, site_names=()) -> str:
+    """Drop trailing segments that name the site ("…座谈会-某某网", "…_某某政府门户网站",
+    "…|人民网", or the page's own SiteName), keeping at least a 4-character title.
+    Conservative: a segment that does not read as a site name stays."""
+    title = (title or "").strip()
+    while True:
+        seps = list(_TAIL_SEP_RE.finditer(title))
+        if not seps:
+            return title
+        last = seps[-1]
+        head, tail = title[:last.start()].strip(), title[last.end():]
+        if len(head) < _MIN_TITLE or not _names_the_site(tail, site_names):
+            return title
+        title = head
+
+
+def title_before_site_name(full: str, shown: str, *, strict: bool = False) -> bool:
+    """``full`` (a <title>) is ``shown`` (the page's title element) with a site name
+    or column after a separator: the element's text is the title.
+
+    ``strict`` (for a CMS's own title tag, where "标题——副标题" is one title): only
+    one short segment after ``_``, ``|`` or a hyphen counts."""
+    full, shown = (full or "").strip(), (shown or "").strip()
+    if len(shown) < _MIN_TITLE or len(full) <= len(shown) or not full.startswith(shown):
+        return False
+    sep = _TAIL_SEP_RE.match(full[len(shown):])
+    if not sep or not sep.group().strip():
+        return False
+    rest = full[len(shown) + sep.end():]
+    if strict:
+        return (sep.group().strip() in _STRICT_SEPS and not _TAIL_SEP_RE.search(rest)
+                and 0 < len(rest.strip()) <= _MAX_SITE_NAME and "《" not in rest)
+    # what follows is a site name, or something shorter than the title (a column, a city)
+    return _names_the_site(_TAIL_SEP_RE.split(rest)[-1], ()) or (len(rest) <= len(shown) and "《" not in rest)
+
+
+def settle_source(meta_source: str, shown_source: str) -> str:
+    """The 来源 of a page whose ContentSource meta tag and 来源 line may both speak.
+
+    The meta tag leads, except where it is a cut-down form of what the page shows
+    (ContentSource "浙江" on a page that says 来源：国家金融监督管理总局浙江监管局):
+    the shown name, which holds it, is the whole one."""
+    meta_source = clean_source(meta_source) if meta_source else ""
+    if meta_source and shown_source and meta_source != shown_source and meta_source in shown_source:
+        return shown_source
+    return meta_source or shown_source

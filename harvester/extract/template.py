@@ -34,9 +34,10 @@ from harvester.extract.govinfo import extract_gov_fields
 from harvester.extract.links import attachment_scopes, find_attachments, find_images
 from harvester.extract.meta import read_meta
 from harvester.extract.model import Extracted
-from harvester.extract.patterns import clean_source, find_dates, find_source, get_tz, is_copyright_line, parse_date, to_aware
+from harvester.extract.patterns import find_source, is_copyright_line, settle_source
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title
+from harvestkit.dates import find_dates, get_tz, parse_date, to_aware
 
 __all__ = ["Template", "TemplateBook", "anchors_of", "extract_by_template", "char_f1", "agrees"]
 
@@ -115,35 +116,65 @@ def _contains(outer, inner) -> bool:
     return False
 
 
+def _is_info(el) -> bool:
+    """An element whose own text reads as an info bar: a label or a date, and a date
+    or a 来源 in its whole text."""
+    own = el.text or ""
+    if not own.strip() or not _INFO_HINT.search(own):
+        return False
+    return "来源" in own or any(find_dates(line) for line in text_of(el).split("\n"))
+
+
+def _is_labelled_info(el) -> bool:
+    """An info bar that says what it holds (来源：, 发布时间：…), not a bare date such as
+    a header's 今天是….  Only such a bar above the title is taken for the page's."""
+    own = el.text or ""
+    return _is_info(el) and ("来源" in own or any(labelled for line in text_of(el).split("\n")
+                                                  for _dt, labelled in find_dates(line)))
+
+
+def _widen(root, el, title_node, body):
+    """``el`` widened to its largest short ancestor that holds neither title nor body."""
+    best, parent = el, el.getparent()
+    while parent is not None and parent is not root:
+        if _contains(parent, body) or (title_node is not None and _contains(parent, title_node)):
+            break
+        if len(text_of(parent)) > MAX_INFO_CHARS:
+            break
+        best, parent = parent, parent.getparent()
+    return best
+
+
 def info_node(root, title_node, body):
     """The info bar: the element holding the first dated or labelled line between
     the title (or the page's start) and the body, widened to its largest short
-    ancestor that holds neither the title nor the body."""
+    ancestor that holds neither the title nor the body.  A body container that holds
+    the title too is searched after the title; with nothing there, the nearest info
+    bar above the title (a disclosure table that repeats the title under it) counts."""
+    title_in_body = title_node is not None and _contains(body, title_node)
     started = title_node is None
+    above = None
     for el in root.iter():
-        if el is body:
-            return None
+        if el is body and not title_in_body:
+            break
+        if not isinstance(el.tag, str):
+            continue
         if not started:
             if el is title_node:
                 started = True
+            elif not _contains(el, body) and (title_node is None or not _contains(el, title_node)) \
+                    and not _contains(body, el) and _is_labelled_info(el):
+                above = el
             continue
-        if not isinstance(el.tag, str) or _contains(el, body) or (title_node is not None and _contains(el, title_node)):
+        if _contains(el, body) or (title_node is not None and _contains(el, title_node)):
             continue
-        own = el.text or ""
-        if not own.strip() or not _INFO_HINT.search(own):
+        if title_in_body and len(text_of(el)) > MAX_INFO_CHARS:
             continue
-        if not any(find_dates(line) for line in text_of(el).split("\n")) and "来源" not in own:
-            continue
-        best = el
-        parent = el.getparent()
-        while parent is not None and parent is not root:
-            if _contains(parent, body) or (title_node is not None and _contains(parent, title_node)):
-                break
-            if len(text_of(parent)) > MAX_INFO_CHARS:
-                break
-            best, parent = parent, parent.getparent()
-        return best
-    return None
+        if _is_info(el):
+            return _widen(root, el, title_node, body)
+        if title_in_body and not _contains(body, el):
+            break  # past the body's end
+    return _widen(root, above, title_node, body) if above is not None else None
 
 
 def anchors_of(root, title_node, body) -> dict:
@@ -212,23 +243,22 @@ def extract_by_template(html: str, url: str, tz_name: str, template: Template) -
     meta = read_meta(root)
     out.column_name, out.site_name = meta.column_name, meta.site_name
     published = parse_date(meta.date)
-    out.source = clean_source(meta.source) if meta.source else ""
     strip_junk(root)
     body = _first(root, template.body)
     if body is None:
         return None
-    if meta.title:  # the meta tag leads, as on the full way
-        title, _ = choose_title(root, meta.title, meta.html_title)
+    shown = text_of(_first(root, template.title)) if template.title else ""
+    if meta.title:  # the meta tag leads, as on the full way; the learned title element settles a site-name tail
+        title, _ = choose_title(root, meta.title, meta.html_title, meta.site_name, shown=shown or None)
     else:
-        title = text_of(_first(root, template.title)) if template.title else ""
+        title = shown
     if not title:
         return None
     info = _first(root, template.info)
     lines = [line.strip() for line in block_text(info).split("\n") if line.strip()] if info is not None else []
-    if published is None or not out.source:
-        found_date, found_source = _info_fields(lines)
-        published = published or found_date
-        out.source = out.source or found_source
+    found_date, found_source = _info_fields(lines)
+    published = published or found_date
+    out.source = settle_source(meta.source, found_source)
     if published is None:
         return None
     out.meta = extract_gov_fields(root, lines)

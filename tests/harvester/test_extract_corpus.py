@@ -98,3 +98,26 @@ def test_quality_floor_on_dataset(corpus):
             ok += date_matches(r.published_at, truth)
     assert sum(f1s) / len(f1s) >= 0.85
     assert ok / n >= 0.85
+
+
+def test_a_branch_office_keeps_its_name_over_a_province_only_contentsource(corpus):
+    """nfra.gov.cn's 浙江 branch page: ContentSource "浙江", the info bar 来源：浙江监管局."""
+    path = corpus / "nfra.gov.cn" / "tests" / "merged_cells_page_source.html"
+    text, _ = decode_body(path.read_bytes())
+    r = extract_page(text, "https://www.nfra.gov.cn/cn/view/pages/ItemDetail.html?docId=1212085")
+    assert r.source == "浙江监管局"
+    assert r.title == "国家金融监督管理总局浙江监管局行政处罚信息公开表（浙金罚决字〔2024〕52号）"
+
+
+@pytest.mark.parametrize("stem, url, title", [
+    # <title>…座谈会-中国科普网</title>: a bare hyphen before the site name
+    ("4e55eac42f97a6d97d14795891d2e24b715bec8c057c592a81c3d7ca08aafa10", "https://www.kepu.gov.cn/",
+     "习近平主持召开深入推进长三角一体化发展座谈会"),
+    # <title>新华视界｜…-新华网</title>: the heading shows the title with its bar, not the site name
+    ("090704b0cb2e2ae4e435507f38afe591b641a672afa133d7065f48992a444d9b", "http://www.news.cn/",
+     "新华视界｜河北遵化：数字农机服务助力农业生产"),
+])
+def test_titles_lose_the_site_name(corpus, stem, url, title):
+    path = corpus / "magic-html" / "benchmark" / "data" / "article" / "htmls" / f"{stem}.html"
+    text, _ = decode_body(path.read_bytes())
+    assert extract_page(text, url).title == title

@@ -30,3 +30,10 @@ def test_empty_meta_is_ignored():
     m = read_meta(parse_html('<meta name="ContentSource" content=""><meta name="source" content="新华社">'))
     assert m.source == "新华社"
     assert read_meta(None).title == ""
+
+
+def test_publication_dates_under_other_names():
+    for tag in ('<meta itemprop="datePublished" content="2023-06-01T10:20:00+08:00">',
+                '<meta name="releaseDate" content="2023-06-01 10:20">',
+                '<meta name="pub_date" content="2023年6月1日">'):
+        assert read_meta(parse_html(f"<head>{tag}</head>")).date.startswith("2023")

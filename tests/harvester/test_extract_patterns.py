@@ -1,46 +1,15 @@
-"""Date, 来源 and title-suffix patterns."""
-from datetime import datetime
-
+"""来源, info-line and title-suffix patterns (dates: tests/harvestkit/test_dates.py)."""
 import pytest
 
 from harvester.extract.patterns import (
     clean_source,
-    find_dates,
     find_source,
     is_info_line,
-    parse_date,
+    settle_source,
     split_site_suffix,
+    strip_site_name,
+    title_before_site_name,
 )
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("2013.08.15", datetime(2013, 8, 15)),
-        ("2024年3月5日", datetime(2024, 3, 5)),
-        ("2024-03-05 10:21", datetime(2024, 3, 5, 10, 21)),
-        ("2024/03/05", datetime(2024, 3, 5)),
-        ("2024-3-5 10:21:33", datetime(2024, 3, 5, 10, 21, 33)),
-        ("发布时间：2024年03月05日 10时21分", datetime(2024, 3, 5, 10, 21)),
-        ("2005年5月7日 星期六 21:23", datetime(2005, 5, 7, 21, 23)),
-        ("2024-03-05T10:21:00+08:00", datetime.fromisoformat("2024-03-05T10:21:00+08:00")),
-        ("2024年 3 月 5 日", datetime(2024, 3, 5)),
-    ],
-)
-def test_parse_date_formats(text, expected):
-    assert parse_date(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "无日期", "2024-13-05", "2024-02-30", "v1.2.3", "1850-01-01", "123456789"])
-def test_parse_date_rejects(text):
-    assert parse_date(text) is None
-
-
-def test_find_dates_labels():
-    dates = find_dates("发布时间：2024-03-05 来源：市政府 成文日期：2024-03-01")
-    assert dates == [(datetime(2024, 3, 5), True)]  # 成文日期 is not a publication date
-    assert find_dates("今天是2024年3月20日") == [(datetime(2024, 3, 20), False)]
-    assert find_dates("日期:2013.08.15")[0][1] is True
 
 
 @pytest.mark.parametrize(
@@ -81,14 +50,48 @@ def test_split_site_suffix(title, expected):
     assert split_site_suffix(title) == expected
 
 
-def test_us_style_dates_from_asp_templates():
-    assert parse_date("9/17/2004 5:54:13 AM") == datetime(2004, 9, 17, 5, 54, 13)
-    assert parse_date("7/5/2005 9:23:57 PM") == datetime(2005, 7, 5, 21, 23, 57)
-    assert parse_date("12/1/2020") == datetime(2020, 12, 1)
+@pytest.mark.parametrize(
+    "title, site_names, expected",
+    [
+        ("全县安全生产工作座谈会召开-某某县融媒体中心网站", (), "全县安全生产工作座谈会召开"),
+        ("关于印发某某办法的通知_某某市人民政府门户网站", (), "关于印发某某办法的通知"),
+        ("关于开展植树活动的通知|人民网", (), "关于开展植树活动的通知"),
+        ("关于开展植树活动的通知 - 某某日报", (), "关于开展植树活动的通知"),
+        ("市政府召开常务会议|某某", ("某某",), "市政府召开常务会议"),  # the page's SiteName
+        ("市政府召开常务会议_要闻_某某市人民政府", (), "市政府召开常务会议_要闻"),  # a column is not a site name
+        ("中国-东盟博览会开幕", (), "中国-东盟博览会开幕"),
+        ("2023-2024学年校历", (), "2023-2024学年校历"),
+        ("凝心聚力谋发展——全县经济工作会议侧记", (), "凝心聚力谋发展——全县经济工作会议侧记"),
+        ("G20-新华网", (), "G20-新华网"),  # never below four characters
+        ("关于《某某网》的通知-某某网", (), "关于《某某网》的通知"),
+    ],
+)
+def test_strip_site_name(title, site_names, expected):
+    assert strip_site_name(title, site_names) == expected
 
 
-def test_label_on_previous_line_and_posted_lines():
-    assert find_dates("2022年01月28日", prev="发布日期：") == [(datetime(2022, 1, 28), True)]
-    assert find_dates("2022年01月27日", prev="成文日期：") == []
-    assert find_dates("本贴由大卫于2005年8月12日16:12:21在〖心灵体操〗发表.") == [
-        (datetime(2005, 8, 12, 16, 12, 21), True)]
+def test_title_element_settles_the_title_tag():
+    assert title_before_site_name("全县安全生产工作座谈会召开-某某县融媒体中心网站", "全县安全生产工作座谈会召开")
+    assert title_before_site_name("市政府召开常务会议 | 某某", "市政府召开常务会议")
+    assert title_before_site_name("市政府召开常务会议_要闻_某某市人民政府", "市政府召开常务会议")
+    assert not title_before_site_name("市政府召开常务会议", "市政府召开常务会议")
+    assert not title_before_site_name("关于XX-YY工作的补充说明", "关于XX")  # a cut heading, not a suffix
+    # a CMS's own title tag: a subtitle after a dash stays
+    assert not title_before_site_name("凝心聚力谋发展——全县经济工作会议侧记", "凝心聚力谋发展", strict=True)
+    assert title_before_site_name("市政府召开常务会议|某某", "市政府召开常务会议", strict=True)
+
+
+@pytest.mark.parametrize(
+    "meta, shown, expected",
+    [
+        ("浙江", "国家金融监督管理总局浙江监管局", "国家金融监督管理总局浙江监管局"),
+        ("浙江", "浙江监管局", "浙江监管局"),
+        ("市政府办公室", "市政府办公室", "市政府办公室"),
+        ("新华社", "某某县融媒体中心", "新华社"),  # the meta tag leads
+        ("", "区林业局", "区林业局"),
+        ("人民日报 点击数：100", "", "人民日报"),
+        ("", "", ""),
+    ],
+)
+def test_settle_source(meta, shown, expected):
+    assert settle_source(meta, shown) == expected
