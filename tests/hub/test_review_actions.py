@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from hub import actions
 from hub.db import new_session
 from storage.models import AuditEntry, Counter, Item, ItemColumn, ItemRevision, ItemSource, Source
+from storage.publishing import promote_due
 from tests.hub.conftest import csrf_from
 
 
@@ -74,8 +74,8 @@ def test_schedule_then_promote(editor, app):
     assert got.status == "scheduled"
     assert got.publish_at == datetime(2099, 1, 1, 0, 0, tzinfo=timezone.utc)  # 08:00 Beijing
     with new_session(app) as s:
-        assert actions.promote_due(s) == []
-        assert actions.promote_due(s, now=datetime(2099, 1, 1, 0, 1, tzinfo=timezone.utc)) == [pid]
+        assert promote_due(s) == []
+        assert promote_due(s, now=datetime(2099, 1, 1, 0, 1, tzinfo=timezone.utc)) == [pid]
         s.commit()
     assert item(app, pid).status == "published"
     entry = last_audit(app)
