@@ -27,7 +27,7 @@ Callers commit.  Plain SQLAlchemy: no Flask, no Scrapy, no extraction code.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -44,23 +44,9 @@ PAGE_FIELDS = ("title", "column_name", "body_html", "body_text", "summary", "att
                "content_hash", "fingerprint")
 
 
-class SourcePage(Protocol):
-    """One source's page as the writer stores it (``harvester.records.StoreRecord``)."""
-
-    url: str
-    title: str
-    published_at: datetime | None
-    published_date_only: bool
-    column_name: str
-    body_html: str
-    body_text: str
-    summary: str
-    attachments: list[dict[str, str]]
-    images: list[dict[str, str]]
-    meta: dict[str, Any]
-    list_date: str
-    content_hash: str
-    fingerprint: int
+# A source's page, as the writer stores it: ``harvester.records.StoreRecord`` (read by
+# attribute: the PAGE_FIELDS, url, published_at, published_date_only, list_date).
+SourcePage = Any
 
 
 # -- records ------------------------------------------------------------------------------

@@ -113,6 +113,12 @@ def clean_body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
     return html, text, images
 
 
+def text_fields(title: str, html: str, text: str, images: list[dict[str, str]]) -> dict:
+    """A submission's columns that follow its title and body (报送 and 修改 alike)."""
+    return {"title": title, "body_html": html, "body_text": text, "summary": summarise(text), "images": images,
+            "content_hash": content_hash(title + "\n" + text), "fingerprint": simhash(text)}
+
+
 def owned_columns(session: Session, unit_id: str | None) -> list[PortalColumn]:
     """The columns ``unit_id`` maintains itself (registry ``columns[].owner``)."""
     if not unit_id:
@@ -206,11 +212,9 @@ def create_submission(session: Session, user: User, *, title: str, body_html: st
     terms = screen.find(title, text, *(name for name, _t, _d in files))
     item = create_item(
         session, columns,
-        title=title, url=f"{URL_PREFIX}{uuid.uuid4().hex}", unit_id=unit.id, published_at=now,
-        source_text=source_text_of("", unit.name), body_html=html, body_text=text, summary=summarise(text),
-        images=images, attachments=[], meta={}, flags=[], status="pending", origin="submission",
-        submitted_by_id=user.id, sensitive_terms=terms,
-        content_hash=content_hash(title + "\n" + text), fingerprint=simhash(text),
+        url=f"{URL_PREFIX}{uuid.uuid4().hex}", unit_id=unit.id, published_at=now,
+        source_text=source_text_of("", unit.name), attachments=[], meta={}, flags=[], status="pending",
+        origin="submission", submitted_by_id=user.id, sensitive_terms=terms, **text_fields(title, html, text, images),
     )
     stored = []
     for name, ctype, data in files:
