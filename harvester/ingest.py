@@ -8,8 +8,10 @@ bulk Core-level inserts (``INSERT … RETURNING`` over many rows); updates, merg
 and withdrawals use the ORM.
 
 Pages arrive as plain records (:func:`harvester.records.page_record`), already
-checked.  Which source leads an item and how columns are added follow
-``storage.items``, as in the hub.  This module imports no Scrapy, no extraction code.
+checked.  This module decides what a page is (new, repost, update, unchanged) and
+batches the writes; the item service (``storage.items``, the hub's too) builds
+the rows and keeps the rules: which source leads an item, how columns are added,
+what the sensitive-term screen holds.  No Scrapy, no extraction code.
 """
 from __future__ import annotations
 
@@ -20,15 +22,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from harvester.column_rules import columns_for, load_rules
 from harvester.dedupe import DuplicateIndex
 from harvester.fingerprint import near_duplicate, titles_compatible
-from harvester.screen import Screen, load_terms
 from harvester.records import StoreRecord, revision_fields
-from storage import counters, lengths, search
-from storage.items import add_columns, earliest_publisher, make_primary, published_earlier
+from storage import counters, items, lengths, search
+from storage.column_rules import columns_for, load_rules
 from storage.lengths import fit
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
+from storage.screen import Screen, load_terms
 
 @dataclass(frozen=True)
 class WriterSource:
@@ -66,8 +67,7 @@ class Ingestor:
     def initial_status(self, rec: StoreRecord) -> tuple[str, list[str]]:
         """``published`` only for a ``review: auto`` source and a page the screen passes."""
         terms = self.screen.find(rec.title, rec.body_text)
-        auto = self.sources[rec.source_id].review == "auto"
-        return ("published" if auto and not terms else "pending"), terms
+        return items.initial_status(self.sources[rec.source_id].review == "auto", terms), terms
 
     def ingest_batch(self, records: list[StoreRecord]) -> list[str]:
         """Store several pages in one transaction.  Each outcome is 'new', 'merged'
@@ -116,25 +116,20 @@ class Ingestor:
             link.last_seen = link.last_fetched = now
             link.list_date = rec.list_date or link.list_date
             if link.status == "withdrawn":
-                self._reinstate(link, now)
+                items.reinstate_source(link, now)
             if link.content_hash == rec.content_hash:
                 return "unchanged"
-            self._update(session, link, rec, now)
+            items.update_from_source(session, link, rec, self.source_text(rec), revision_fields(rec), self.screen, now)
             batch.touched.add(link.item_id)
             return "updated"
 
         match = batch.duplicate_of(rec)
         if match is not None:
             item = session.get(Item, batch.item_id(session, match))
-            info = self.sources[rec.source_id]
-            link = self._link(session, item, rec, primary=False)
-            known[rec.url] = link
-            if not item.columns_locked:
-                add_columns(item, self.columns(rec) or info.columns)
+            columns = self.columns(rec) or self.sources[rec.source_id].columns
+            known[rec.url] = items.add_repost(session, item, self.source_row(rec, now, primary=False),
+                                              revision_fields(rec), columns)
             batch.touched.add(item.id)
-            primary = next((s for s in item.sources if s.is_primary), None)
-            if published_earlier(rec.published_at, primary):
-                make_primary(item, link)
             return "merged"
 
         batch.add_new(rec)
@@ -142,58 +137,11 @@ class Ingestor:
 
     # -- pieces --------------------------------------------------------------------
     def source_text(self, rec: StoreRecord) -> str:
-        return fit(rec.source_text or self.sources[rec.source_id].unit_name, lengths.SOURCE_TEXT)
+        return items.source_text_of(rec.source_text, self.sources[rec.source_id].unit_name)
 
-    def _link(self, session: Session, item: Item, rec: StoreRecord, primary: bool) -> ItemSource:
-        info = self.sources[rec.source_id]
-        link = ItemSource(
-            last_fetched=datetime.now(timezone.utc),
-            list_date=rec.list_date,
-            source_id=rec.source_id,
-            unit_id=info.unit_id,
-            url=rec.url,
-            title=rec.title,
-            source_text=self.source_text(rec),
-            published_at=rec.published_at,
-            published_date_only=rec.published_date_only,
-            is_primary=primary,
-            content_hash=rec.content_hash,
-        )
-        item.sources.append(link)
-        session.add(ItemRevision(item_source=link, **revision_fields(rec)))
-        return link
-
-    def _update(self, session, known: ItemSource, rec: StoreRecord, now) -> None:
-        """The page changed at its source: keep the old revision, store the new one, flag it.
-
-        Fields an editor set (title, summary) stay as the editor left them.  A
-        change that brings in a sensitive term takes a public item back to
-        pending review."""
-        source_text = self.source_text(rec)
-        known.content_hash = rec.content_hash
-        known.title, known.published_at, known.source_text = rec.title, rec.published_at, source_text
-        known.published_date_only = rec.published_date_only
-        session.add(ItemRevision(item_source=known, **revision_fields(rec)))
-        item = known.item
-        flags = [*(item.flags or []), {"kind": "updated_at_source", "url": known.url, "at": now.isoformat()}]
-        if known.is_primary:
-            edited = set(item.edited_fields or [])
-            if "title" not in edited:
-                item.title = rec.title
-            if "summary" not in edited:
-                item.summary = rec.summary
-            item.published_at, item.source_text = rec.published_at, source_text
-            item.published_date_only = rec.published_date_only
-            item.body_html, item.body_text = rec.body_html, rec.body_text
-            item.attachments, item.images, item.meta = rec.attachments, rec.images, rec.meta
-            item.content_hash, item.fingerprint = rec.content_hash, rec.fingerprint
-            terms = self.screen.find(item.title, rec.body_text)
-            new_terms = [t for t in terms if t not in (item.sensitive_terms or [])]
-            item.sensitive_terms = terms
-            if new_terms and item.status in ("published", "scheduled"):
-                item.status, item.publish_at = "pending", None
-                flags.append({"kind": "held_sensitive", "terms": new_terms, "url": known.url, "at": now.isoformat()})
-        item.flags = flags
+    def source_row(self, rec: StoreRecord, now: datetime, primary: bool) -> dict:
+        return items.source_row(rec, source_id=rec.source_id, unit_id=self.sources[rec.source_id].unit_id,
+                                source_text=self.source_text(rec), now=now, primary=primary)
 
     # -- withdrawals ---------------------------------------------------------------
     def withdraw(self, url: str, reason: str, policy: str) -> bool:
@@ -207,28 +155,12 @@ class Ingestor:
             link = session.scalar(select(ItemSource).where(ItemSource.url == url))
             if link is None or link.status == "withdrawn":
                 return False
-            link.status, link.withdrawn_at, link.withdrawn_reason = "withdrawn", now, reason
-            item = link.item
-            active = [s for s in item.sources if s.status == "active" and s is not link]
-            if link.is_primary and active:
-                make_primary(item, earliest_publisher(active))
-            flag = {"kind": "withdrawn_at_source", "url": url, "reason": reason, "at": now.isoformat()}
-            was_public = item.status == "published"
-            if not active:
-                flag["policy"] = policy
-                if policy == "unpublish":
-                    item.status = "withdrawn"
-            item.flags = [*(item.flags or []), flag]
+            was_public = items.withdraw_source(link, reason, policy, now)
             session.flush()
-            search.refresh(session, [item.id])
+            search.refresh(session, [link.item_id])
             if was_public:
                 counters.bump(session)
         return True
-
-    def _reinstate(self, link: ItemSource, now) -> None:
-        """A withdrawn page answers again: note it for the editors (status stays theirs to decide)."""
-        link.status, link.withdrawn_at, link.withdrawn_reason = "active", None, None
-        link.item.flags = [*(link.item.flags or []), {"kind": "back_at_source", "url": link.url, "at": now.isoformat()}]
 
 
 class _Batch:
@@ -272,31 +204,16 @@ class _Batch:
         now = datetime.now(timezone.utc)
         item_rows, link_rows = [], []
         for rec in recs:
-            info = sources[rec.source_id]
-            source_text = self.ingestor.source_text(rec)
             status, terms = self.ingestor.initial_status(rec)
-            item_rows.append({
-                "title": rec.title, "url": rec.url, "unit_id": info.unit_id,
-                "published_at": rec.published_at, "published_date_only": rec.published_date_only,
-                "source_text": source_text,
-                "column_name": rec.column_name, "body_html": rec.body_html, "body_text": rec.body_text,
-                "summary": rec.summary, "attachments": rec.attachments, "images": rec.images,
-                "meta": rec.meta, "status": status, "sensitive_terms": terms,
-                "fingerprint": rec.fingerprint, "content_hash": rec.content_hash, "flags": [],
-                "created_at": now, "updated_at": now,
-            })
+            item_rows.append(items.item_row(rec, unit_id=sources[rec.source_id].unit_id,
+                                            source_text=self.ingestor.source_text(rec), status=status,
+                                            terms=terms, now=now))
         # Core inserts (tables, not mapped classes): no ORM bookkeeping per row.
-        items, links = Item.__table__, ItemSource.__table__
-        item_ids = list(session.execute(insert(items).returning(items.c.id, sort_by_parameter_order=True), item_rows).scalars())
+        item_table, links = Item.__table__, ItemSource.__table__
+        item_ids = list(session.execute(insert(item_table).returning(item_table.c.id, sort_by_parameter_order=True),
+                                        item_rows).scalars())
         for item_id, rec in zip(item_ids, recs):
-            info = sources[rec.source_id]
-            link_rows.append({
-                "item_id": item_id, "source_id": rec.source_id, "unit_id": info.unit_id, "url": rec.url,
-                "title": rec.title, "source_text": self.ingestor.source_text(rec), "published_at": rec.published_at,
-                "published_date_only": rec.published_date_only,
-                "is_primary": True, "content_hash": rec.content_hash, "first_seen": now, "last_seen": now,
-                "last_fetched": now, "list_date": rec.list_date, "status": "active",
-            })
+            link_rows.append({"item_id": item_id, **self.ingestor.source_row(rec, now, primary=True)})
         link_ids = list(session.execute(insert(links).returning(links.c.id, sort_by_parameter_order=True), link_rows).scalars())
         session.execute(insert(ItemRevision.__table__), [
             {"item_source_id": link_id, "fetched_at": now, **revision_fields(rec)} for link_id, rec in zip(link_ids, recs)

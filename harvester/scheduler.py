@@ -41,6 +41,7 @@ from spiders.politeness import host_key
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import ItemSource, Source
+from storage.publishing import PUBLISH_DUE_SECONDS, promote_due
 from supervision import service as supervision_service
 
 log = logging.getLogger("zhanqun.scheduler")
@@ -54,7 +55,6 @@ CHILD_GRACE_SECONDS = 30  # on shutdown, a harvest gets this long to close its r
 WATCH_SECONDS = 2.0  # how often the registry file is checked for changes
 JITTER_SHARE = 0.10  # at most 10% of the interval
 PUBLISH_DUE_JOB = "publish-due"
-PUBLISH_DUE_SECONDS = 30  # 定时发布: items due go public within this long
 
 
 # -- the job ---------------------------------------------------------------------------
@@ -275,10 +275,10 @@ class Scheduler:
             self.on_event(f"supervision {unit_id or 'links'}: round failed: {type(exc).__name__}: {exc}")
 
     def publish_due(self) -> None:
-        """定时发布: scheduled items whose time has come go public (``hub.actions.promote_due``:
-        audit entry, search index, content counter, as an editor's 发布)."""
-        from hub.actions import promote_due  # the editorial actions; no Flask
-
+        """定时发布: scheduled items whose time has come go public (``storage.publishing.promote_due``:
+        audit entry, search index, content counter, as an editor's 发布), every
+        ``PUBLISH_DUE_SECONDS``.  The public pages keep a check of their own for a
+        portal served without a scheduler (see ``storage.publishing``)."""
         if self.stopping.is_set():
             return
         try:

@@ -1,24 +1,28 @@
 """Editorial actions on items, shared by the hub's pages and its API.
 
-Every action checks that it applies, changes the item, appends an audit entry
-with the before and after, keeps the search index in step and bumps the
-``content`` counter (so cached public pages go stale) in the caller's
-transaction.  The caller commits.  Permission checks stay with the callers
-(both use the same role sets below).
+Every action checks that it applies (status, input), then changes the item
+through the item service (``storage.items``: primary source, columns, merge,
+split) and ends with ``storage.items.record_change``: an audit entry with the
+before and after, the search index in step and the ``content`` counter bumped (so
+cached public pages go stale), in the caller's transaction.  The caller commits.
+Permission checks stay with the callers (both use the same role sets below).
+定时发布 coming due is ``storage.publishing.promote_due``.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import counters, lengths, search
+from storage.audit import record, snapshot
 from storage.db import session_timezone
-from storage.items import add_columns, earliest_publisher, make_primary, replace_columns
+from storage.items import make_primary, merge_items, primary_of, record_change, replace_columns, split_source
 from storage.lengths import fit
-from storage.models import AuditEntry, Item, ItemColumn, ItemSource, PortalColumn, User
+from storage.models import AuditEntry, Item, ItemSource, PortalColumn, User
+from storage.publishing import adopt_publication_time
 
 REVIEWERS = ("admin", "editor")
 ACTION_LABELS = {
@@ -56,50 +60,9 @@ class ActionError(ValueError):
     """The action does not apply (wrong status, missing reason…): a message for the user."""
 
 
-def snapshot(item: Item) -> dict[str, Any]:
-    return {
-        "status": item.status, "title": item.title, "summary": item.summary,
-        "columns": sorted(c.column_id for c in item.columns), "pinned": bool(item.pinned),
-        "featured": bool(item.featured), "publish_at": item.publish_at.isoformat() if item.publish_at else None,
-    }
-
-
-def _changed(before: dict, after: dict) -> tuple[dict, dict]:
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
-def record(session: Session, user: User | None, action: str, item_id: int | None,
-           before: dict, after: dict) -> AuditEntry:
-    entry = AuditEntry(
-        user_id=user.id if user else None, username=user.username if user else "system",
-        action=action, item_id=item_id, before=before, after=after,
-    )
-    session.add(entry)
-    return entry
-
-
 def bump_content(session: Session) -> None:
     """Public content changed: every worker's cached pages and ETags are stale."""
     counters.bump(session)
-
-
-def _finish(session: Session, user: User | None, action: str, item: Item, before: dict,
-            extra: dict | None = None) -> AuditEntry:
-    session.flush()
-    b, a = _changed(before, snapshot(item))
-    if extra:
-        a.update(extra)
-    entry = record(session, user, action, item.id, b, a)
-    search.refresh(session, [item.id])
-    bump_content(session)
-    return entry
-
-
-def _was_published(session: Session, item: Item) -> bool:
-    return session.scalar(
-        select(AuditEntry.id).where(AuditEntry.item_id == item.id, AuditEntry.action == "publish").limit(1)
-    ) is not None
 
 
 def _require(item: Item, action: str) -> None:
@@ -126,10 +89,9 @@ def publish(session: Session, item: Item, user: User, *, at: datetime | None = N
     item.status = "scheduled" if scheduled else "published"
     item.publish_at = at if scheduled else None
     item.status_reason = None
-    if item.origin == "submission" and not _was_published(session, item):
-        item.published_at = at if scheduled else now  # 发布时间 of a submission: when the portal adopts it
+    adopt_publication_time(session, item, at if scheduled else now)
     extra = {"confirmed_sensitive": list(item.sensitive_terms)} if item.sensitive_terms else None
-    return _finish(session, user, action, item, before, extra)
+    return record_change(session, user, action, item, before, extra)
 
 
 def reject(session: Session, item: Item, user: User, reason: str) -> AuditEntry:
@@ -139,7 +101,7 @@ def reject(session: Session, item: Item, user: User, reason: str) -> AuditEntry:
     _require(item, "reject")
     before = snapshot(item)
     item.status, item.status_reason, item.publish_at = "rejected", fit(reason, lengths.REASON), None
-    return _finish(session, user, "reject", item, before, {"reason": reason})
+    return record_change(session, user, "reject", item, before, {"reason": reason})
 
 
 def unpublish(session: Session, item: Item, user: User, reason: str = "") -> AuditEntry:
@@ -149,32 +111,7 @@ def unpublish(session: Session, item: Item, user: User, reason: str = "") -> Aud
     reason = (reason or "").strip()
     if reason:
         item.status_reason = fit(reason, lengths.REASON)
-    return _finish(session, user, "unpublish", item, before, {"reason": reason} if reason else None)
-
-
-def promote_due(session: Session, now: datetime | None = None) -> list[int]:
-    """Scheduled items whose time has come go public.  Cheap when there are none.
-
-    Exactly once however many web nodes, workers and schedulers call it at the
-    same moment: rows another caller holds are skipped (PostgreSQL), and each
-    item is claimed by a conditional UPDATE (``status = 'scheduled'``), so one
-    already promoted by someone else is left alone, with no second audit entry."""
-    now = now or datetime.now(timezone.utc)
-    due = session.scalars(
-        select(Item).where(Item.status == "scheduled", Item.publish_at <= now).with_for_update(skip_locked=True)
-    ).all()
-    promoted = []
-    for item in due:
-        before = snapshot(item)
-        claim = update(Item).where(Item.id == item.id, Item.status == "scheduled").values(status="published")
-        if session.execute(claim.execution_options(synchronize_session=False)).rowcount != 1:
-            continue  # promoted by another node since we read it
-        item.status = "published"
-        if item.origin == "submission" and not _was_published(session, item):
-            item.published_at = item.publish_at
-        _finish(session, None, "publish", item, before, {"scheduled_for": item.publish_at.isoformat()})
-        promoted.append(item.id)
-    return promoted
+    return record_change(session, user, "unpublish", item, before, {"reason": reason} if reason else None)
 
 
 # -- edits -------------------------------------------------------------------------------
@@ -201,7 +138,7 @@ def edit(session: Session, item: Item, user: User, *, title: str | None = None,
     if snapshot(item) == before:
         return None
     item.edited_fields = sorted(edited)  # the harvester no longer overwrites these
-    return _finish(session, user, "edit", item, before)
+    return record_change(session, user, "edit", item, before)
 
 
 def set_columns(session: Session, item: Item, user: User, column_ids: Iterable[str]) -> AuditEntry | None:
@@ -215,7 +152,7 @@ def set_columns(session: Session, item: Item, user: User, column_ids: Iterable[s
         return None
     replace_columns(item, wanted)
     item.columns_locked = True
-    return _finish(session, user, "columns", item, before)
+    return record_change(session, user, "columns", item, before)
 
 
 def set_flag(session: Session, item: Item, user: User, name: str, value: bool) -> AuditEntry | None:
@@ -227,15 +164,16 @@ def set_flag(session: Session, item: Item, user: User, name: str, value: bool) -
     before = snapshot(item)
     setattr(item, name, value)
     action = {"pinned": ("pin", "unpin"), "featured": ("feature", "unfeature")}[name][0 if value else 1]
-    return _finish(session, user, action, item, before)
+    return record_change(session, user, action, item, before)
 
 
-# -- duplicates (storage.items: which source leads) ---------------------------------------
+# -- duplicates (storage.items: which source leads, merge, split) ----------------------------
 def choose_primary(session: Session, item: Item, user: User, link_id: int) -> AuditEntry:
     link = next((s for s in item.sources if s.id == link_id), None)
     if link is None:
         raise ActionError("该来源不属于此条信息。")
-    before = {"primary": next((s.url for s in item.sources if s.is_primary), None)}
+    primary = primary_of(item)
+    before = {"primary": primary.url if primary is not None else None}
     make_primary(item, link)
     session.flush()
     entry = record(session, user, "primary", item.id, before, {"primary": link.url})
@@ -251,20 +189,7 @@ def merge(session: Session, target: Item, other: Item, user: User) -> AuditEntry
         raise ActionError("不能与自身合并。")
     before = {"target": snapshot(target), "merged_item": {"id": other.id, **snapshot(other),
                                                            "sources": [s.url for s in other.sources]}}
-    moved = list(other.sources)
-    for link in moved:
-        link.item = target  # moves it out of other.sources as well
-        link.is_primary = False
-    add_columns(target, [c.column_id for c in other.columns])
-    other_id = other.id
-    session.flush()
-    session.delete(other)
-    session.flush()
-    session.expire(target, ["sources"])
-    earliest = earliest_publisher(target.sources)
-    if earliest is not None and earliest.published_at is not None:
-        make_primary(target, earliest)
-    session.flush()
+    other_id = merge_items(session, target, other)
     entry = record(session, user, "merge", target.id, before,
                    {"target": snapshot(target), "sources": [s.url for s in target.sources]})
     search.refresh(session, [target.id, other_id])
@@ -280,23 +205,7 @@ def split(session: Session, item: Item, user: User, link_id: int) -> tuple[Audit
         raise ActionError("该来源不属于此条信息。")
     if len(item.sources) < 2:
         raise ActionError("只有一个来源的信息不能拆分。")
-    fields = _fields_from_revision(link, session_timezone(session))
-    new = Item(
-        url=link.url, unit_id=link.unit_id, published_at=link.published_at, source_text=link.source_text,
-        status="pending", sensitive_terms=list(item.sensitive_terms or []), flags=[{"kind": "split_from", "item": item.id}],
-        **fields,
-    )
-    new.columns = [ItemColumn(column_id=c.column_id) for c in item.columns]
-    session.add(new)
-    session.flush()
-    was_primary = link.is_primary
-    link.item, link.is_primary = new, True
-    session.flush()
-    session.expire(item, ["sources"])
-    earliest = earliest_publisher(item.sources) if was_primary else None
-    if earliest is not None:
-        make_primary(item, earliest)
-    session.flush()
+    new = split_source(session, item, link, _fields_from_revision(link, session_timezone(session)))
     entry = record(session, user, "split", item.id, {"source": link.url}, {"new_item": new.id})
     search.refresh(session, [item.id, new.id])
     bump_content(session)

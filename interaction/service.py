@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from harvester.registry import InteractionPolicy
-from harvester.screen import Screen, load_terms
+from storage.screen import Screen, load_terms
 from hub.actions import bump_content
 from hub.submissions.service import SubmissionError, clean_body
 from interaction import access, calendar, codes

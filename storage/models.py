@@ -40,7 +40,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# scheduled: approved, goes public at ``publish_at`` (hub.actions.promote_due)
+# scheduled: approved, goes public at ``publish_at`` (storage.publishing.promote_due)
 # Indexes the migrations create per dialect (DESC NULLS LAST on PostgreSQL), which
 # the models cannot declare the same way for both: see migration 0006.
 MIGRATION_ONLY_INDEXES = frozenset({

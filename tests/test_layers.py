@@ -52,3 +52,19 @@ def test_importing_the_hub_loads_no_crawler():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_the_harvest_and_storage_import_nothing_from_the_hub():
+    """Imports go one way: the hub uses the harvester and storage, never the reverse
+    (定时发布 and the item service live in ``storage``, where the scheduler, the
+    writer and the hub all reach them)."""
+    for package in ("storage", "harvester", "spiders", "harvestkit"):
+        offenders = {path: names & {"hub"} for path, names in imported_packages(package).items()}
+        assert {p: n for p, n in offenders.items() if n} == {}, package
+    code = (
+        "import sys, harvester.scheduler, harvester.ingest, storage.items, storage.publishing\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('hub', 'flask'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

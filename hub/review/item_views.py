@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from harvester.screen import Screen, load_terms
+from storage.screen import Screen, load_terms
 from hub import actions
 from hub.auth import roles_required
 from hub.db import db_session

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from harvester.column_rules import Rule, columns_for, load_rules
-from harvester.screen import Screen, load_terms
-from hub.actions import record
+from storage.audit import record
+from storage.column_rules import Rule, columns_for, load_rules
 from storage.items import replace_columns
 from storage.models import Item, PortalColumn, Source, User
+from storage.screen import Screen, load_terms
 
 CHUNK = 200
 

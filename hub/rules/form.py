@@ -6,7 +6,7 @@ from typing import Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from harvester.column_rules import RuleError, compile_pattern
+from storage.column_rules import RuleError, compile_pattern
 from storage.models import COLUMN_RULE_ACTIONS, COLUMN_RULE_MATCHES, ColumnRule, PortalColumn, Source
 
 PATTERN_MAX = 500

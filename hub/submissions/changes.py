@@ -9,16 +9,15 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from harvester.fingerprint import content_hash, simhash
-from harvester.records import summarise
-from harvester.screen import Screen, load_terms
 from hub.actions import bump_content, record
 from hub.auth import roles_required
 from hub.db import db_session
 from hub.submissions import bp
-from hub.submissions.service import SUBMITTERS, SubmissionError, _clean_title, _columns, clean_body
+from hub.submissions.service import SUBMITTERS, SubmissionError, _clean_title, _columns, clean_body, text_fields
 from storage import search
-from storage.models import Item, ItemColumn, PortalColumn
+from storage.items import replace_columns
+from storage.models import Item, PortalColumn
+from storage.screen import Screen, load_terms
 
 REASON_MAX = 500
 
@@ -45,10 +44,11 @@ def edit_submission(session, item: Item, title: str, body_html: str, column_ids:
     columns = _columns(session, column_ids)
     terms = Screen(load_terms(session)).find(title, text, *(a.get("name", "") for a in item.attachments or []
                                                            if isinstance(a, dict)))
-    item.title, item.body_html, item.body_text, item.summary, item.images = title, html, text, summarise(text), images
-    item.content_hash, item.fingerprint, item.sensitive_terms = content_hash(title + "\n" + text), simhash(text), terms
+    for name, value in text_fields(title, html, text, images).items():
+        setattr(item, name, value)
+    item.sensitive_terms = terms
     if sorted(columns) != before["columns"]:
-        item.columns = [ItemColumn(column_id=c) for c in columns]
+        replace_columns(item, columns)
     session.flush()
     after = _state(item)
     keys = [k for k in after if after[k] != before[k]]

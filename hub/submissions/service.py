@@ -25,9 +25,7 @@ from harvester.extract.dom import block_text, parse_html
 from harvester.extract.sanitize import sanitize_html
 from harvester.fingerprint import content_hash, simhash
 from harvester.records import summarise
-from harvester.screen import Screen, load_terms
 from hub.actions import publish as publish_item
-from hub.actions import record, snapshot
 from hub.submissions.files import (
     ALLOWED_LABEL,
     MAX_FILE_BYTES,
@@ -39,14 +37,16 @@ from hub.submissions.files import (
     human_size,
     sniff,
 )
-from storage import lengths
-from storage.lengths import fit
 from hub.submissions.office_paste import strip_office
-from storage.models import Item, ItemColumn, PortalColumn, Unit, Upload, User
+from storage import lengths
+from storage.audit import record, snapshot
+from storage.items import create_item, source_text_of
+from storage.models import Item, PortalColumn, Unit, Upload, User
+from storage.screen import Screen, load_terms
 
 __all__ = ["SubmissionError", "UploadFile", "create_submission", "download_path", "SUBMITTERS"]
 
-TITLE_MAX = 500
+TITLE_MAX = lengths.TITLE  # items.title
 SUBMITTERS = ("reporter",)  # editors publish directly; the 报送 form is the units' channel
 # Submissions have no page of their own elsewhere: Item.url (required) holds this
 # internal marker, never a link.  Pages show 原文链接 only for harvested items
@@ -111,6 +111,12 @@ def clean_body(body_html: str) -> tuple[str, str, list[dict[str, str]]]:
         if src.startswith(("http://", "https://")):
             images.append({"name": (img.get("alt") or "").strip(), "url": src})
     return html, text, images
+
+
+def text_fields(title: str, html: str, text: str, images: list[dict[str, str]]) -> dict:
+    """A submission's columns that follow its title and body (报送 and 修改 alike)."""
+    return {"title": title, "body_html": html, "body_text": text, "summary": summarise(text), "images": images,
+            "content_hash": content_hash(title + "\n" + text), "fingerprint": simhash(text)}
 
 
 def owned_columns(session: Session, unit_id: str | None) -> list[PortalColumn]:
@@ -204,16 +210,12 @@ def create_submission(session: Session, user: User, *, title: str, body_html: st
 
     screen = Screen(load_terms(session))
     terms = screen.find(title, text, *(name for name, _t, _d in files))
-    item = Item(
-        title=title, url=f"{URL_PREFIX}{uuid.uuid4().hex}", unit_id=unit.id, published_at=now,
-        source_text=fit(unit.name, lengths.SOURCE_TEXT), body_html=html, body_text=text, summary=summarise(text),
-        images=images, attachments=[], meta={}, flags=[], status="pending", origin="submission",
-        submitted_by_id=user.id, sensitive_terms=terms,
-        content_hash=content_hash(title + "\n" + text), fingerprint=simhash(text),
+    item = create_item(
+        session, columns,
+        url=f"{URL_PREFIX}{uuid.uuid4().hex}", unit_id=unit.id, published_at=now,
+        source_text=source_text_of("", unit.name), attachments=[], meta={}, flags=[], status="pending",
+        origin="submission", submitted_by_id=user.id, sensitive_terms=terms, **text_fields(title, html, text, images),
     )
-    item.columns = [ItemColumn(column_id=c) for c in columns]
-    session.add(item)
-    session.flush()
     stored = []
     for name, ctype, data in files:
         upload = Upload(

@@ -168,8 +168,8 @@ def test_scheduled_items_are_promoted_once_by_many_callers_at_once(pg_server_url
     """Eight callers (web workers, nodes, the scheduler) promote due items at the same instant."""
     import threading
 
-    from hub import actions
     from storage.models import AuditEntry
+    from storage.publishing import promote_due
 
     with pg_schema(pg_server_url) as db_url, seeded_app(db_url) as app:
         ids = [add_scheduled_item(app, 100 + n) for n in range(40)]
@@ -178,7 +178,7 @@ def test_scheduled_items_are_promoted_once_by_many_callers_at_once(pg_server_url
         def promote(_):
             with new_session(app) as s:
                 start.wait()
-                promoted = actions.promote_due(s)
+                promoted = promote_due(s)
                 s.commit()
                 return promoted
 
