@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from harvester.dedupe import DuplicateIndex
+from harvester.dedupe import DuplicateIndex, lock_new_items
 from harvester.fingerprint import near_duplicate, titles_compatible
 from harvester.records import StoreRecord, revision_fields
 from storage import counters, items, lengths, search
@@ -95,6 +95,8 @@ class Ingestor:
         outcomes = [""] * len(records)
         batch = _Batch(self, records)
         with self.sessions.begin() as session:
+            lock_new_items(session)  # other writers' reposts: one writer decides at a time, on all they stored
+            self.index.catch_up(session)
             wanted = {u for r in records for u in r.urls}
             known = {link.url: link for link in session.scalars(select(ItemSource).where(ItemSource.url.in_(wanted)))}
             for i, rec in enumerate(records):
