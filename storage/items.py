@@ -241,7 +241,8 @@ def split_source(session: Session, item: Item, link: ItemSource, fields: dict[st
     page, read again).  If ``link`` led ``item``, the earliest remaining source does."""
     new = create_item(
         session, [c.column_id for c in item.columns],
-        url=link.url, unit_id=link.unit_id, published_at=link.published_at, source_text=link.source_text,
+        url=link.url, unit_id=link.unit_id, published_at=link.published_at,
+        published_date_only=link.published_date_only, source_text=link.source_text,
         status="pending", sensitive_terms=list(item.sensitive_terms or []),
         flags=[{"kind": "split_from", "item": item.id}], **fields,
     )
