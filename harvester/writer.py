@@ -17,19 +17,26 @@ answer resolves a future in the crawling process.  A run is closed only after
 its spider closed, i.e. after all its pages were stored.  The crawling process
 itself writes nothing once the harvest's runs are being opened.
 
-The writer process is spawned lean: it imports SQLAlchemy and the models, no
-Scrapy, no extraction code.  It is a daemon in the harvester's process group,
-so a ``kill -9`` of the group leaves at most an uncommitted transaction.
+The writer process starts with the harvest (it opens the runs).  It is forked
+from the harvesting process when that has already imported what the writer
+needs (the models: the ``zhanqun harvest`` command, cold or forked warm) and
+runs no other thread yet, so it starts in milliseconds; otherwise it is spawned
+lean: it imports SQLAlchemy and the models, no Scrapy, no extraction code.  It
+is a daemon in the harvester's process group, so a ``kill -9`` of the group
+leaves at most an uncommitted transaction.
 """
 from __future__ import annotations
 
+import gc
 import itertools
+import multiprocessing
 import os
+import pickle
 import queue
 import signal
+import sys
 import threading
 import time
-import pickle
 from concurrent.futures import Future
 from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
@@ -67,6 +74,18 @@ class LeanSpawnContext(SpawnContext):
 LEAN = LeanSpawnContext()
 
 
+def writer_context():
+    """Fork when it costs nothing: this process already imported the models (the
+    harvest command has), and no other thread runs (a lock another thread held
+    would stay held in the child).  Else a lean spawn."""
+    if ("fork" in multiprocessing.get_all_start_methods() and "storage.models" in sys.modules
+            and threading.active_count() == 1):
+        import harvester.writer_desk  # noqa: F401 - imported once here, inherited by the child
+
+        return multiprocessing.get_context("fork")
+    return LEAN
+
+
 def follow_parent() -> None:
     """In a harvest's child process: leave stop signals to the harvesting process
     (a SIGTERM to the process group must not kill the writer before it flushes, nor
@@ -91,6 +110,7 @@ def writer_main(db_url: str, timezone: str, sources: dict, inbox, outbox) -> Non
     from harvester.records import StoreRecord
     from harvester.writer_desk import WriterDesk
 
+    gc.freeze()  # forked: what it inherited is never scanned by the collector, so stays shared
     follow_parent()
     engine = make_engine(db_url)
     try:
@@ -157,7 +177,7 @@ class StoreWriter:
         self.sources = sources
         self.inbox = LEAN.Queue()
         self.outbox = LEAN.Queue()
-        self.process: LeanProcess | None = None
+        self.process = None  # the writer process, once started
         self.futures: dict[int, Future] = {}
         self.tokens = itertools.count(1)
         self.lock = threading.Lock()
@@ -171,7 +191,7 @@ class StoreWriter:
                 self._start()
 
     def _start(self) -> None:
-        self.process = LEAN.Process(target=writer_main, args=(self.db_url, self.timezone, self.sources, self.inbox, self.outbox),
+        self.process = writer_context().Process(target=writer_main, args=(self.db_url, self.timezone, self.sources, self.inbox, self.outbox),
                                     name="zhanqun-writer", daemon=True)
         self.process.start()
         self.reader = threading.Thread(target=self._read, name="store-outcomes", daemon=True)
