@@ -195,7 +195,7 @@ def harvest(
     try:
         engine = make_engine(db_url)
         writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, writer_sources(registry))
-        writer.start()  # its imports overlap what follows; it opens the runs
+        writer.start()  # first, while this process holds no connection and runs no thread (it may fork); it opens the runs
         upgrade(engine)
         sessions = session_factory(engine, registry.portal.timezone)
         policy = registry.harvest
