@@ -3,11 +3,12 @@ progress reads them), at most once a second, through the writer process; never a
 the run closed."""
 from __future__ import annotations
 
+import threading
 import time
 
 from harvester import runs as runs_module
 from harvester.runs import RunBook
-from harvester.writer import StoreWriter
+from harvester.writer import LeanProcess, StoreWriter
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import HarvestRun, Source, Unit
@@ -25,10 +26,20 @@ def _sessions(tmp_path):
     return engine, sessions, url
 
 
-def _book(url: str) -> tuple[RunBook, StoreWriter]:
+def _book(url: str, busy: bool = False) -> tuple[RunBook, StoreWriter]:
+    """``busy``: another thread runs while the writer starts, so it is spawned, not forked."""
     writer = StoreWriter(url, "Asia/Shanghai", {})
-    book = RunBook(writer)
-    book.start(["kc-news"])
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    if busy:
+        other.start()
+    try:
+        book = RunBook(writer)
+        book.start(["kc-news"])
+    finally:
+        release.set()
+    if busy:
+        assert isinstance(writer.process, LeanProcess)
     book.opened()
     return book, writer
 
@@ -69,7 +80,7 @@ def test_counts_reach_the_run_while_it_runs(tmp_path, monkeypatch):
 def test_no_progress_write_after_the_run_closed(tmp_path, monkeypatch):
     engine, sessions, url = _sessions(tmp_path)
     monkeypatch.setattr(runs_module, "PROGRESS_EVERY", 0.0)
-    book, writer = _book(url)
+    book, writer = _book(url, busy=True)
     run_id = book.tallies["kc-news"].run_id
     with sessions.begin() as s:  # closed elsewhere (as finish() or abort_open() do)
         run = s.get(HarvestRun, run_id)

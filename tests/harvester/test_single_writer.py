@@ -8,7 +8,8 @@ Measured in the crawling process itself: a harvest runs in a child process that
 first hooks SQLAlchemy's ``before_cursor_execute`` on every engine of that process
 and records each write statement it sends (INSERT, UPDATE, DELETE, DDL), split
 into the set-up (migrating, mirroring the registry: before the runs open) and
-the harvest.  The writer process is spawned fresh, without the hook.  The only
+the harvest.  The writer process (forked from it, or spawned) keeps whatever
+it records in its own memory: the log written out is the crawling process's.  The only
 writes allowed to the crawling process during the harvest are PostgreSQL's
 per-host leases (``nodes.leases``: the politeness lock shared between harvesting
 processes, taken per request)."""
