@@ -1,12 +1,18 @@
 """One harvest: the orchestrator that states the order of the steps.
 
-1. migrate the database and mirror the registry into it;
+1. start the writer process; migrate the database and mirror the registry
+   into it, then read what is known of the selected sources;
 2. open a run per selected source;
 3. crawl every source at once in one Scrapy process (one spider per source,
    chosen by its access pattern), extracting pages in a process pool that
-   hands them to a single writer process (batched transactions);
+   hands them to the writer process (batched transactions);
 4. close each run with its counts and errors, then its source's health;
    keep the listings' validators only of runs that ended "ok".
+
+From step 2 on, the writer process is the harvest's only writer: this process
+sends it every write as a message (``harvester.writes``) and only reads.
+(On PostgreSQL the per-host leases of ``nodes.leases`` are the exception: they
+are the politeness lock shared between harvesting processes, taken per request.)
 
 A Twisted reactor cannot be restarted, so call :func:`harvest` once per
 process; the scheduler runs each harvest in a child process.
@@ -16,21 +22,21 @@ from __future__ import annotations
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Callable
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from harvester.ingest import Ingestor, writer_sources
+from harvester.ingest import writer_sources
 from harvester.worker import init_worker
 from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
 from harvester.source_state import load_state, load_validators
 from harvester.runs import RunBook, RunTally
 from harvester.stopping import Interrupted, Stopper
-from harvester.templates_store import TemplateLedger, load_templates, save_templates
+from harvester.writes import SaveTemplates, SaveValidators
+from harvester.templates_store import TemplateLedger, load_templates
 from harvester.sync import sync_registry
 from harvestkit.stages import Stage
 from spiders import SPIDERS
@@ -40,7 +46,7 @@ from storage import lengths
 from storage.db import make_engine, session_factory
 from storage.lengths import fit
 from storage.migrate import upgrade
-from storage.models import FetchState, Source
+from storage.models import Source
 
 DEFAULT_USER_AGENT = "Zhanqun/0.1 (portal content harvester; +https://github.com/zhanqun/zhanqun)"
 ENGINE_HEARTBEAT_SECONDS = 0.25
@@ -56,7 +62,6 @@ class HarvestContext:
 
     tz: str
     runs: RunBook
-    ingestor: Ingestor
     extractors: Executor
     writer: StoreWriter
     gate: HostGate
@@ -189,6 +194,8 @@ def harvest(
     engine = extractors = writer = gate = None
     try:
         engine = make_engine(db_url)
+        writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, writer_sources(registry))
+        writer.start()  # first, while this process holds no connection and runs no thread (it may fork); it opens the runs
         upgrade(engine)
         sessions = session_factory(engine, registry.portal.timezone)
         policy = registry.harvest
@@ -210,29 +217,30 @@ def harvest(
             validators = load_validators(session)
             templates = load_templates(session, [s.id for _, s in selected])
 
-        runs = RunBook(sessions, policy.failures_before_pause)
-        runs.start([s.id for _, s in selected])
+        runs = RunBook(writer, policy.failures_before_pause)
+        runs.start([s.id for _, s in selected])  # answered before the crawl starts (crawl(): runs.opened())
         # on PostgreSQL the limits hold across processes and nodes (nodes/leases.py)
         gate = host_gate(engine, lambda host: (policy.host(host).concurrency, policy.host(host).delay))
-        sources = writer_sources(registry)
-        ingestor = Ingestor(sessions, sources, load_index=False)  # withdrawals; pages go to the writer process
-        writer = StoreWriter(engine.url.render_as_string(hide_password=False), registry.portal.timezone, sources)
         extractors = ExtractionPool(workers, init_worker, (writer.inbox, templates, os.getpid()))
         ledger = TemplateLedger()
-        context = HarvestContext(registry.portal.timezone, runs, ingestor, extractors, writer, gate, validators, stopper=stopper,
+        context = HarvestContext(registry.portal.timezone, runs, extractors, writer, gate, validators, stopper=stopper,
                                  templates=ledger)
         stopper.on_force = _forced_close(runs, writer)
         crawl(registry, selected, states, context, on_progress)
         complete = {sid: urls for sid, urls in context.new_validators.items() if runs.tallies[sid].status == "ok"}
-        save_validators(sessions, {url: v for urls in complete.values() for url, v in urls.items()})
-        for source_id in save_templates(sessions, ledger):
+        saved = writer.send(SaveValidators({url: v for urls in complete.values() for url, v in urls.items()}))
+        with ledger.lock:
+            noted = dict(ledger.sources)
+        redesigned = writer.send(SaveTemplates(noted))
+        saved.result()
+        for source_id in redesigned.result():
             runs.tallies[source_id].health = "broken-rules"
         for source_id, seen in ledger.sources.items():
             if source_id in runs.tallies:
                 runs.tallies[source_id].templates = dict(seen.ways)
     except Interrupted as stop:
         if runs is not None:
-            runs.abort_open(str(stop))
+            runs.abort_open(str(stop)).result()
     finally:
         stopper.closing()
         if extractors is not None:
@@ -263,7 +271,7 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
 
         def closed(spider, reason, _source_id=source.id, _policy=policy.withdrawal):
             aborted = (context.stopping or "stopped") if reason == "shutdown" else None
-            finished.append(writer.submit(runs.finish, _source_id, spider, context.ingestor, _policy, aborted))
+            finished.append(runs.finish(_source_id, spider, _policy, aborted))
 
         def crashed(failure, response, spider, _source_id=source.id):
             runs.error(_source_id, response.url, Stage.PARSE, fit(f"{failure.type.__name__}: {failure.value}", lengths.RUN_MESSAGE))
@@ -287,33 +295,20 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
 
         ticker = task.LoopingCall(on_progress, runs)
         ticker.start(0.5, now=True)
+    runs.opened()  # the writer opened the runs meanwhile (raises if a source is busy elsewhere)
     process.start(install_signal_handlers=False)
     stopper.closing()
     wait(finished)
     for future in finished:
         future.result()
     if stopper.reason:
-        runs.abort_open(stopper.reason)  # a spider that never opened has no closing signal
+        runs.abort_open(stopper.reason).result()  # a spider that never opened has no closing signal
 
 
 def _forced_close(runs: RunBook, writer: StoreWriter) -> Callable[[str], None]:
     def close(reason: str) -> None:
-        runs.abort_open(reason)
+        runs.abort_open(reason)  # a message after the pages already in the writer's inbox
         writer.flush(timeout=2.0)
 
     return close
 
-
-def save_validators(sessions, validators: dict[str, tuple[str | None, str | None]]) -> None:
-    """Store ETag / Last-Modified per URL (read, then insert or update: dialect-neutral)."""
-    urls = sorted(validators)
-    now = datetime.now(timezone.utc)
-    for i in range(0, len(urls), 500):
-        chunk = urls[i : i + 500]
-        with sessions.begin() as session:
-            rows = {row.url: row for row in session.scalars(select(FetchState).where(FetchState.url.in_(chunk)))}
-            for url in chunk:
-                row = rows.get(url) or FetchState(url=url)
-                row.etag, row.last_modified = validators[url]
-                row.status, row.checked_at = 200, now
-                session.add(row)

@@ -1,6 +1,7 @@
 """The Scrapy item pipeline of a harvest: extract in the process pool, which
 hands the page to the writer process; count the writer's outcome on the run.
-The reactor thread only shuttles items (and never sees the extracted page)."""
+The reactor thread only shuttles items (and never sees the extracted page);
+a withdrawal is a message to the writer process too (``harvester.writes``)."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +14,7 @@ from harvestkit.urls import fetch_refusal
 from harvester.records import IngestError, NotAnArticle
 from harvester.worker import MalformedPage, extract_to_writer
 from harvester.writer import StoreError
+from harvester.writes import Withdraw
 from storage import lengths
 from storage.lengths import fit
 
@@ -33,7 +35,7 @@ class HarvestPipeline:
             return {"kind": "error"}
         if isinstance(item, GoneItem):
             policy = self.crawler.spider.policy.withdrawal  # the source's, else the registry's harvest.withdrawal
-            if await asyncio.wrap_future(ctx.writer.submit(ctx.ingestor.withdraw, item.url, item.message, policy)):
+            if await asyncio.wrap_future(ctx.writer.send(Withdraw(item.url, item.message, policy))):
                 ctx.runs.withdrew(source_id)
             return {"kind": "gone"}
         if isinstance(item, SkipItem):

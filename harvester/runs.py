@@ -4,15 +4,23 @@ and the source's health that follows from it.
 A run is written when it starts (status ``running``, with the harvesting
 process id) and completed when its source is done.  A run still ``running``
 whose process is gone is marked ``aborted`` by the next harvest or scheduler.
+
+Two halves: :class:`RunBook` counts in the crawling process and sends every
+write to the writer process (``harvester.writes``); the functions after it
+(:func:`open_runs`, :func:`close_run`, …) are what the writer process does with
+those messages.
 """
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.health import public_health
 from harvestkit.stages import Stage
+from harvester.writes import AbortRuns, CloseRun, OpenRuns, RunProgress
 from storage import lengths
 from storage.lengths import fit
 from storage.models import HarvestError, HarvestRun, ItemSource, Source
@@ -106,27 +115,32 @@ def _store_messages(run: HarvestRun, messages: list[dict]) -> None:
 
 
 class RunBook:
-    def __init__(self, sessions: sessionmaker[Session], failures_before_pause: int = 5):
-        self.sessions = sessions
+    """The crawling process's side of a harvest's runs: the counts, kept in memory
+    while the spiders work; every write (open, progress, close, abort) is a message
+    to the writer process (``harvester.writes``), the harvest's only writer."""
+
+    def __init__(self, writer, failures_before_pause: int = 5):
+        self.writer = writer  # harvester.writer.StoreWriter
         self.failures_before_pause = failures_before_pause
         self.tallies: dict[str, RunTally] = {}
         self.closing = threading.Lock()  # finish() and abort_open() never close one run twice
         self.progress_at: dict[str, float] = {}
-        self.progress_writing = threading.Lock()
+        self.opening: Future | None = None
 
     def start(self, source_ids: list[str]) -> None:
-        with self.sessions.begin() as session:
-            abort_dead_runs(session, source_ids)
-            busy = set(session.scalars(select(HarvestRun.source_id).where(HarvestRun.source_id.in_(source_ids), HarvestRun.status == "running")))
-            if busy:
-                raise RuntimeError(f"already being harvested by another process: {', '.join(sorted(busy))}")
-            for source_id in source_ids:
-                run = HarvestRun(source_id=source_id, status="running", pid=os.getpid(), hostname=socket.gethostname(),
-                                 # set by a harvest node's job (nodes/job.py): where the run runs
-                                 node=os.environ.get("ZHANQUN_NODE") or None, node_job=os.environ.get("ZHANQUN_NODE_JOB") or None)
-                session.add(run)
-                session.flush()
-                self.tallies[source_id] = RunTally(run.id, source_id)
+        """Ask the writer to open a run per source (owned by this process); :meth:`opened` waits."""
+        self.opening = self.writer.send(OpenRuns(
+            list(source_ids), os.getpid(), socket.gethostname(),
+            # set by a harvest node's job (nodes/job.py): where the run runs
+            node=os.environ.get("ZHANQUN_NODE") or None, node_job=os.environ.get("ZHANQUN_NODE_JOB") or None))
+
+    def opened(self) -> None:
+        """Wait until the runs are open; raises what opening them raised (e.g. a source
+        already being harvested by another process)."""
+        if self.opening is None:
+            return
+        for source_id, run_id in self.opening.result().items():
+            self.tallies.setdefault(source_id, RunTally(run_id, source_id))
 
     def count(self, source_id: str, outcome: str) -> None:
         tally = self.tallies[source_id]
@@ -140,31 +154,16 @@ class RunBook:
         self.progress(source_id)
 
     def progress(self, source_id: str) -> None:
-        """Write the running counts to the run, at most once per PROGRESS_EVERY seconds, for
-        the hub's live progress of 立即采集.  A courtesy: the final counts are written at the end,
-        so a write that fails (a busy database) is left for the next one."""
+        """Send the running counts to the run, at most once per PROGRESS_EVERY seconds, for
+        the hub's live progress of 立即采集.  A courtesy: the final counts are written at the
+        end.  Only a queue put on the reactor's thread: the writer stores it in its turn."""
         tally = self.tallies.get(source_id)
         now = time.monotonic()
         if tally is None or now - self.progress_at.get(source_id, 0.0) < PROGRESS_EVERY:
             return
         self.progress_at[source_id] = now
-        if not self.progress_writing.acquire(blocking=False):
-            return  # the last write is still waiting for the database: this one can wait a second
-        values = dict(fetched=tally.fetched, new=tally.new, updated=tally.updated, unchanged=tally.unchanged,
-                      errors=tally.errors)
-        # Off the reactor's thread: a database busy with the item writer must not stall the crawl.
-        threading.Thread(target=self._write_progress, args=(tally.run_id, values), name="run-progress",
-                         daemon=True).start()
-
-    def _write_progress(self, run_id: int, values: dict) -> None:
-        try:
-            with self.sessions.begin() as session:
-                session.execute(update(HarvestRun).where(HarvestRun.id == run_id, HarvestRun.status == "running")
-                                .values(**values))
-        except SQLAlchemyError:
-            pass
-        finally:
-            self.progress_writing.release()
+        self.writer.send(RunProgress(tally.run_id, tally.fetched, tally.new, tally.updated, tally.unchanged, tally.errors),
+                         answer=False)
 
     def skip(self, source_id: str, url: str, reason: str) -> None:
         tally = self.tallies[source_id]
@@ -173,138 +172,217 @@ class RunBook:
             tally.messages.append(_message(url, Stage.SKIPPED, reason))
 
     def error(self, source_id: str, url: str, stage: Stage | str, message: str) -> None:
-        tally = self.tallies[source_id]
-        tally.errors += 1
-        if len(tally.messages) < MAX_STORED_ERRORS:
-            tally.messages.append(_message(url, stage, message))
+        _add_error(self.tallies[source_id], url, stage, message)
         self.progress(source_id)
 
     def withdrew(self, source_id: str) -> None:
         self.tallies[source_id].withdrawn += 1
 
     # -- closing a run -----------------------------------------------------------
-    def finish(self, source_id: str, spider, ingestor=None, policy: str = "unpublish", aborted: str | None = None) -> RunTally:
-        """Close the run of a source whose spider closed.  ``aborted`` is the reason
-        the harvest was stopped (SIGTERM): the run is ``aborted`` with that reason,
-        keeps what was stored, withdraws nothing and leaves the source's health alone."""
+    def finish(self, source_id: str, spider, policy: str = "unpublish", aborted: str | None = None) -> Future:
+        """Close the run of a source whose spider closed (its pages are stored by then).
+        ``aborted`` is the reason the harvest was stopped (SIGTERM): the run is
+        ``aborted`` with that reason, keeps what was stored, withdraws nothing and
+        leaves the source's health alone.  The future's result is the closed tally,
+        which replaces this one once the writer closed the run."""
         with self.closing:
-            return self._finish(source_id, spider, ingestor, policy, aborted)
+            tally = self.tallies[source_id]
+            if tally.status != "running":
+                return _resolved(tally)  # already closed (a forced stop closed it first)
+            answer = self.writer.send(CloseRun(copy.deepcopy(tally), spider.listing, dict(spider.request_counts),
+                                               spider.source.get("url", ""), policy, aborted, self.failures_before_pause))
+        closed: Future = Future()
 
-    def _finish(self, source_id: str, spider, ingestor, policy: str, aborted: str | None) -> RunTally:
-        tally = self.tallies[source_id]
-        if tally.status != "running":
-            return tally  # already closed (a forced stop closed it first)
-        listing = spider.listing
-        tally.requests = dict(spider.request_counts)
-        tally.unchanged += len(listing.unchanged)
-        now = datetime.now(timezone.utc)
+        def done(answer: Future) -> None:
+            try:
+                self.tallies[source_id] = answer.result()
+            except BaseException as exc:  # noqa: BLE001 - the waiter sees it
+                closed.set_exception(exc)
+            else:
+                closed.set_result(self.tallies[source_id])
 
-        self._touch(listing.unchanged, now)
-        if ingestor is not None and not aborted:
-            for url in self._vanished(source_id, listing):
-                if ingestor.withdraw(url, "vanished from its list at the source", policy):
-                    tally.withdrawn += 1
+        answer.add_done_callback(done)
+        return closed
 
-        for reason in listing.shortfalls:
-            self.error(source_id, spider.source.get("url", ""), Stage.LISTING, reason)
-        for reason in listing.bounds:
-            tally.notes.append(reason)
-        failed = listing.failed and listing.entries == 0 and not listing.not_modified
-        if aborted:
-            tally.messages.append(_message("", Stage.RUN, aborted))
-            tally.status = "aborted"
-        elif failed or (listing.entries == 0 and not listing.not_modified and tally.errors):
-            tally.status = "failed"
-        elif tally.errors:
-            tally.status = "partial"
-        else:
-            tally.status = "ok"
-
-        with self.sessions.begin() as session:
-            run = session.get(HarvestRun, tally.run_id)
-            run.status, run.finished_at = tally.status, now
-            run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
-            run.errors = tally.errors
-            _store_messages(run, tally.messages)
-            run.requests, run.withdrawn, run.notes = tally.requests, tally.withdrawn, tally.notes
-            run.list_entries, run.list_newest, run.list_empty = listing.summary()  # for supervision
-            if not aborted:
-                self._health(session.get(Source, source_id), tally, listing, now)
-        return tally
-
-    def abort_open(self, reason: str) -> None:
+    def abort_open(self, reason: str) -> Future:
         """Close every run still open as ``aborted`` with ``reason``, with the counts
-        so far: the last step of a harvest that cannot stop in time by itself."""
-        now = datetime.now(timezone.utc)
-        with self.closing, self.sessions.begin() as session:
-            for tally in self.tallies.values():
-                if tally.status != "running":
-                    continue
+        so far: the last step of a harvest that cannot stop in time by itself.  Runs
+        still being opened are waited for, so that they are closed too."""
+        try:
+            self.opened()
+        except Exception:  # noqa: BLE001 - not opened: nothing to close
+            pass
+        with self.closing:
+            still_open = [t for t in self.tallies.values() if t.status == "running"]
+            for tally in still_open:
                 tally.status = "aborted"
                 tally.messages.append(_message("", Stage.RUN, reason))
-                run = session.get(HarvestRun, tally.run_id)
-                if run is None:  # interrupted while the runs were being opened: never written
-                    continue
-                run.status, run.finished_at = "aborted", now
-                run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
-                run.errors, run.notes = tally.errors, tally.notes
-                _store_messages(run, tally.messages)
+            if not still_open:
+                return _resolved(None)
+            return self.writer.send(AbortRuns([copy.deepcopy(t) for t in still_open]))
 
-    def _touch(self, urls: set[str], now: datetime) -> None:
-        """Known pages the listing still shows: seen now, without fetching them."""
-        urls = sorted(urls)
-        for i in range(0, len(urls), URL_CHUNK):
-            with self.sessions.begin() as session:
-                session.execute(update(ItemSource).where(ItemSource.url.in_(urls[i : i + URL_CHUNK])).values(last_seen=now))
 
-    def _vanished(self, source_id: str, listing) -> list[str]:
-        """Active pages of this source that a complete, newest-first list no longer
-        shows although they are newer than its oldest entry.  Only on evidence
-        (``ListingTally.vanish_boundary``): never after an early stop, a bound, a
-        shortfall, a failure or a 304, never from a feed or sitemap window, never
-        from a list in manual (排序号) or any other order; pinned items (置顶) at
-        its head are left out of the judgement."""
-        boundary = listing.vanish_boundary
-        if not boundary:
-            return []
-        with self.sessions() as session:
-            rows = session.execute(
-                select(ItemSource.url, ItemSource.list_date).where(ItemSource.source_id == source_id, ItemSource.status == "active")
-            )
-            return [url for url, list_date in rows if list_date and list_date[:10] > boundary and url not in listing.seen]
+def _resolved(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
-    def _health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
-        """ok / failing / paused (after N failures in a row) / broken-rules / incomplete.  A change
-        between failed and not bumps the public counter: 站群导航 shows it."""
-        with public_health(source):
-            self._set_health(source, tally, listing, now)
 
-    def _set_health(self, source: Source, tally: RunTally, listing, now: datetime) -> None:
-        if tally.status == "failed":
-            source.consecutive_failures += 1
-            source.last_error = tally.messages[0]["message"] if tally.messages else "failed"
-            if source.last_listed and listing.entries == 0 and not listing.failed:
-                source.status, source.health_note = "broken-rules", f"{BROKEN_RULES}: the listing used to show {source.last_listed} entries and now shows none"
-            elif source.consecutive_failures >= self.failures_before_pause:
-                source.status = "paused"
-                source.paused_reason = f"{source.consecutive_failures} failed runs in a row; last error: {source.last_error}"
-            else:
-                source.status = "failing"
-            tally.health = source.status
-            return
-        source.consecutive_failures, source.last_success = 0, now
-        if tally.messages:
-            source.last_error = tally.messages[-1]["message"]
-        if listing.entries:
-            source.last_listed = listing.entries
-        missing = max(listing.undated, listing.untitled)
-        if listing.entries and missing / listing.entries > UNDATED_SHARE:
-            source.status = "broken-rules"
-            source.health_note = f"{BROKEN_RULES}: {missing} of {listing.entries} entries have no date or title"
-        elif any(NOT_UNDERSTOOD in reason for reason in listing.shortfalls):
-            source.status, source.health_note = "broken-rules", f"{BROKEN_RULES}: {'; '.join(listing.shortfalls)}"
-        elif listing.shortfalls and source.status != "paused":
-            source.status, source.health_note = "incomplete", f"{INCOMPLETE}: {'; '.join(listing.shortfalls)}"
-        elif source.status != "paused":
-            source.status, source.health_note = "ok", None
+def _add_error(tally: RunTally, url: str, stage: Stage | str, message: str) -> None:
+    tally.errors += 1
+    if len(tally.messages) < MAX_STORED_ERRORS:
+        tally.messages.append(_message(url, stage, message))
+
+
+# -- in the writer process: the runs' rows ----------------------------------------
+def open_runs(sessions: sessionmaker[Session], message: OpenRuns) -> dict[str, int]:
+    """A ``running`` row per source, after closing those whose harvesting process is gone."""
+    run_ids: dict[str, int] = {}
+    with sessions.begin() as session:
+        abort_dead_runs(session, message.source_ids)
+        busy = set(session.scalars(select(HarvestRun.source_id).where(HarvestRun.source_id.in_(message.source_ids),
+                                                                      HarvestRun.status == "running")))
+        if busy:
+            raise RuntimeError(f"already being harvested by another process: {', '.join(sorted(busy))}")
+        for source_id in message.source_ids:
+            run = HarvestRun(source_id=source_id, status="running", pid=message.pid, hostname=message.hostname,
+                             node=message.node, node_job=message.node_job)
+            session.add(run)
+            session.flush()
+            run_ids[source_id] = run.id
+    return run_ids
+
+
+def write_progress(sessions: sessionmaker[Session], message: RunProgress) -> None:
+    """A courtesy: a write that fails (a busy database) is left for the next one."""
+    try:
+        with sessions.begin() as session:
+            session.execute(update(HarvestRun).where(HarvestRun.id == message.run_id, HarvestRun.status == "running")
+                            .values(fetched=message.fetched, new=message.new, updated=message.updated,
+                                    unchanged=message.unchanged, errors=message.errors))
+    except SQLAlchemyError:
+        pass
+
+
+def close_run(sessions: sessionmaker[Session], message: CloseRun, withdraw: Callable[[str, str, str], bool]) -> RunTally:
+    """Close one run (see :class:`harvester.writes.CloseRun`); a run no longer
+    ``running`` (a forced stop closed it first) is left as it is."""
+    tally, listing, aborted = message.tally, message.listing, message.aborted
+    with sessions() as session:
+        status = session.scalar(select(HarvestRun.status).where(HarvestRun.id == tally.run_id))
+    if status != "running":
+        tally.status = status or "aborted"
+        return tally
+    tally.requests = message.requests
+    tally.unchanged += len(listing.unchanged)
+    now = datetime.now(timezone.utc)
+
+    _touch(sessions, listing.unchanged, now)
+    if not aborted:
+        for url in _vanished(sessions, tally.source_id, listing):
+            if withdraw(url, "vanished from its list at the source", message.policy):
+                tally.withdrawn += 1
+
+    for reason in listing.shortfalls:
+        _add_error(tally, message.source_url, Stage.LISTING, reason)
+    for reason in listing.bounds:
+        tally.notes.append(reason)
+    failed = listing.failed and listing.entries == 0 and not listing.not_modified
+    if aborted:
+        tally.messages.append(_message("", Stage.RUN, aborted))
+        tally.status = "aborted"
+    elif failed or (listing.entries == 0 and not listing.not_modified and tally.errors):
+        tally.status = "failed"
+    elif tally.errors:
+        tally.status = "partial"
+    else:
+        tally.status = "ok"
+
+    with sessions.begin() as session:
+        run = session.get(HarvestRun, tally.run_id)
+        run.status, run.finished_at = tally.status, now
+        run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
+        run.errors = tally.errors
+        _store_messages(run, tally.messages)
+        run.requests, run.withdrawn, run.notes = tally.requests, tally.withdrawn, tally.notes
+        run.list_entries, run.list_newest, run.list_empty = listing.summary()  # for supervision
+        if not aborted:
+            _health(session.get(Source, tally.source_id), tally, listing, now, message.failures_before_pause)
+    return tally
+
+
+def abort_runs(sessions: sessionmaker[Session], message: AbortRuns) -> None:
+    """Close the given runs ``aborted`` with their counts so far, unless already closed."""
+    now = datetime.now(timezone.utc)
+    with sessions.begin() as session:
+        for tally in message.tallies:
+            run = session.get(HarvestRun, tally.run_id)
+            if run is None or run.status != "running":  # never written, or closed before this arrived
+                continue
+            run.status, run.finished_at = "aborted", now
+            run.fetched, run.new, run.updated, run.unchanged = tally.fetched, tally.new, tally.updated, tally.unchanged
+            run.errors, run.notes = tally.errors, tally.notes
+            _store_messages(run, tally.messages)
+
+
+def _touch(sessions: sessionmaker[Session], urls: set[str], now: datetime) -> None:
+    """Known pages the listing still shows: seen now, without fetching them."""
+    urls = sorted(urls)
+    for i in range(0, len(urls), URL_CHUNK):
+        with sessions.begin() as session:
+            session.execute(update(ItemSource).where(ItemSource.url.in_(urls[i : i + URL_CHUNK])).values(last_seen=now))
+
+
+def _vanished(sessions: sessionmaker[Session], source_id: str, listing) -> list[str]:
+    """Active pages of this source that a complete, newest-first list no longer
+    shows although they are newer than its oldest entry.  Only on evidence
+    (``ListingTally.vanish_boundary``): never after an early stop, a bound, a
+    shortfall, a failure or a 304, never from a feed or sitemap window, never
+    from a list in manual (排序号) or any other order; pinned items (置顶) at
+    its head are left out of the judgement."""
+    boundary = listing.vanish_boundary
+    if not boundary:
+        return []
+    with sessions() as session:
+        rows = session.execute(
+            select(ItemSource.url, ItemSource.list_date).where(ItemSource.source_id == source_id, ItemSource.status == "active")
+        )
+        return [url for url, list_date in rows if list_date and list_date[:10] > boundary and url not in listing.seen]
+
+
+def _health(source: Source, tally: RunTally, listing, now: datetime, failures_before_pause: int) -> None:
+    """ok / failing / paused (after N failures in a row) / broken-rules / incomplete.  A change
+    between failed and not bumps the public counter: 站群导航 shows it."""
+    with public_health(source):
+        _set_health(source, tally, listing, now, failures_before_pause)
+
+
+def _set_health(source: Source, tally: RunTally, listing, now: datetime, failures_before_pause: int) -> None:
+    if tally.status == "failed":
+        source.consecutive_failures += 1
+        source.last_error = tally.messages[0]["message"] if tally.messages else "failed"
+        if source.last_listed and listing.entries == 0 and not listing.failed:
+            source.status, source.health_note = "broken-rules", f"{BROKEN_RULES}: the listing used to show {source.last_listed} entries and now shows none"
+        elif source.consecutive_failures >= failures_before_pause:
+            source.status = "paused"
+            source.paused_reason = f"{source.consecutive_failures} failed runs in a row; last error: {source.last_error}"
+        else:
+            source.status = "failing"
         tally.health = source.status
+        return
+    source.consecutive_failures, source.last_success = 0, now
+    if tally.messages:
+        source.last_error = tally.messages[-1]["message"]
+    if listing.entries:
+        source.last_listed = listing.entries
+    missing = max(listing.undated, listing.untitled)
+    if listing.entries and missing / listing.entries > UNDATED_SHARE:
+        source.status = "broken-rules"
+        source.health_note = f"{BROKEN_RULES}: {missing} of {listing.entries} entries have no date or title"
+    elif any(NOT_UNDERSTOOD in reason for reason in listing.shortfalls):
+        source.status, source.health_note = "broken-rules", f"{BROKEN_RULES}: {'; '.join(listing.shortfalls)}"
+    elif listing.shortfalls and source.status != "paused":
+        source.status, source.health_note = "incomplete", f"{INCOMPLETE}: {'; '.join(listing.shortfalls)}"
+    elif source.status != "paused":
+        source.status, source.health_note = "ok", None
+    tally.health = source.status

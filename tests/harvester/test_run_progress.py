@@ -1,26 +1,47 @@
 """A running harvest's counts reach its run row while it runs (the hub's live 立即采集
-progress reads them), at most once a second, off the caller's thread; never after the
-run closed."""
+progress reads them), at most once a second, through the writer process; never after
+the run closed."""
 from __future__ import annotations
 
+import threading
 import time
 
 from harvester import runs as runs_module
 from harvester.runs import RunBook
+from harvester.writer import LeanProcess, StoreWriter
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import HarvestRun, Source, Unit
 
 
 def _sessions(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'progress.db'}")
+    url = f"sqlite:///{tmp_path / 'progress.db'}"
+    engine = make_engine(url)
     upgrade(engine)
     sessions = session_factory(engine)
     with sessions.begin() as s:
         s.add(Unit(id="kc", name="柯城区人民政府", kind="county", homepage="http://kc.example/"))
         s.flush()
         s.add(Source(id="kc-news", unit_id="kc", url="http://kc.example/news/", type="list", columns=["news"]))
-    return engine, sessions
+    return engine, sessions, url
+
+
+def _book(url: str, busy: bool = False) -> tuple[RunBook, StoreWriter]:
+    """``busy``: another thread runs while the writer starts, so it is spawned, not forked."""
+    writer = StoreWriter(url, "Asia/Shanghai", {})
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    if busy:
+        other.start()
+    try:
+        book = RunBook(writer)
+        book.start(["kc-news"])
+    finally:
+        release.set()
+    if busy:
+        assert isinstance(writer.process, LeanProcess)
+    book.opened()
+    return book, writer
 
 
 def _row(sessions, run_id):
@@ -39,9 +60,8 @@ def _wait(sessions, run_id, want, seconds=5.0):
 
 
 def test_counts_reach_the_run_while_it_runs(tmp_path, monkeypatch):
-    engine, sessions = _sessions(tmp_path)
-    book = RunBook(sessions)
-    book.start(["kc-news"])
+    engine, sessions, url = _sessions(tmp_path)
+    book, writer = _book(url)
     run_id = book.tallies["kc-news"].run_id
     book.count("kc-news", "new")
     assert _wait(sessions, run_id, (1, 1, 0))  # the first page is written at once
@@ -53,14 +73,14 @@ def test_counts_reach_the_run_while_it_runs(tmp_path, monkeypatch):
     book.count("kc-news", "new")
     assert _wait(sessions, run_id, (3, 2, 1))
     assert _row(sessions, run_id)[0] == "running"
+    writer.shutdown()
     engine.dispose()
 
 
 def test_no_progress_write_after_the_run_closed(tmp_path, monkeypatch):
-    engine, sessions = _sessions(tmp_path)
+    engine, sessions, url = _sessions(tmp_path)
     monkeypatch.setattr(runs_module, "PROGRESS_EVERY", 0.0)
-    book = RunBook(sessions)
-    book.start(["kc-news"])
+    book, writer = _book(url, busy=True)
     run_id = book.tallies["kc-news"].run_id
     with sessions.begin() as s:  # closed elsewhere (as finish() or abort_open() do)
         run = s.get(HarvestRun, run_id)
@@ -68,4 +88,5 @@ def test_no_progress_write_after_the_run_closed(tmp_path, monkeypatch):
     book.count("kc-news", "new")
     time.sleep(0.5)
     assert _row(sessions, run_id)[:2] == ("ok", 9)
+    writer.shutdown()
     engine.dispose()
