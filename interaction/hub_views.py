@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.auth import roles_required
-from hub.db import db_session
+from hub.db import commit_or_flash, db_session
 from hub.portal.views import MAX_ID
 from interaction import access, calendar, service
 from interaction.models import LETTER_KINDS, LETTER_STATUSES, OPEN_STATUSES, WITH_UNIT_STATUSES, Letter
@@ -118,18 +118,15 @@ def show(letter_id: int):
 
 def _act(letter_id: int, change, done: str):
     letter = _load(letter_id)
-    db = db_session()
-    try:
-        change(db, letter)
-    except service.LetterForbidden:
-        db.rollback()
-        abort(403)
-    except service.LetterError as exc:
-        db.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("letters.show", letter_id=letter_id), 303)
-    db.commit()
-    flash(done)
+
+    def guarded(db) -> None:
+        try:
+            change(db, letter)
+        except service.LetterForbidden:
+            db.rollback()
+            abort(403)
+
+    commit_or_flash(guarded, service.LetterError, done)
     return redirect(url_for("letters.show", letter_id=letter_id), 303)
 
 

@@ -91,10 +91,23 @@ def _back(source_id: str):
     return redirect(url_for("harvest.source", source_id=source_id), 303)
 
 
+def _audited(row: Source, action: str, change, fields: tuple[str, ...] = ()) -> None:
+    """Apply ``change`` to the source's health and commit it with its audit entry
+    (status and pause reason before and after, and ``fields``)."""
+    def state() -> dict:
+        return {"source": row.id, "status": row.status, "reason": row.paused_reason,
+                **{name: getattr(row, name) for name in fields}}
+
+    session = db_session()
+    before = state()
+    change(row)
+    record(session, g.user, action, None, before, state())
+    session.commit()
+
+
 @bp.post("/hub/harvest/sources/<source_id>/pause")
 @roles_required(*HARVEST_ROLES)
 def pause(source_id: str):
-    session = db_session()
     row = _source_or_404(source_id)
     reason = " ".join((request.form.get("reason") or "").split())
     if not reason:
@@ -103,10 +116,7 @@ def pause(source_id: str):
     if len(reason) > REASON_MAX:
         flash(f"暂停原因不能超过 {REASON_MAX} 个字符。", "error")
         return _back(source_id)
-    before = {"source": row.id, "status": row.status, "reason": row.paused_reason}
-    health.pause(row, reason)
-    record(session, g.user, "pause_source", None, before, {"source": row.id, "status": row.status, "reason": reason})
-    session.commit()
+    _audited(row, "pause_source", lambda source: health.pause(source, reason))
     flash(f"已暂停采集：{row.id}（{reason}）。定时采集将跳过此来源，直到恢复。")
     return _back(source_id)
 
@@ -114,14 +124,8 @@ def pause(source_id: str):
 @bp.post("/hub/harvest/sources/<source_id>/resume")
 @roles_required(*HARVEST_ROLES)
 def resume(source_id: str):
-    session = db_session()
     row = _source_or_404(source_id)
-    before = {"source": row.id, "status": row.status, "reason": row.paused_reason,
-              "consecutive_failures": row.consecutive_failures}
-    health.resume(row)
-    record(session, g.user, "resume_source", None, before,
-           {"source": row.id, "status": row.status, "reason": None, "consecutive_failures": 0})
-    session.commit()
+    _audited(row, "resume_source", health.resume, ("consecutive_failures",))
     flash(f"已恢复采集：{row.id}，连续失败次数已清零。")
     return _back(source_id)
 
