@@ -13,7 +13,7 @@ from hub.api import bp, serialize
 from hub.api.auth import token_required
 from hub.api.errors import ApiError
 from hub.api.items import load, page_of, status_filter, visible
-from hub.api.params import field, json_body, only_fields, string_list
+from hub.api.params import field, json_body, string_list
 from hub.db import db_session
 from hub.submissions.service import SUBMITTERS, SubmissionError, create_submission
 from storage.models import Item
@@ -31,8 +31,7 @@ def list_submissions():
 @bp.post("/v1/submissions")
 @token_required(*SUBMITTERS)
 def create():
-    body = json_body()
-    only_fields(body, FIELDS)
+    body = json_body(FIELDS)
     title = field(body, "title", str, required=True)
     html = field(body, "body", str, required=True)
     columns = string_list(body, "columns", required=True)
