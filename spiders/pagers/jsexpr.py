@@ -92,24 +92,14 @@ def split_top(expr: str, sep: str) -> list[str]:
 def balanced(text: str, open_at: int) -> str | None:
     """The text inside the bracket that opens at ``open_at`` (strings respected)."""
     pairs = {"(": ")", "[": "]", "{": "}"}
-    stack, quote, i = [], None, open_at
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in pairs:
+    stack: list[str] = []
+    for i, ch, _depth in _outside_strings(text, open_at):
+        if ch in pairs:
             stack.append(pairs[ch])
         elif stack and ch == stack[-1]:
             stack.pop()
             if not stack:
                 return text[open_at + 1 : i]
-        i += 1
     return None
 
 
