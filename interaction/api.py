@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hub.api import bp
 from hub.api.auth import token_required
-from hub.api.errors import ApiError
+from hub.api.errors import ApiError, commit_or_refuse
 from hub.api.items import page_of
 from hub.api.params import field, json_body, str_arg
 from hub.api.serialize import when
@@ -55,19 +55,8 @@ def _load(letter_id: int) -> Letter:
 
 
 def _apply(letter: Letter, change):
-    db = db_session()
-    try:
-        change(db)
-    except service.LetterForbidden as exc:
-        db.rollback()
-        raise ApiError(403, str(exc)) from None
-    except service.LetterConflict as exc:
-        db.rollback()
-        raise ApiError(409, str(exc), "wrong_status") from None
-    except service.LetterError as exc:
-        db.rollback()
-        raise ApiError(422, str(exc)) from None
-    db.commit()
+    commit_or_refuse(change, ((service.LetterForbidden, 403, None), (service.LetterConflict, 409, "wrong_status"),
+                              (service.LetterError, 422, None)))
     return jsonify(serialize(_load(letter.id)))
 
 

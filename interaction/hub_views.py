@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from math import ceil
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from hub import actions
 from hub.api import bp, serialize
 from hub.api.auth import token_required
-from hub.api.errors import ApiError
+from hub.api.errors import ApiError, commit_or_refuse
 from hub.api.params import MISSING, datetime_value, field, int_arg, json_body, str_arg, string_list
 from hub.db import db_session
 from storage.models import ITEM_ORIGINS, ITEM_STATUSES, Item, ItemColumn, ItemSource, PortalColumn, Unit, User
@@ -110,13 +110,7 @@ def _require_status(item: Item, action: str) -> None:
 
 def _apply(item: Item, change) -> dict:
     """Run ``change`` in the request's transaction: commit, or roll back with a 422."""
-    session = db_session()
-    try:
-        change(session)
-    except actions.ActionError as exc:
-        session.rollback()
-        raise ApiError(422, str(exc)) from None
-    session.commit()
+    commit_or_refuse(change, ((actions.ActionError, 422, None),))
     return serialize.item_detail(load(item.id))
 
 
