@@ -98,6 +98,11 @@ class DemoItem:
         return text.summary_of(self.paragraphs)
 
 
+def _from_spec(key: str) -> property:
+    """A read-only attribute that is ``spec[key]`` of a catalogue entry."""
+    return property(lambda self: self.spec[key], doc=f"``spec[{key!r}]``")
+
+
 @dataclass
 class Source:
     spec: dict
@@ -105,17 +110,9 @@ class Source:
     items: list[DemoItem] = field(default_factory=list)   # newest first
     used_titles: set[str] = field(default_factory=set)
 
-    @property
-    def id(self) -> str:
-        return self.spec["id"]
-
-    @property
-    def template(self) -> str:
-        return self.spec["template"]
-
-    @property
-    def path(self) -> str:
-        return self.spec["path"]
+    id = _from_spec("id")
+    template = _from_spec("template")
+    path = _from_spec("path")
 
     @property
     def publishable(self) -> bool:
@@ -139,13 +136,8 @@ class Site:
     index: int
     sources: list[Source] = field(default_factory=list)
 
-    @property
-    def id(self) -> str:
-        return self.spec["id"]
-
-    @property
-    def name(self) -> str:
-        return self.spec["name"]
+    id = _from_spec("id")
+    name = _from_spec("name")
 
     def __getitem__(self, key):
         return self.spec[key]
