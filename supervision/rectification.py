@@ -19,6 +19,8 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
 from interaction.calendar import add_workdays
+from storage import lengths
+from storage.lengths import fit
 from storage.models import AuditEntry, User
 from supervision.models import Finding, FindingEvent
 
@@ -118,7 +120,7 @@ def rectify(session: Session, finding: Finding, user: User, note: str,
             raise RectifyError(f"附件最大 {ATTACHMENT_MAX // 1024 // 1024} MB。")
         if kind not in ATTACHMENT_TYPES:
             raise RectifyError("附件须为 PDF、Word、PNG、JPEG 或文本文件。")
-        attachment = (name[:200] or "附件", kind, body)
+        attachment = (fit(name, lengths.ATTACHMENT_NAME) or "附件", kind, body)
     now = now or datetime.now(timezone.utc)
     before = finding.status
     finding.status, finding.rectified_at = "rectified", now

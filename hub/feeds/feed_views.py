@@ -85,7 +85,7 @@ def _listing_feed(fmt: str, kind: str, key: str, subtitle: str):
 @public_page
 def letters_feed(fmt: str):
     """The published Q&As of 政民互动: question and answer, never the citizen's name or phone."""
-    from interaction.public import published_letters
+    from interaction.public_views import published_letters
 
     units = site_lookups().unit_names
     entries = tuple(build.Entry(

@@ -39,12 +39,12 @@ def sources():
     listed = {source.id for _, source in registry.registry.sources()} if registry.valid else set()
     not_harvested = [(unit, source) for unit, source in registry.registry.sources() if source.id not in known] \
         if registry.valid else []
-    from hub.harvest import progress
+    from hub.harvest import progress_views
     from hub.labels import source_names
 
-    healths = progress.health_by_source(session, session.scalars(select(Source)).all())
+    healths = progress_views.health_by_source(session, session.scalars(select(Source)).all())
     return render_template("harvest/sources.html", rows=rows, registry=registry, listed=listed,
-                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress.HEALTH_LABELS,
+                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress_views.HEALTH_LABELS,
                            nodes=node_overview(session))
 
 
@@ -65,14 +65,14 @@ def source(source_id: str):
     query = health.runs_query(source_id)
     total, page, pages = paginate(session, query, _page(), RUNS_PER_PAGE)
     runs = session.scalars(query.limit(RUNS_PER_PAGE).offset((page - 1) * RUNS_PER_PAGE)).all()
-    from hub.harvest import progress
+    from hub.harvest import progress_views
     from hub.labels import source_names
 
     return render_template(
         "harvest/source.html", source=row, source_id=source_id, entry=entry, registry=registry,
         source_name=source_names(session, [source_id]).get(source_id),
-        health=progress.health(row, progress.recent_runs(session, source_id)), HEALTH_LABELS=progress.HEALTH_LABELS,
-        live=progress.status(session, source_id),
+        health=progress_views.health(row, progress_views.recent_runs(session, source_id)), HEALTH_LABELS=progress_views.HEALTH_LABELS,
+        live=progress_views.status(session, source_id),
         unit=session.get(Unit, row.unit_id) if row is not None else None,
         runs=runs, total=total, page=page, pages=pages,
         running=health.running_run(session, source_id), log=launch.log_tail(source_id),
