@@ -425,25 +425,21 @@ def attachment_key(path_qs: str) -> str:
     return path_qs.split("?", 1)[0]
 
 
+# Each template's detail address, from its source, the publication time and the article id.
+DETAIL_PATHS = {
+    "hanweb": lambda src, d, n: f"/art/{d.year}/{d.month}/{d.day}/art_{src.spec['colid']}_{n}.html",
+    "trs": lambda src, d, n: f"/col/tzgg/{d:%Y%m}/t{d:%Y%m%d}_{n}.html",
+    "rss": lambda src, d, n: f"/news/{d:%Y%m%d}/n{n}.html",
+    "sitemap": lambda src, d, n: f"/xwzx/jsyw/{d:%Y%m}/t{d:%Y%m%d}_{n}.shtml",
+    "list_table": lambda src, d, n: f"/xwzx/content/{d:%Y-%m}/{d:%d}/content_{n}.html",
+    "list_dl": lambda src, d, n: f"/news/{d:%Y%m}/a{n}.html",
+    "list_ul": lambda src, d, n: f"/zcwj/{d.year}/{d:%m}/art_2001_{n}.html",
+    "atom": lambda src, d, n: f"/jyzx/jyyw/{d:%Y%m%d}/{n}.html",
+    "column": lambda src, d, n: f"{src.path.rsplit('/', 1)[0]}/{d:%Y%m}/t{d:%Y%m%d}_{n}.html",
+}
+
+
 def detail_path(src: DemoSource, item: DemoItem) -> str:
-    d, n = item.published_at, item.art_id
-    t = src.template
-    if t == "hanweb":
-        return f"/art/{d.year}/{d.month}/{d.day}/art_{src.spec['colid']}_{n}.html"
-    if t == "trs":
-        return f"/col/tzgg/{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
-    if t == "rss":
-        return f"/news/{d:%Y%m%d}/n{n}.html"
-    if t == "sitemap":
-        return f"/xwzx/jsyw/{d:%Y%m}/t{d:%Y%m%d}_{n}.shtml"
-    if t == "list_table":
-        return f"/xwzx/content/{d:%Y-%m}/{d:%d}/content_{n}.html"
-    if t == "list_dl":
-        return f"/news/{d:%Y%m}/a{n}.html"
-    if t == "list_ul":
-        return f"/zcwj/{d.year}/{d:%m}/art_2001_{n}.html"
-    if t == "atom":
-        return f"/jyzx/jyyw/{d:%Y%m%d}/{n}.html"
-    if t == "column":
-        return f"{src.path.rsplit('/', 1)[0]}/{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
-    raise ValueError(t)
+    if src.template not in DETAIL_PATHS:
+        raise ValueError(src.template)
+    return DETAIL_PATHS[src.template](src, item.published_at, item.art_id)
