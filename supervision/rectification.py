@@ -31,6 +31,7 @@ EVENT_LABELS = {"open": "发现问题", "rectify": "报告整改", "verify": "�
                 "notify": "邮件通知", "remind": "到期提醒"}
 RECTIFIABLE = ("open", "reopened")
 NOTE_MAX = 2000
+AUDIT_NOTE_SHOWN = 200  # characters of a note the audit entry keeps (the event keeps it whole)
 ATTACHMENT_MAX = 5 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     "application/msword", "text/plain"}
@@ -76,7 +77,7 @@ def log(session: Session, finding: Finding, action: str, status_from: str | None
     session.add(AuditEntry(user_id=user.id if user else None, username=username, action=f"finding_{action}",
                            item_id=None, created_at=at,
                            before={"finding": finding.id, "unit": finding.unit_id, "status": status_from},
-                           after={"finding": finding.id, "unit": finding.unit_id, "status": status_to, "note": note[:200],
+                           after={"finding": finding.id, "unit": finding.unit_id, "status": status_to, "note": note[:AUDIT_NOTE_SHOWN],
                                   **(data or {})}))
     return event
 

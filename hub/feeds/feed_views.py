@@ -11,6 +11,7 @@ from hub.portal.cache import portal_state
 from hub.portal.http_cache import base_url, content_counter, public_page
 from hub.portal.pages import portal_name, site_lookups
 
+LETTER_SUMMARY_CHARS = 200  # a letter's summary in the 政民互动 feed: the start of the question
 FEED_SIZE = 50
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 BUILDERS = {"atom": build.atom, "rss": build.rss}
@@ -91,7 +92,7 @@ def letters_feed(fmt: str):
     entries = tuple(build.Entry(
         title=row.title, url=absolute("interact_pages.letter", letter_id=row.id), source_url=None,
         published=row.published_at, updated=row.published_at, author=units.get(row.reply_unit_id, "门户办"),
-        summary=row.body[:200], categories=("政民互动",), byline="答复单位",
+        summary=row.body[:LETTER_SUMMARY_CHARS], categories=("政民互动",), byline="答复单位",
     ) for row in published_letters(db_session(), FEED_SIZE))
     return _respond(fmt, f"政民互动 - {portal_name()}", f"{portal_name()}公开的来信和答复", "feeds.letters_feed",
                     absolute("interact_pages.index"), None, entries=entries)
