@@ -139,13 +139,17 @@ class Federation:
         return path
 
 
-def prepared(path: Path, db_url: str):
-    """The registry at ``path``, and a migrated database at ``db_url`` synced to it:
-    ``(registry, sessions, engine)``."""
-    registry = load_registry(path)
+def synced(registry, db_url: str):
+    """A migrated database at ``db_url`` synced to ``registry``: ``(sessions, engine)``."""
     engine = make_engine(db_url)
     upgrade(engine)
     sessions = session_factory(engine)
     with sessions.begin() as s:
         sync_registry(s, registry)
-    return registry, sessions, engine
+    return sessions, engine
+
+
+def prepared(path: Path, db_url: str):
+    """The registry at ``path`` and a database synced to it: ``(registry, sessions, engine)``."""
+    registry = load_registry(path)
+    return (registry, *synced(registry, db_url))
