@@ -13,20 +13,13 @@ from hub.auth import roles_required
 from hub.db import db_session
 from hub.harvest import HARVEST_ROLES, bp, launch
 from hub.harvest.registry_file import read_registry
-from hub.review.query import paginate
+from hub.review.query import page_arg, paginate
 from harvester.templates_store import SourceTemplate
 from nodes.status import node_overview
 from storage.models import Source, Unit
 
 RUNS_PER_PAGE = 20
 REASON_MAX = 500
-
-
-def _page() -> int:
-    try:
-        return int(request.args.get("page", 1))
-    except ValueError:
-        return 1
 
 
 @bp.get("/hub/harvest/")
@@ -63,7 +56,7 @@ def source(source_id: str):
     if row is None and entry is None:
         abort(404)
     query = health.runs_query(source_id)
-    total, page, pages = paginate(session, query, _page(), RUNS_PER_PAGE)
+    total, page, pages = paginate(session, query, page_arg(), RUNS_PER_PAGE)
     runs = session.scalars(query.limit(RUNS_PER_PAGE).offset((page - 1) * RUNS_PER_PAGE)).all()
     from hub.harvest import progress_views
     from hub.labels import source_names
