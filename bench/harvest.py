@@ -36,8 +36,10 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -596,31 +598,41 @@ def main(argv: list[str] | None = None) -> int:
     if args.hosts < 1 or args.pages_per_host < 1 or args.repeat < 1:
         parser.error("--hosts, --pages-per-host and --repeat must be ≥ 1")
 
-    def say(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
-
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
-    workdir = Path(tempfile.mkdtemp(prefix="zhanqun-bench-"))
     try:
-        summary = benchmark(args, workdir, say)
+        with _workdir("zhanqun-bench-", args.keep) as workdir:
+            summary = benchmark(args, workdir, _say)
     except KeyboardInterrupt:
-        say("interrupted")
+        _say("interrupted")
         return 130
-    finally:
-        for proc in list(RUNNING):
-            _kill(proc)
-        if args.keep:
-            say(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(report(summary))
     return 0
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _workdir(prefix: str, keep: bool) -> Iterator[Path]:
+    """A temp dir for one benchmark; at the end its harvest processes are killed and
+    the dir removed (unless ``keep``)."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield workdir
+    finally:
+        for proc in list(RUNNING):
+            _kill(proc)
+        if keep:
+            _say(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main_nodes(args: argparse.Namespace) -> int:
@@ -632,19 +644,8 @@ def main_nodes(args: argparse.Namespace) -> int:
     if args.workers is None:
         args.workers = 0  # node jobs extract in-process: N nodes × jobs × workers processes would swamp 2 cores
 
-    def say(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
-
-    workdir = Path(tempfile.mkdtemp(prefix="zhanqun-bench-nodes-"))
-    try:
-        summary = benchmark_nodes(args, workdir, say)
-    finally:
-        for proc in list(RUNNING):
-            _kill(proc)
-        if args.keep:
-            say(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    with _workdir("zhanqun-bench-nodes-", args.keep) as workdir:
+        summary = benchmark_nodes(args, workdir, _say)
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else report_nodes(summary))
     return 0
 

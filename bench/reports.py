@@ -11,12 +11,10 @@ assessment of the current year.  Target: collect + any one format ≤ 10 s for 1
 """
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +28,7 @@ from storage.db import make_engine, session_factory  # noqa: E402
 from supervision.reports import collect  # noqa: E402
 from supervision.reports.render import render  # noqa: E402
 from supervision.status import Scope  # noqa: E402
-from supervision_checks import registry_text, seed  # noqa: E402 - the same year of history (bench/)
+from supervision_checks import history_args, history_line, registry_text, seeded_history  # noqa: E402 - the same year of history (bench/)
 
 TARGET_SECONDS = 10.0
 RUNS = 3
@@ -46,18 +44,8 @@ def timed(fn, runs: int = RUNS) -> tuple[float, object]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--units", type=int, default=100)
-    ap.add_argument("--sources", type=int, default=10)
-    ap.add_argument("--days", type=int, default=365)
-    ap.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir)")
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="zhanqun-bench-reports-"))
-    db_url = args.db or f"sqlite:///{workdir / 'bench.db'}"
-    started = time.perf_counter()
-    counts = seed(db_url, args.units, args.sources, args.days)
-    seeded = round(time.perf_counter() - started, 1)
+    args = history_args(__doc__.splitlines()[0])
+    workdir, db_url, counts, seeded = seeded_history(args, "zhanqun-bench-reports-")
     scope = Scope.of(parse_registry(registry_text(args.units, args.sources)))
     engine = make_engine(db_url)
     sessions = session_factory(engine)
@@ -90,8 +78,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"history ({args.units} units × {args.sources} sources, {args.days} days, seeded in {seeded} s): "
-              + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        print(history_line(args, counts, seeded))
         print(f"月度通报 {data['period']}: {len(data['findings'])} findings, {data['overview']['failed']} 不合格; "
               f"collect {collect_s} s (median of {RUNS}); same data twice: {again == data}")
         for fmt, f in formats.items():

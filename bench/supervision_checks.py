@@ -281,20 +281,37 @@ def time_check(units: int, sources: int, workdir: Path) -> dict:
             "links_dead": sum(r.links_dead for r in links)}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def history_args(description: str, keep_option: bool = False) -> argparse.Namespace:
+    """The options of a benchmark over a seeded history (this one's, and bench/reports.py's)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--units", type=int, default=100)
     ap.add_argument("--sources", type=int, default=10)
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir)")
-    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    if keep_option:
+        ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="zhanqun-bench-supervision-"))
+    return ap.parse_args()
+
+
+def seeded_history(args: argparse.Namespace, prefix: str) -> tuple[Path, str, dict[str, int], float]:
+    """A temp dir, the database (``--db`` or SQLite in the temp dir) seeded with the
+    history ``args`` ask for, its row counts and the seconds seeding took."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     db_url = args.db or f"sqlite:///{workdir / 'bench.db'}"
     started = time.perf_counter()
     counts = seed(db_url, args.units, args.sources, args.days)
-    seeded = round(time.perf_counter() - started, 1)
+    return workdir, db_url, counts, round(time.perf_counter() - started, 1)
+
+
+def history_line(args: argparse.Namespace, counts: dict[str, int], seeded: float) -> str:
+    return (f"history ({args.units} units × {args.sources} sources, {args.days} days, seeded in {seeded} s): "
+            + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+def main() -> None:
+    args = history_args(__doc__.splitlines()[0], keep_option=True)
+    workdir, db_url, counts, seeded = seeded_history(args, "zhanqun-bench-supervision-")
     timings = time_status(db_url, args.units, args.sources)
     cli = time_cli_status(db_url, args.units, args.sources, workdir)
     check = time_check(args.units, args.sources, workdir)
@@ -304,8 +321,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"history ({args.units} units × {args.sources} sources, {args.days} days, seeded in {seeded} s): "
-              + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        print(history_line(args, counts, seeded))
         for label, t in timings.items():
             print(f"status for all {t['units']} units as of {label}: median {t['median_s']} s (max {t['max_s']} s), "
                   f"{t['failing']} 不合格")

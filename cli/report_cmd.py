@@ -69,13 +69,19 @@ def _run(kind: str, period: str, at: str | None, fmt: str | None, output: str, k
                    f"{' — no supervision data in this period' if data['empty'] else ''} → {output} ({len(body)} bytes)", err=True)
 
 
+def _output_options(f):
+    """The options both reports take: format, output file, keep; the registry and database."""
+    f = common(f)
+    f = click.option("--keep", is_flag=True, help="Also keep it in the database (listed in the hub's 通报 page).")(f)
+    f = click.option("-o", "--output", required=True, help="Output file ('-' for stdout).")(f)
+    return click.option("--format", "fmt", type=FORMAT_CHOICES, default=None,
+                        help="Default: from the output file's suffix.")(f)
+
+
 @report.command("monthly")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month of the bulletin.")
 @click.option("--at", default=None, metavar="YYYY-MM-DD", help="As of this date (default: the month's last day, or today).")
-@click.option("--format", "fmt", type=FORMAT_CHOICES, default=None, help="Default: from the output file's suffix.")
-@click.option("-o", "--output", required=True, help="Output file ('-' for stdout).")
-@click.option("--keep", is_flag=True, help="Also keep it in the database (listed in the hub's 通报 page).")
-@common
+@_output_options
 def monthly(month: str, at: str | None, fmt: str | None, output: str, keep: bool, registry_path: str, db_url: str) -> None:
     """The monthly bulletin (月度通报): overview, problems by kind, ranking, charts, findings, 整改要求."""
     _run("monthly", month, at, fmt, output, keep, registry_path, db_url)
@@ -84,10 +90,7 @@ def monthly(month: str, at: str | None, fmt: str | None, output: str, keep: bool
 @report.command("yearly")
 @click.option("--year", required=True, type=int, metavar="YYYY", help="The year of the assessment.")
 @click.option("--at", default=None, metavar="YYYY-MM-DD", help="As of this date (default: the year's end, or today).")
-@click.option("--format", "fmt", type=FORMAT_CHOICES, default=None, help="Default: from the output file's suffix.")
-@click.option("-o", "--output", required=True, help="Output file ('-' for stdout).")
-@click.option("--keep", is_flag=True, help="Also keep it in the database (listed in the hub's 通报 page).")
-@common
+@_output_options
 def yearly(year: int, at: str | None, fmt: str | None, output: str, keep: bool, registry_path: str, db_url: str) -> None:
     """The yearly assessment (年度考核): the months added up per unit into one ranking."""
     _run("yearly", str(year), at, fmt, output, keep, registry_path, db_url)

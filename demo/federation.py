@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 from demo import catalog, text
 
-__all__ = ["Attachment", "DemoItem", "Source", "Site", "Federation", "DEFAULT_HOST", "DEFAULT_BASE_PORT"]
+__all__ = ["Attachment", "DemoItem", "DemoSource", "Site", "Federation", "DEFAULT_HOST", "DEFAULT_BASE_PORT"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_BASE_PORT = 8701
@@ -98,24 +98,21 @@ class DemoItem:
         return text.summary_of(self.paragraphs)
 
 
+def _from_spec(key: str) -> property:
+    """A read-only attribute that is ``spec[key]`` of a catalogue entry."""
+    return property(lambda self: self.spec[key], doc=f"``spec[{key!r}]``")
+
+
 @dataclass
-class Source:
+class DemoSource:
     spec: dict
     site: "Site"
     items: list[DemoItem] = field(default_factory=list)   # newest first
     used_titles: set[str] = field(default_factory=set)
 
-    @property
-    def id(self) -> str:
-        return self.spec["id"]
-
-    @property
-    def template(self) -> str:
-        return self.spec["template"]
-
-    @property
-    def path(self) -> str:
-        return self.spec["path"]
+    id = _from_spec("id")
+    template = _from_spec("template")
+    path = _from_spec("path")
 
     @property
     def publishable(self) -> bool:
@@ -137,15 +134,10 @@ class Source:
 class Site:
     spec: dict
     index: int
-    sources: list[Source] = field(default_factory=list)
+    sources: list[DemoSource] = field(default_factory=list)
 
-    @property
-    def id(self) -> str:
-        return self.spec["id"]
-
-    @property
-    def name(self) -> str:
-        return self.spec["name"]
+    id = _from_spec("id")
+    name = _from_spec("name")
 
     def __getitem__(self, key):
         return self.spec[key]
@@ -175,7 +167,7 @@ class Federation:
         self.lock = threading.RLock()
         self.sites: list[Site] = [Site(spec, i) for i, spec in enumerate(catalog.SITES)]
         self.site_by_id = {s.id: s for s in self.sites}
-        self.sources: dict[str, Source] = {}
+        self.sources: dict[str, DemoSource] = {}
         self.host = DEFAULT_HOST
         self.ports = {s.id: DEFAULT_BASE_PORT + s.index for s in self.sites}
         self.version = 0
@@ -185,7 +177,7 @@ class Federation:
         self._attachments: dict[tuple[str, str], Attachment] = {}
         for site in self.sites:
             for spec in site["sources"]:
-                src = Source(spec, site)
+                src = DemoSource(spec, site)
                 site.sources.append(src)
                 self.sources[src.id] = src
                 self._build_source(src)
@@ -208,7 +200,7 @@ class Federation:
         return {s.id: self.site_url(s.id) for s in self.sites}
 
     # ----------------------------------------------------------- generation
-    def _build_source(self, src: Source) -> None:
+    def _build_source(self, src: DemoSource) -> None:
         spec = src.spec
         count = spec.get("count", 0)
         notice = spec.get("city_notice")
@@ -243,7 +235,7 @@ class Federation:
         for item in src.items:
             self._index(src, item)
 
-    def _keep_alive(self, src: Source, last: date, gap: int) -> None:
+    def _keep_alive(self, src: DemoSource, last: date, gap: int) -> None:
         """Live mode: an item every ``gap`` days after ``last`` up to yesterday, the same ones at every start."""
         day = last + timedelta(days=gap)
         while day < self.now.date():
@@ -256,7 +248,7 @@ class Federation:
             src.items.insert(0, item)
             day += timedelta(days=gap)
 
-    def _new_item(self, src: Source, rng: random.Random, when: datetime) -> DemoItem:
+    def _new_item(self, src: DemoSource, rng: random.Random, when: datetime) -> DemoItem:
         spec, site = src.spec, src.site
         org = site["short"] if spec["topics"] in ("county", "notice") else site["name"]
         title = text.make_title(spec["topics"], org, rng, src.used_titles)
@@ -266,7 +258,7 @@ class Federation:
         return DemoItem(source_id=src.id, unit_id=site.id, seq=0, art_id=0, title=title, published_at=when,
                         precision=spec["precision"], source_name=source_name, paragraphs=paragraphs)
 
-    def _finish_item(self, src: Source, item: DemoItem, seq: int) -> None:
+    def _finish_item(self, src: DemoSource, item: DemoItem, seq: int) -> None:
         item.seq = seq
         item.art_id = src.spec["id_base"] + seq * 3
         item.path = detail_path(src, item)
@@ -288,7 +280,7 @@ class Federation:
         else:
             item.notes = UNREACHABLE_WHY[kind]
 
-    def _add_policy_fields(self, src: Source, item: DemoItem) -> None:
+    def _add_policy_fields(self, src: DemoSource, item: DemoItem) -> None:
         rng = random.Random(f"{src.id}:policy:{item.seq}")
         d = item.published_at
         written = (d - timedelta(days=rng.randint(1, 6))).date()
@@ -317,13 +309,13 @@ class Federation:
                 href = path = f"/attach/{d.year}/{d.month:02d}/{token}.{ext}"
             item.attachments.append(Attachment(name=name, href=href, path=path, ext=ext))
 
-    def _index(self, src: Source, item: DemoItem) -> None:
+    def _index(self, src: DemoSource, item: DemoItem) -> None:
         self._by_path[(src.site.id, item.path)] = item
         for att in item.attachments:
             self._attachments[(src.site.id, attachment_key(att.path))] = att
 
     # ----------------------------------------------------------- lookups
-    def source(self, source_id: str) -> Source:
+    def source(self, source_id: str) -> DemoSource:
         return self.sources[source_id]
 
     def find_item(self, site_id: str, path: str) -> DemoItem | None:
@@ -433,25 +425,21 @@ def attachment_key(path_qs: str) -> str:
     return path_qs.split("?", 1)[0]
 
 
-def detail_path(src: Source, item: DemoItem) -> str:
-    d, n = item.published_at, item.art_id
-    t = src.template
-    if t == "hanweb":
-        return f"/art/{d.year}/{d.month}/{d.day}/art_{src.spec['colid']}_{n}.html"
-    if t == "trs":
-        return f"/col/tzgg/{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
-    if t == "rss":
-        return f"/news/{d:%Y%m%d}/n{n}.html"
-    if t == "sitemap":
-        return f"/xwzx/jsyw/{d:%Y%m}/t{d:%Y%m%d}_{n}.shtml"
-    if t == "list_table":
-        return f"/xwzx/content/{d:%Y-%m}/{d:%d}/content_{n}.html"
-    if t == "list_dl":
-        return f"/news/{d:%Y%m}/a{n}.html"
-    if t == "list_ul":
-        return f"/zcwj/{d.year}/{d:%m}/art_2001_{n}.html"
-    if t == "atom":
-        return f"/jyzx/jyyw/{d:%Y%m%d}/{n}.html"
-    if t == "column":
-        return f"{src.path.rsplit('/', 1)[0]}/{d:%Y%m}/t{d:%Y%m%d}_{n}.html"
-    raise ValueError(t)
+# Each template's detail address, from its source, the publication time and the article id.
+DETAIL_PATHS = {
+    "hanweb": lambda src, d, n: f"/art/{d.year}/{d.month}/{d.day}/art_{src.spec['colid']}_{n}.html",
+    "trs": lambda src, d, n: f"/col/tzgg/{d:%Y%m}/t{d:%Y%m%d}_{n}.html",
+    "rss": lambda src, d, n: f"/news/{d:%Y%m%d}/n{n}.html",
+    "sitemap": lambda src, d, n: f"/xwzx/jsyw/{d:%Y%m}/t{d:%Y%m%d}_{n}.shtml",
+    "list_table": lambda src, d, n: f"/xwzx/content/{d:%Y-%m}/{d:%d}/content_{n}.html",
+    "list_dl": lambda src, d, n: f"/news/{d:%Y%m}/a{n}.html",
+    "list_ul": lambda src, d, n: f"/zcwj/{d.year}/{d:%m}/art_2001_{n}.html",
+    "atom": lambda src, d, n: f"/jyzx/jyyw/{d:%Y%m%d}/{n}.html",
+    "column": lambda src, d, n: f"{src.path.rsplit('/', 1)[0]}/{d:%Y%m}/t{d:%Y%m%d}_{n}.html",
+}
+
+
+def detail_path(src: DemoSource, item: DemoItem) -> str:
+    if src.template not in DETAIL_PATHS:
+        raise ValueError(src.template)
+    return DETAIL_PATHS[src.template](src, item.published_at, item.art_id)

@@ -11,7 +11,7 @@ from html import escape
 from urllib.parse import quote
 
 from demo import catalog
-from demo.federation import DemoItem, Site, Source
+from demo.federation import DemoItem, DemoSource, Site
 
 HANWEB_PER_PAGE = 15
 COLNAMES = dict(catalog.COLUMNS)
@@ -177,7 +177,7 @@ def gone_page(site: Site) -> str:
 
 
 # ---------------------------------------------------------------- a plain column and an empty one
-def column_list(site: Site, src: Source, page: int) -> str:
+def column_list(site: Site, src: DemoSource, page: int) -> str:
     """A plain column list: <ul class="list-items"><li><a>标题</a><span>2026-10-19</span></li>."""
     name = src.spec["colname"]
     lis = "\n".join(f'<li><a href="{esc(it.path)}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
@@ -190,7 +190,7 @@ def column_list(site: Site, src: Source, page: int) -> str:
     return layout(site, f"{name}_{site.name}", main)
 
 
-def column_detail(site: Site, src: Source, item: DemoItem) -> str:
+def column_detail(site: Site, src: DemoSource, item: DemoItem) -> str:
     name = src.spec["colname"]
     main = (f'{_crumbs(site, name, src.path)}\n<div class="detail">\n<h1>{esc(item.title)}</h1>\n'
             f'<div class="info">发布时间：{d_iso(item.published_at)}　来源：{esc(item.source_name)}</div>\n'
@@ -198,7 +198,7 @@ def column_detail(site: Site, src: Source, item: DemoItem) -> str:
     return layout(site, f"{item.title}_{site.name}", main)
 
 
-def empty_column(site: Site, src: Source) -> str:
+def empty_column(site: Site, src: DemoSource) -> str:
     """A column that never had content (空白栏目): the CMS prints 暂无信息 where the list would be."""
     name = src.spec["colname"]
     main = (f'{_crumbs(site, name, src.path)}\n<div class="list"><h2>{esc(name)}</h2>\n'
@@ -238,12 +238,12 @@ def _hanweb_record(item: DemoItem) -> str:
             f'<span>{d_iso(d)}</span></li>]]></record>')
 
 
-def _hanweb_querydata(site: Site, src: Source) -> str:
+def _hanweb_querydata(site: Site, src: DemoSource) -> str:
     return (f"{{col:1,appid:1,webid:{site['webid']},path:'/',columnid:{src.spec['colid']},"
             f"sourceContentType:1,unitid:{site['unitid']},webname:'{site.name}',permissiontype:0}}")
 
 
-def hanweb_column(site: Site, src: Source) -> str:
+def hanweb_column(site: Site, src: DemoSource) -> str:
     colid, total = src.spec["colid"], len(src.items)
     recs = "\n".join(_hanweb_record(it) for it in src.items[:HANWEB_PER_PAGE])
     nextgroup = (f'<a href="/module/web/jpage/dataproxy.jsp?page=1&webid={site["webid"]}&path=/&columnid={colid}'
@@ -272,7 +272,7 @@ def hanweb_dataproxy(items: list[DemoItem], total: int) -> str:
 HANWEB_JS = "/* Hanweb jpage dataproxy (demo stub) */\nfunction dataproxy(){}\n"
 
 
-def hanweb_detail(site: Site, src: Source, item: DemoItem) -> str:
+def hanweb_detail(site: Site, src: DemoSource, item: DemoItem) -> str:
     colname = src.spec["colname"]
     head = (f'<meta name="SiteName" content="{esc(site.name)}">\n'
             f'<meta name="SiteDomain" content="{esc(site.id)}.gov.cn">\n'
@@ -313,7 +313,7 @@ function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
 </script>"""
 
 
-def trs_list(site: Site, src: Source, page: int) -> str:
+def trs_list(site: Site, src: DemoSource, page: int) -> str:
     """``page`` is 0-based as in TRS (index.htm = 0, index_1.htm = 1 ...)."""
     items = src.page(page + 1)
     lis = "\n".join(f'<li><a href="./{it.path.split("/col/tzgg/", 1)[1]}" target="_blank" title="{esc(it.title)}">'
@@ -325,7 +325,7 @@ def trs_list(site: Site, src: Source, page: int) -> str:
     return layout(site, f"通知公告_{site.name}", main, charset="gbk", friend_links="select")
 
 
-def trs_detail(site: Site, src: Source, item: DemoItem) -> str:
+def trs_detail(site: Site, src: DemoSource, item: DemoItem) -> str:
     repost = ""
     if item.group:
         repost = '<div class="zz">（转载自衢州市人民政府门户网站）</div>\n'
@@ -337,7 +337,7 @@ def trs_detail(site: Site, src: Source, item: DemoItem) -> str:
 
 
 # ---------------------------------------------------------------- plain detail pages
-def plain_detail(site: Site, src: Source, item: DemoItem) -> str:
+def plain_detail(site: Site, src: DemoSource, item: DemoItem) -> str:
     """Detail pages without gov meta tags (longyou, jiangshan, changshan, kaihua, jyj)."""
     d, source = item.published_at, esc(item.source_name)
     if site.id == "longyou":
@@ -384,7 +384,7 @@ def _pager(page: int, pages: int, href) -> str:
     return '<div class="pagination">' + " ".join(parts) + "</div>"
 
 
-def list_table(site: Site, src: Source, page: int) -> str:
+def list_table(site: Site, src: DemoSource, page: int) -> str:
     """changshan: table rows with 2026年11月18日 dates; /xwzx/index.html, index_2.html ..."""
     rows = "\n".join(f'<tr><td class="tit"><a href="{esc(it.path)}" target="_blank">{esc(it.title)}</a></td>'
                      f'<td class="time">{d_cn(it.published_at)}</td></tr>' for it in src.page(page))
@@ -399,7 +399,7 @@ def list_table(site: Site, src: Source, page: int) -> str:
     return layout(site, f"常山新闻_{site.name}", main)
 
 
-def list_dl(site: Site, src: Source, page: int) -> str:
+def list_dl(site: Site, src: DemoSource, page: int) -> str:
     """kaihua: <dl><dd> with 2026.11.18 dates; /news/list.html?page=N."""
     dds = "\n".join(f'<dd><a href="{it.path[len("/news/"):]}" title="{esc(it.title)}">{esc(it.title)}</a>'
                     f'<i>{d_dot(it.published_at)}</i></dd>' for it in src.page(page))
@@ -411,7 +411,7 @@ def list_dl(site: Site, src: Source, page: int) -> str:
     return layout(site, f"开化新闻_{site.name}", main, friend_links="select")
 
 
-def list_ul(site: Site, src: Source, page: int, url_of) -> str:
+def list_ul(site: Site, src: DemoSource, page: int, url_of) -> str:
     """fgw: <ul class="doc-list"><li> with [2026-11-18] dates; absolute links."""
     lis = "\n".join(f'<li><a href="{esc(url_of(site.id, it.path))}" target="_blank">{esc(it.title)}</a>'
                     f'<span class="date">[{d_iso(it.published_at)}]</span></li>' for it in src.page(page))
@@ -424,7 +424,7 @@ def list_ul(site: Site, src: Source, page: int, url_of) -> str:
     return layout(site, f"政策文件_{site.name}", main)
 
 
-def policy_detail(site: Site, src: Source, item: DemoItem) -> str:
+def policy_detail(site: Site, src: DemoSource, item: DemoItem) -> str:
     m = item.meta
     doc_no = m.get("document_number", "")
     head = (f'<meta name="SiteName" content="{esc(site.name)}">\n<meta name="ColumnName" content="政策文件">\n'

@@ -12,7 +12,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from demo import catalog, pages
-from demo.federation import DemoItem, Federation, Site, Source
+from demo.federation import DemoItem, DemoSource, Federation, Site
 
 HTML = "text/html; charset=utf-8"
 GBK_HTML = "text/html; charset=gbk"
@@ -115,7 +115,7 @@ def _page_number(query: dict) -> int | None:
     return int(raw) if raw.isdigit() and int(raw) >= 1 else None
 
 
-def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dict) -> Response | None:
+def _source_page(fed: Federation, site: Site, src: DemoSource, path: str, query: dict) -> Response | None:
     """List/feed/sitemap pages of ``src`` or None when ``path`` is not one of them."""
     t, lm, url_of = src.template, fed.last_modified(src.id), fed.url
     if t == "broken":
@@ -177,7 +177,7 @@ def _source_page(fed: Federation, site: Site, src: Source, path: str, query: dic
     return None
 
 
-def _detail(fed: Federation, site: Site, src: Source, item: DemoItem) -> Response:
+def _detail(fed: Federation, site: Site, src: DemoSource, item: DemoItem) -> Response:
     lm = item.published_at
     if item.kind == "error500":
         return error(500)

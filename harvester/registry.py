@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -317,12 +317,16 @@ ColumnRef = Annotated[
 UNION_TAGS = frozenset({"column-id", "column-page"})  # not keys: left out of error paths
 
 
+SourceType = Literal["auto", "feed", "list", "hanweb", "trs", "sitemap", "json"]  # a spider each (spiders.SPIDERS)
+SOURCE_TYPES: tuple[str, ...] = get_args(SourceType)
+
+
 class SourceEntry(Strict):
     """One ``sources[]`` entry of a unit (its row in the database: ``storage.models.Source``)."""
 
     id: Id
     url: str
-    type: Literal["auto", "feed", "list", "hanweb", "trs", "sitemap", "json"] = "auto"
+    type: SourceType = "auto"
     columns: list[ColumnRef] = Field(min_length=1)
     page: HttpUrl | None = None  # the source's page for people, when ``url`` is a feed or sitemap
     # Supervision: the kind of column for freshness (动态要闻 / 通知公告·政策文件 / 人事·规划计划 / none)

@@ -22,13 +22,16 @@ HANWEB_EMPTY = re.compile(r"<recordset>\s*</recordset>|totalRecord\s*[:=]\s*[\"'
 SKIP = {"script", "style", "noscript", "title"}
 
 
+NOTICE_SHOWN = 40  # characters of the page's own empty notice quoted in the message
+
+
 def declared_empty(text: str | None) -> str | None:
     """The notice by which a list page says it is empty, or None."""
     if not text:
         return None
     hanweb = HANWEB_EMPTY.search(text)
     if hanweb:
-        return f"列表为空（{' '.join(hanweb.group(0).split())[:40]}）"
+        return f"列表为空（{' '.join(hanweb.group(0).split())[:NOTICE_SHOWN]}）"
     try:
         doc = lxml_html.fromstring(text)
     except (ValueError, lxml_html.etree.ParserError):

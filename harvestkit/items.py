@@ -37,9 +37,13 @@ class PageItem:
                 "encoding": self.encoding, "hint": self.hint, "urls": self.urls, **extra}
 
 
+MESSAGE_MAX = 500  # an ErrorItem's message, cut: storage.lengths.RUN_MESSAGE (harvestkit may not import storage)
+
+
 @dataclass(frozen=True)
 class ErrorItem:
-    """Something went wrong at ``stage``: an error of the run."""
+    """Something went wrong at ``stage``: an error of the run (a message of at most
+    :data:`MESSAGE_MAX` characters; :meth:`spiders.base.SourceSpider.error` cuts it)."""
 
     source_id: str
     url: str

@@ -44,9 +44,12 @@ def canonical_url(url: str) -> str:
 FETCHABLE_SCHEMES = ("http", "https")
 
 
+URL_SHOWN = 200  # characters of a refused address quoted in the reason
+
+
 def fetch_refusal(url: str) -> str | None:
     """Why ``url`` must not be requested (scheme, no host, bad port), or None."""
-    shown = url if len(url) <= 200 else url[:200] + "…"
+    shown = url if len(url) <= URL_SHOWN else url[:URL_SHOWN] + "…"
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises on a bad port

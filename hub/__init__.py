@@ -23,7 +23,7 @@ BLUEPRINTS = ("auth", "review", "source_images", "submissions", "rules", "harves
               "portal", "feeds")
 # Capabilities with packages of their own: (module, blueprint attribute).
 PACKAGE_BLUEPRINTS = (
-    ("interaction.hub_views", "bp"), ("interaction.public", "bp"), ("interaction.public", "pages"),  # 政民互动
+    ("interaction.hub_views", "bp"), ("interaction.public_views", "bp"), ("interaction.public_views", "pages"),  # 政民互动
     ("hub.topics", "bp"), ("hub.topics", "public_bp"),  # 专题 (topics/)
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 import sys
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, flash, g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
@@ -33,6 +33,23 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = new_session()
     return g.db_session
+
+
+def commit_or_flash(change, errors: type[Exception] | tuple[type[Exception], ...], done) -> bool:
+    """Run ``change(session)`` in the request's transaction.  When it raises one of
+    ``errors`` (their messages are for people), roll back and flash the message;
+    else commit and flash ``done`` (a text, or a function of what ``change`` returned).
+    True when it committed."""
+    session = db_session()
+    try:
+        result = change(session)
+    except errors as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return False
+    session.commit()
+    flash(done(result) if callable(done) else done)
+    return True
 
 
 def _close_session(_exc=None) -> None:

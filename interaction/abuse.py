@@ -7,7 +7,7 @@
   was served is refused (people read and type), and an old one has expired.
 
 A deployment that wants a CAPTCHA as well adds it to the form template and checks it
-in :func:`interaction.public.write` before the letter is stored (see README).
+in :func:`interaction.public_views.write` before the letter is stored (see README).
 """
 from __future__ import annotations
 

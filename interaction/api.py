@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from hub.api import bp
 from hub.api.auth import token_required
-from hub.api.errors import ApiError
+from hub.api.errors import ApiError, commit_or_refuse
 from hub.api.items import page_of
-from hub.api.params import MISSING, field, json_body, only_fields, str_arg
+from hub.api.params import field, json_body, str_arg
 from hub.api.serialize import when
 from hub.db import db_session
 from hub.portal.views import MAX_ID
@@ -55,19 +55,8 @@ def _load(letter_id: int) -> Letter:
 
 
 def _apply(letter: Letter, change):
-    db = db_session()
-    try:
-        change(db)
-    except service.LetterForbidden as exc:
-        db.rollback()
-        raise ApiError(403, str(exc)) from None
-    except service.LetterConflict as exc:
-        db.rollback()
-        raise ApiError(409, str(exc), "wrong_status") from None
-    except service.LetterError as exc:
-        db.rollback()
-        raise ApiError(422, str(exc)) from None
-    db.commit()
+    commit_or_refuse(change, ((service.LetterForbidden, 403, None), (service.LetterConflict, 409, "wrong_status"),
+                              (service.LetterError, 422, None)))
     return jsonify(serialize(_load(letter.id)))
 
 
@@ -122,8 +111,7 @@ def get_letter(letter_id: int):
 @bp.post("/v1/letters/<int:letter_id>/dispatch")
 @token_required(*access.OFFICE)
 def dispatch_letter(letter_id: int):
-    body = json_body()
-    only_fields(body, ("unit",))
+    body = json_body(("unit",))
     unit = field(body, "unit", str, required=True)
     letter = _load(letter_id)
     return _apply(letter, lambda db: service.dispatch(
@@ -133,36 +121,31 @@ def dispatch_letter(letter_id: int):
 @bp.post("/v1/letters/<int:letter_id>/reply")
 @token_required(*ROLES)
 def reply_letter(letter_id: int):
-    body = json_body()
-    only_fields(body, ("body", "extend_days", "reason"))
+    body = json_body(("body", "extend_days", "reason"))
     text = field(body, "body", str, required=True)
-    extend = field(body, "extend_days", int, nullable=True)
-    reason = field(body, "reason", str, nullable=True)
+    extend = field(body, "extend_days", int, nullable=True, absent=None)
+    reason = field(body, "reason", str, nullable=True, absent=None)
     letter = _load(letter_id)
     return _apply(letter, lambda db: service.reply(
         db, letter, g.api_user, text, current_policy(), current_app.config["TIMEZONE"],
-        extend_days=None if extend in (MISSING, None) else extend,
-        reason=None if reason in (MISSING, None) else reason))
+        extend_days=extend, reason=reason))
 
 
 @bp.post("/v1/letters/<int:letter_id>/publish")
 @token_required(*access.OFFICE)
 def publish_letter(letter_id: int):
-    body = json_body(required=False)
-    only_fields(body, ("public", "confirm_sensitive"))
-    public = field(body, "public", bool, nullable=True)
+    body = json_body(("public", "confirm_sensitive"), required=False)
+    public = field(body, "public", bool, nullable=True, absent=None)
     confirm = field(body, "confirm_sensitive", bool)
     letter = _load(letter_id)
     return _apply(letter, lambda db: service.publish(
-        db, letter, g.api_user, public=None if public in (MISSING, None) else public,
-        confirm_sensitive=confirm is True))
+        db, letter, g.api_user, public=public, confirm_sensitive=confirm is True))
 
 
 @bp.post("/v1/letters/<int:letter_id>/return")
 @token_required(*access.OFFICE)
 def return_letter(letter_id: int):
-    body = json_body()
-    only_fields(body, ("comment",))
+    body = json_body(("comment",))
     comment = field(body, "comment", str, required=True)
     letter = _load(letter_id)
     return _apply(letter, lambda db: service.return_reply(db, letter, g.api_user, comment))

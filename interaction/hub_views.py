@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from math import ceil
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.auth import roles_required
-from hub.db import db_session
+from hub.db import commit_or_flash, db_session
 from hub.portal.views import MAX_ID
+from hub.review.query import page_arg
 from interaction import access, calendar, service
 from interaction.models import LETTER_KINDS, LETTER_STATUSES, OPEN_STATUSES, WITH_UNIT_STATUSES, Letter
 from interaction.policy import current_policy
@@ -33,11 +34,6 @@ def _tz() -> str:
 
 def _today():
     return service.local_date(datetime.now(timezone.utc), _tz())
-
-
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
 
 
 def _flag_filter(query, flag: str, today):
@@ -70,7 +66,7 @@ def index():
     total = db.scalar(select(func.count()).select_from(query.subquery()))
     size = current_app.config["PAGE_SIZE"]
     pages = max(1, ceil(total / size))
-    page = min(_page(), pages)
+    page = min(page_arg(), pages)
     letters = db.scalars(query.options(selectinload(Letter.unit)).order_by(Letter.received_at.desc(), Letter.id.desc())
                          .limit(size).offset((page - 1) * size)).all()
     counts = {name: db.scalar(select(func.count()).select_from(
@@ -118,18 +114,15 @@ def show(letter_id: int):
 
 def _act(letter_id: int, change, done: str):
     letter = _load(letter_id)
-    db = db_session()
-    try:
-        change(db, letter)
-    except service.LetterForbidden:
-        db.rollback()
-        abort(403)
-    except service.LetterError as exc:
-        db.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("letters.show", letter_id=letter_id), 303)
-    db.commit()
-    flash(done)
+
+    def guarded(db) -> None:
+        try:
+            change(db, letter)
+        except service.LetterForbidden:
+            db.rollback()
+            abort(403)
+
+    commit_or_flash(guarded, service.LetterError, done)
     return redirect(url_for("letters.show", letter_id=letter_id), 303)
 
 

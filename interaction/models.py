@@ -3,7 +3,7 @@ answer and every step taken on it.
 
 A letter's contact details (``name``, ``phone``) are read by the portal office and the
 assigned unit only: no public page, feed, search or API answer carries them (the public
-views select the columns they show, see interaction/public.py).
+views select the columns they show, see interaction/public_views.py).
 """
 from __future__ import annotations
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from harvester.registry import SOURCE_TYPES
 from harvestkit.dates import find_date
 
 SAMPLE_TEXT_CHARS = 200
 ERROR_PREFIX = "error: "  # warnings that are errors (a page that failed, a refused address, robots.txt)
-SOURCE_TYPES = ("auto", "list", "trs", "hanweb", "feed", "sitemap", "json")
 
 
 @dataclass(frozen=True)

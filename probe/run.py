@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from harvester.crawl import scrapy_settings
 from harvester.registry import Column, HarvestPolicy, Portal, Registry
 from harvester.records import IngestError
-from harvestkit.items import ErrorItem, GoneItem, PageItem, SkipItem, SpiderItem
+from harvestkit.items import MESSAGE_MAX, ErrorItem, GoneItem, PageItem, SkipItem, SpiderItem
 from harvester.worker import MalformedPage, process_page
 from harvestkit.policy import SourcePolicy
 from probe.report import SAMPLE_TEXT_CHARS, ProbeReport, ProbeRequest, list_warnings
@@ -45,7 +45,7 @@ class ProbeContext:
         return self
 
     def error(self, source_id: str, url: str, stage: str, message: str) -> None:
-        self.report.errors.append(f"{url}: [{stage}] {message}"[:500])
+        self.report.errors.append(f"{url}: [{stage}] {message}"[:MESSAGE_MAX])
 
 
 def probing(base: type) -> type:
@@ -153,7 +153,7 @@ def probe_many(requests: list[ProbeRequest], policy: HarvestPolicy | None = None
             finish(_report, spider)
 
         def crashed(failure, response, spider, _report=report):
-            _report.errors.append(f"{response.url}: {failure.type.__name__}: {failure.value}"[:500])
+            _report.errors.append(f"{response.url}: {failure.type.__name__}: {failure.value}"[:MESSAGE_MAX])
 
         handlers.extend((robots, closed, crashed))
         crawler.signals.connect(robots, signal=signals.robots_parsed)

@@ -31,7 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from harvestkit.emptiness import declared_empty
-from harvestkit.items import ErrorItem, GoneItem, PageItem, SkipItem, SpiderItem
+from harvestkit.items import MESSAGE_MAX, ErrorItem, GoneItem, PageItem, SkipItem, SpiderItem
 from harvestkit.limits import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT_SECONDS
 from harvestkit.listing import ListingTally
 from harvestkit.policy import SourcePolicy
@@ -192,7 +192,7 @@ class SourceSpider(scrapy.Spider):
             try:
                 out = self.entry(url, hint)
             except Exception as exc:  # noqa: BLE001 - a hostile entry must not sink the listing
-                out = self.error(str(url)[:300], "listing", f"bad entry: {type(exc).__name__}: {exc}"[:500])
+                out = self.error(url, "listing", f"bad entry: {type(exc).__name__}: {exc}")
             if out is not None:
                 yield out
 
@@ -272,7 +272,8 @@ class SourceSpider(scrapy.Spider):
         return PageItem(self.source_id, self.unit_id, url, listed_url, status, content_type, body, encoding, hint)
 
     def error(self, url: str, stage: Stage | str, message: str) -> ErrorItem:
-        return ErrorItem(self.source_id, url, stage, message)
+        """An error of the run; the message cut to ``MESSAGE_MAX`` (the run cuts the address)."""
+        return ErrorItem(self.source_id, str(url), stage, message[:MESSAGE_MAX])
 
     def record_error(self, url: str, stage: str, message: str) -> None:
         """An error noticed outside a callback (in a middleware): straight onto the run."""
@@ -316,26 +317,27 @@ def valid_date(value: str) -> str:
     return value
 
 
-def describe_failure(failure, max_mb: int = 10) -> str:
-    """A short, human reason for a failed request."""
+def describe_failure(failure, max_mb: int) -> str:
+    """A human reason for a failed request (``max_mb``: the source's response limit);
+    :meth:`SourceSpider.error` cuts it."""
     value = failure.value
     text = str(value)
     if failure.check(SchemeRefused, PrivateAddressRefused):
-        return text[:500]
+        return text
     if failure.check(HttpError):
         response = value.response
         return f"HTTP {response.status}"
     if failure.check(DNSLookupError, CannotResolveHostError):
-        return text[:500] if "refused:" in text else "DNS lookup failed"  # the connect-time address check
+        return text if "refused:" in text else "DNS lookup failed"  # the connect-time address check
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
     if failure.check(DownloadConnectionRefusedError):
         return "connection refused"
     if failure.check(DownloadCancelledError):
         if "max size" in text.lower():
-            return f"refused: response larger than the {max_mb} MiB limit ({text})"[:300]
+            return f"refused: response larger than the {max_mb} MiB limit ({text})"
         if not text or text == type(value).__name__:  # Scrapy cancels a body that grows past the limit
             return f"refused: response larger than the {max_mb} MiB limit (cut off as it streamed in)"
     if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text:
         return f"refused: response larger than the {max_mb} MiB limit once decompressed (a compression bomb?)"
-    return f"{type(value).__name__}: {text or type(value).__name__}"[:500]
+    return f"{type(value).__name__}: {text or type(value).__name__}"

@@ -88,7 +88,7 @@ class FeedSpider(SourceSpider):
             try:
                 out = list(self.feed_entry(entry, urljoin(response.url, link), response.url))
             except Exception as exc:  # noqa: BLE001 - one bad entry (link, date, text) never sinks the feed
-                out = [self.error(link[:300], "listing", f"bad feed entry: {type(exc).__name__}: {exc}"[:500])]
+                out = [self.error(link, "listing", f"bad feed entry: {type(exc).__name__}: {exc}")]
             yield from out
         if found == 0 and feed.bozo:
             self.listing.failed = True

@@ -82,7 +82,7 @@ class SitemapSpider(SourceSpider):
                     yield self.error(url, "listing", f"unreadable lastmod {lastmod[:80]!r}; the page's own date decides")
                 out = self.entry(url, {"list_date": lastmod or "", "list_url": response.url, "require_date": True})
             except Exception as exc:  # noqa: BLE001 - one bad URL never sinks the sitemap
-                out = self.error(str(loc)[:300], "listing", f"bad sitemap entry: {type(exc).__name__}: {exc}"[:500])
+                out = self.error(loc, "listing", f"bad sitemap entry: {type(exc).__name__}: {exc}")
             if out is not None:
                 yield out
         if depth == 0:

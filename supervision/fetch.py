@@ -47,7 +47,6 @@ class Fetched:
     content_type: str = ""
     length: int | None = None  # Content-Length as declared
     body: bytes = b""
-    truncated: bool = False
     elapsed_ms: int = 0
     error: str | None = None  # Chinese, for people: 连接被拒绝, 超时……
     redirects: list[str] = field(default_factory=list)
@@ -92,7 +91,7 @@ def fetch(url: str, *, method: str = "GET", allow_private: bool = False, limits:
                     declared = (response.getheader("Content-Length") or "").strip()
                     result.length = int(declared) if declared.isdigit() else None
                     if method != "HEAD":
-                        result.body, result.truncated = _read(response, limits, deadline)
+                        result.body = _read(response, limits, deadline)
                 finally:
                     connection.close()
             return result
@@ -153,8 +152,8 @@ def _checked_address(host: str, port: int, allow_private: bool) -> tuple:
     return infos[0]
 
 
-def _read(response: http.client.HTTPResponse, limits: Limits, deadline: float) -> tuple[bytes, bool]:
-    """The body, decompressed, at most ``max_bytes``, before the deadline."""
+def _read(response: http.client.HTTPResponse, limits: Limits, deadline: float) -> bytes:
+    """The body, decompressed, cut to ``max_bytes``, before the deadline."""
     encoding = (response.getheader("Content-Encoding") or "").lower().strip()
     inflate = None
     if encoding in ("gzip", "x-gzip"):
@@ -167,14 +166,14 @@ def _read(response: http.client.HTTPResponse, limits: Limits, deadline: float) -
             raise socket.timeout()
         chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
         if not chunk:
-            return bytes(out), False
+            return bytes(out)
         if inflate is not None:
             try:
                 chunk = inflate.decompress(chunk, limits.max_bytes - len(out) + 1)
             except zlib.error:
                 inflate = None  # mislabelled: keep the bytes as they came
         out += chunk
-    return bytes(out[: limits.max_bytes]), True
+    return bytes(out[: limits.max_bytes])
 
 
 class _PinnedHTTP(http.client.HTTPConnection):

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import lengths
+from storage.lengths import fit
 from supervision import rectification
 from supervision.models import Evidence, Finding
 
@@ -43,7 +45,7 @@ class Proof:
     def of(cls, fetched, at: datetime, note: str = "", keep_page: bool = False) -> "Proof":
         """From a :class:`supervision.fetch.Fetched`."""
         return cls(at, fetched.final_url or fetched.url, fetched.method, fetched.status, fetched.error, note,
-                   fetched.content_type[:200], fetched.body if keep_page and fetched.body else None)
+                   fit(fetched.content_type, lengths.CONTENT_TYPE), fetched.body if keep_page and fetched.body else None)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from storage import lengths
 from storage.models import Base, UTCDateTime, utcnow
 
 # open → rectified (the unit says it is fixed) → verified (the next check no longer sees it) or
@@ -50,7 +51,7 @@ class Probe(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(String(lengths.URL))
     ok: Mapped[bool] = mapped_column(Boolean)
     http_status: Mapped[int | None] = mapped_column(Integer)
     latency_ms: Mapped[int | None] = mapped_column(Integer)
@@ -89,9 +90,9 @@ class Finding(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     kind: Mapped[str] = mapped_column(String(40), index=True)  # harvester.registry.FINDING_KINDS
-    subject: Mapped[str] = mapped_column(String(2000))  # what it is about: a source id, a URL, a column id
+    subject: Mapped[str] = mapped_column(String(lengths.URL))  # what it is about: a source id, a URL, a column id
     source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"))
-    url: Mapped[str] = mapped_column(String(2000), default="")
+    url: Mapped[str] = mapped_column(String(lengths.URL), default="")
     detail: Mapped[str] = mapped_column(Text, default="")  # Chinese, for people
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the same, for programs (days, period, …)
     since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -118,12 +119,12 @@ class Evidence(Base):
     finding_id: Mapped[int] = mapped_column(ForeignKey("supervision_findings.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(10))  # first | latest
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    url: Mapped[str] = mapped_column(String(2000), default="")
+    url: Mapped[str] = mapped_column(String(lengths.URL), default="")
     method: Mapped[str] = mapped_column(String(10), default="")
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
-    content_type: Mapped[str] = mapped_column(String(200), default="")
+    content_type: Mapped[str] = mapped_column(String(lengths.CONTENT_TYPE), default="")
     raw_gz: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # the page, zlib; where it matters
 
     finding: Mapped[Finding] = relationship(back_populates="evidence")
@@ -141,10 +142,10 @@ class LinkState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     scope: Mapped[str] = mapped_column(String(10))  # one of LINK_SCOPES
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(String(lengths.URL))
     url_hash: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(String(200), default="")  # the link's text (or the item's title)
-    found_on: Mapped[str] = mapped_column(String(2000), default="")
+    text: Mapped[str] = mapped_column(String(lengths.LINK_TEXT), default="")  # the link's text (or the item's title)
+    found_on: Mapped[str] = mapped_column(String(lengths.URL), default="")
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
     source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"))
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # last seen where it was found
@@ -171,7 +172,7 @@ class FindingEvent(Base):
     username: Mapped[str] = mapped_column(String(100), default="system")  # "system": a check
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # deadline before/after, evidence of a re-check
-    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_name: Mapped[str | None] = mapped_column(String(lengths.ATTACHMENT_NAME))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 

@@ -10,6 +10,8 @@ from urllib.parse import urljoin, urldefrag, urlsplit
 from lxml import html as lxml_html
 
 from harvestkit.dates import find_date
+from storage import lengths
+from storage.lengths import fit
 
 ITEM_MAX_CHARS = 200  # a list entry (title + date), not a paragraph of text
 TITLE_MIN_CHARS = 4  # a link to an article has a real title, not "更多" or "»"
@@ -78,7 +80,7 @@ def links(doc, base_url: str) -> list[Link]:
             continue
         label = (element.get("alt") if element.tag == "img" else (element.get("title") or _text(element))) or ""
         if url not in seen:
-            seen[url] = Link(url, " ".join(label.split())[:200])
+            seen[url] = Link(url, fit(" ".join(label.split()), lengths.LINK_TEXT))
     return list(seen.values())
 
 

@@ -19,6 +19,8 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import Session
 
 from interaction.calendar import add_workdays
+from storage import lengths
+from storage.lengths import fit
 from storage.models import AuditEntry, User
 from supervision.models import Finding, FindingEvent
 
@@ -29,6 +31,7 @@ EVENT_LABELS = {"open": "发现问题", "rectify": "报告整改", "verify": "�
                 "notify": "邮件通知", "remind": "到期提醒"}
 RECTIFIABLE = ("open", "reopened")
 NOTE_MAX = 2000
+AUDIT_NOTE_SHOWN = 200  # characters of a note the audit entry keeps (the event keeps it whole)
 ATTACHMENT_MAX = 5 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     "application/msword", "text/plain"}
@@ -74,7 +77,7 @@ def log(session: Session, finding: Finding, action: str, status_from: str | None
     session.add(AuditEntry(user_id=user.id if user else None, username=username, action=f"finding_{action}",
                            item_id=None, created_at=at,
                            before={"finding": finding.id, "unit": finding.unit_id, "status": status_from},
-                           after={"finding": finding.id, "unit": finding.unit_id, "status": status_to, "note": note[:200],
+                           after={"finding": finding.id, "unit": finding.unit_id, "status": status_to, "note": note[:AUDIT_NOTE_SHOWN],
                                   **(data or {})}))
     return event
 
@@ -118,7 +121,7 @@ def rectify(session: Session, finding: Finding, user: User, note: str,
             raise RectifyError(f"附件最大 {ATTACHMENT_MAX // 1024 // 1024} MB。")
         if kind not in ATTACHMENT_TYPES:
             raise RectifyError("附件须为 PDF、Word、PNG、JPEG 或文本文件。")
-        attachment = (name[:200] or "附件", kind, body)
+        attachment = (fit(name, lengths.ATTACHMENT_NAME) or "附件", kind, body)
     now = now or datetime.now(timezone.utc)
     before = finding.status
     finding.status, finding.rectified_at = "rectified", now

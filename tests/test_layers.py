@@ -68,3 +68,12 @@ def test_the_harvest_and_storage_import_nothing_from_the_hub():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_the_leaf_message_limit_is_the_stored_one():
+    """Spiders cut their error messages to harvestkit's limit (they may not import storage):
+    it is the limit the harvester cuts run errors to."""
+    from harvestkit.items import MESSAGE_MAX
+    from storage.lengths import RUN_MESSAGE
+
+    assert MESSAGE_MAX == RUN_MESSAGE

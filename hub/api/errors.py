@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from hub.db import db_session
+
 # error code and default message per status
 DEFAULTS = {
     400: ("bad_request", "请求无效。"),
@@ -70,3 +72,19 @@ def handle_http_exception(exc: HTTPException):
     if status == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
+
+
+def commit_or_refuse(change, refusals: tuple[tuple[type[Exception], int, str | None], ...]):
+    """Run ``change(session)`` in the request's transaction, commit it and return what it
+    returned; when it raises
+    an error of a kind in ``refusals`` (the first that matches: kind, status, error code),
+    roll back and answer that status with the error's message."""
+    session = db_session()
+    try:
+        result = change(session)
+    except tuple(kind for kind, _status, _error in refusals) as exc:
+        session.rollback()
+        status, error = next((status, error) for kind, status, error in refusals if isinstance(exc, kind))
+        raise ApiError(status, str(exc), error) from None
+    session.commit()
+    return result

@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 from hub import actions
 from hub.api import bp, serialize
 from hub.api.auth import token_required
-from hub.api.errors import ApiError
-from hub.api.params import MISSING, datetime_value, field, int_arg, json_body, only_fields, str_arg, string_list
+from hub.api.errors import ApiError, commit_or_refuse
+from hub.api.params import MISSING, datetime_value, field, int_arg, json_body, str_arg, string_list
 from hub.db import db_session
 from storage.models import ITEM_ORIGINS, ITEM_STATUSES, Item, ItemColumn, ItemSource, PortalColumn, Unit, User
 
@@ -110,21 +110,19 @@ def _require_status(item: Item, action: str) -> None:
 
 def _apply(item: Item, change) -> dict:
     """Run ``change`` in the request's transaction: commit, or roll back with a 422."""
-    session = db_session()
-    try:
-        change(session)
-    except actions.ActionError as exc:
-        session.rollback()
-        raise ApiError(422, str(exc)) from None
-    session.commit()
+    commit_or_refuse(change, ((actions.ActionError, 422, None),))
     return serialize.item_detail(load(item.id))
+
+
+def _reason() -> str:
+    """The optional ``reason`` of the request's body; "" when it has none."""
+    return field(json_body(("reason",), required=False), "reason", str, absent="")
 
 
 @bp.post("/v1/items/<int:item_id>/publish")
 @token_required(*actions.REVIEWERS)
 def publish(item_id: int):
-    body = json_body(required=False)
-    only_fields(body, ("at", "confirm_sensitive"))
+    body = json_body(("at", "confirm_sensitive"), required=False)
     raw_at = field(body, "at", str, nullable=True)
     confirm = field(body, "confirm_sensitive", bool)
     at = datetime_value("at", raw_at) if isinstance(raw_at, str) else None
@@ -139,12 +137,10 @@ def publish(item_id: int):
 @bp.post("/v1/items/<int:item_id>/reject")
 @token_required(*actions.REVIEWERS)
 def reject(item_id: int):
-    body = json_body(required=False)
-    only_fields(body, ("reason",))
-    reason = field(body, "reason", str)
+    reason = _reason()
     item = load(item_id)
     _require_status(item, "reject")
-    if reason is MISSING or not reason.strip():
+    if not reason.strip():
         raise ApiError(422, "退回时必须填写原因（字段 reason）。", "missing_field")
     return jsonify(_apply(item, lambda s: actions.reject(s, item, g.api_user, reason)))
 
@@ -152,31 +148,26 @@ def reject(item_id: int):
 @bp.post("/v1/items/<int:item_id>/unpublish")
 @token_required(*actions.REVIEWERS)
 def unpublish(item_id: int):
-    body = json_body(required=False)
-    only_fields(body, ("reason",))
-    reason = field(body, "reason", str)
+    reason = _reason()
     item = load(item_id)
     _require_status(item, "unpublish")
-    return jsonify(_apply(item, lambda s: actions.unpublish(
-        s, item, g.api_user, "" if reason is MISSING else reason)))
+    return jsonify(_apply(item, lambda s: actions.unpublish(s, item, g.api_user, reason)))
 
 
 @bp.patch("/v1/items/<int:item_id>")
 @token_required(*actions.REVIEWERS)
 def patch_item(item_id: int):
-    body = json_body()
-    only_fields(body, PATCH_FIELDS)
-    title = field(body, "title", str)
-    summary = field(body, "summary", str)
+    body = json_body(PATCH_FIELDS)
+    title = field(body, "title", str, absent=None)
+    summary = field(body, "summary", str, absent=None)
     columns = string_list(body, "columns")
     flags = {name: field(body, name, bool) for name in ("pinned", "featured")}
     item = load(item_id)
     user = g.api_user
 
     def change(session):
-        if title is not MISSING or summary is not MISSING:
-            actions.edit(session, item, user, title=None if title is MISSING else title,
-                         summary=None if summary is MISSING else summary)
+        if title is not None or summary is not None:
+            actions.edit(session, item, user, title=title, summary=summary)
         if columns is not MISSING:
             actions.set_columns(session, item, user, columns)
         for name, value in flags.items():

@@ -237,7 +237,7 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": f"{current_app.config.get('PORTAL_NAME') or 'Zhanqun'} hub API",
+            "title": f"{current_app.config['PORTAL_NAME']} hub API",
             "version": VERSION,
             "description": (
                 "The editors' hub over HTTP: review items, submit (信息报送), answer letters (政民互动), read supervision "

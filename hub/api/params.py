@@ -38,8 +38,9 @@ def str_arg(name: str) -> str | None:
     return raw.strip() or None
 
 
-def json_body(required: bool = True) -> dict[str, Any]:
-    """The request's JSON object; ``{}`` for an empty optional body."""
+def json_body(allowed: tuple[str, ...], required: bool = True) -> dict[str, Any]:
+    """The request's JSON object, refused when it has a field not in ``allowed``;
+    ``{}`` for an empty optional body."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         if required:
@@ -52,22 +53,24 @@ def json_body(required: bool = True) -> dict[str, Any]:
         raise ApiError(400, "请求体不是有效的 JSON。")
     if not isinstance(body, dict):
         raise ApiError(400, "请求体须为 JSON 对象。")
+    _only_fields(body, allowed)
     return body
 
 
-def only_fields(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
+def _only_fields(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(body) - set(allowed))
     if unknown:
         raise ApiError(400, f"不支持的字段：{'、'.join(unknown)}（可用字段：{'、'.join(allowed)}）。")
 
 
 def field(body: dict[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = False,
-          nullable: bool = False) -> Any:
-    """``body[name]`` checked to be of ``kind`` (bool is not an int here); MISSING if absent."""
+          nullable: bool = False, absent: Any = MISSING) -> Any:
+    """``body[name]`` checked to be of ``kind`` (bool is not an int here); ``absent``
+    (MISSING unless given) if it is not there."""
     if name not in body:
         if required:
             raise ApiError(422, f"缺少字段 {name}。", "missing_field")
-        return MISSING
+        return absent
     value = body[name]
     if value is None and nullable:
         return None

@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from hub.api import bp, serialize
 from hub.api.auth import token_required
-from hub.api.errors import ApiError
+from hub.api.errors import commit_or_refuse
 from hub.api.items import load, page_of, status_filter, visible
-from hub.api.params import field, json_body, only_fields, string_list
-from hub.db import db_session
+from hub.api.params import field, json_body, string_list
 from hub.submissions.service import SUBMITTERS, SubmissionError, create_submission
 from storage.models import Item
 
@@ -31,20 +30,14 @@ def list_submissions():
 @bp.post("/v1/submissions")
 @token_required(*SUBMITTERS)
 def create():
-    body = json_body()
-    only_fields(body, FIELDS)
+    body = json_body(FIELDS)
     title = field(body, "title", str, required=True)
     html = field(body, "body", str, required=True)
     columns = string_list(body, "columns", required=True)
     publish = field(body, "publish", bool) is True
-    session = db_session()
-    try:
-        item = create_submission(session, g.api_user, title=title, body_html=html,
-                                 column_ids=columns, uploads=[], publish=publish)
-    except SubmissionError as exc:
-        session.rollback()
-        raise ApiError(422, str(exc)) from None
-    session.commit()
+    item = commit_or_refuse(lambda session: create_submission(
+        session, g.api_user, title=title, body_html=html, column_ids=columns, uploads=[], publish=publish),
+        ((SubmissionError, 422, None),))
     response = jsonify(serialize.submission(load(item.id), detail=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_item", item_id=item.id)

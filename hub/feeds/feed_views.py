@@ -11,6 +11,7 @@ from hub.portal.cache import portal_state
 from hub.portal.http_cache import base_url, content_counter, public_page
 from hub.portal.pages import portal_name, site_lookups
 
+LETTER_SUMMARY_CHARS = 200  # a letter's summary in the 政民互动 feed: the start of the question
 FEED_SIZE = 50
 MEDIA_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 BUILDERS = {"atom": build.atom, "rss": build.rss}
@@ -61,36 +62,37 @@ def all_feed(fmt: str):
 @bp.get("/feeds/columns/<column_id>.<any(atom, rss):fmt>")
 @public_page
 def column_feed(column_id: str, fmt: str):
-    column = site_lookups().column(column_id)
-    if column is None:
-        abort(404)
-    items = queries.feed_items(db_session(), FEED_SIZE, column_id=column_id)
-    return _respond(fmt, f"{column.name} - {portal_name()}", f"{portal_name()}“{column.name}”栏目最新信息",
-                    "feeds.column_feed", absolute("portal.column", column_id=column_id), items, column_id=column_id)
+    return _listing_feed(fmt, "column", column_id, "{portal}“{name}”栏目最新信息")
 
 
 @bp.get("/feeds/units/<unit_id>.<any(atom, rss):fmt>")
 @public_page
 def unit_feed(unit_id: str, fmt: str):
-    unit = site_lookups().unit(unit_id)
-    if unit is None:
+    return _listing_feed(fmt, "unit", unit_id, "{name}在{portal}发布的最新信息")
+
+
+def _listing_feed(fmt: str, kind: str, key: str, subtitle: str):
+    """The feed of one column or unit (``kind``) of the registry; 404 for one it does not list."""
+    found = getattr(site_lookups(), kind)(key)
+    if found is None:
         abort(404)
-    items = queries.feed_items(db_session(), FEED_SIZE, unit_id=unit_id)
-    return _respond(fmt, f"{unit.name} - {portal_name()}", f"{unit.name}在{portal_name()}发布的最新信息",
-                    "feeds.unit_feed", absolute("portal.unit", unit_id=unit_id), items, unit_id=unit_id)
+    scope = {f"{kind}_id": key}
+    items = queries.feed_items(db_session(), FEED_SIZE, **scope)
+    return _respond(fmt, f"{found.name} - {portal_name()}", subtitle.format(portal=portal_name(), name=found.name),
+                    f"feeds.{kind}_feed", absolute(f"portal.{kind}", **scope), items, **scope)
 
 
 @bp.get("/feeds/letters.<any(atom, rss):fmt>")
 @public_page
 def letters_feed(fmt: str):
     """The published Q&As of 政民互动: question and answer, never the citizen's name or phone."""
-    from interaction.public import published_letters
+    from interaction.public_views import published_letters
 
     units = site_lookups().unit_names
     entries = tuple(build.Entry(
         title=row.title, url=absolute("interact_pages.letter", letter_id=row.id), source_url=None,
         published=row.published_at, updated=row.published_at, author=units.get(row.reply_unit_id, "门户办"),
-        summary=row.body[:200], categories=("政民互动",), byline="答复单位",
+        summary=row.body[:LETTER_SUMMARY_CHARS], categories=("政民互动",), byline="答复单位",
     ) for row in published_letters(db_session(), FEED_SIZE))
     return _respond(fmt, f"政民互动 - {portal_name()}", f"{portal_name()}公开的来信和答复", "feeds.letters_feed",
                     absolute("interact_pages.index"), None, entries=entries)

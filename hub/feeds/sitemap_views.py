@@ -52,7 +52,7 @@ def _page_entries() -> list[tuple[str, object]]:
 
 def _interaction_entries(session) -> list[tuple[str, object]]:
     """政民互动: the list and every published Q&A (a few thousand a year: they fit with the pages)."""
-    from interaction.public import sitemap_entries
+    from interaction.public_views import sitemap_entries
 
     letters = sitemap_entries(session)
     newest = max((published for _id, published in letters if published), default=None)

@@ -26,4 +26,4 @@ def labels():
 
 from hub.harvest import views  # noqa: E402,F401  (routes register on bp)
 from hub.harvest import probe_views  # noqa: E402,F401  (试采)
-from hub.harvest import progress  # noqa: E402,F401  (立即采集, live)
+from hub.harvest import progress_views  # noqa: E402,F401  (立即采集, live)

@@ -13,20 +13,13 @@ from hub.auth import roles_required
 from hub.db import db_session
 from hub.harvest import HARVEST_ROLES, bp, launch
 from hub.harvest.registry_file import read_registry
-from hub.review.query import paginate
+from hub.review.query import page_arg, paginate
 from harvester.templates_store import SourceTemplate
 from nodes.status import node_overview
 from storage.models import Source, Unit
 
 RUNS_PER_PAGE = 20
 REASON_MAX = 500
-
-
-def _page() -> int:
-    try:
-        return int(request.args.get("page", 1))
-    except ValueError:
-        return 1
 
 
 @bp.get("/hub/harvest/")
@@ -39,12 +32,12 @@ def sources():
     listed = {source.id for _, source in registry.registry.sources()} if registry.valid else set()
     not_harvested = [(unit, source) for unit, source in registry.registry.sources() if source.id not in known] \
         if registry.valid else []
-    from hub.harvest import progress
+    from hub.harvest import progress_views
     from hub.labels import source_names
 
-    healths = progress.health_by_source(session, session.scalars(select(Source)).all())
+    healths = progress_views.health_by_source(session, session.scalars(select(Source)).all())
     return render_template("harvest/sources.html", rows=rows, registry=registry, listed=listed,
-                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress.HEALTH_LABELS,
+                           not_harvested=not_harvested, healths=healths, names=source_names(session), HEALTH_LABELS=progress_views.HEALTH_LABELS,
                            nodes=node_overview(session))
 
 
@@ -63,16 +56,16 @@ def source(source_id: str):
     if row is None and entry is None:
         abort(404)
     query = health.runs_query(source_id)
-    total, page, pages = paginate(session, query, _page(), RUNS_PER_PAGE)
+    total, page, pages = paginate(session, query, page_arg(), RUNS_PER_PAGE)
     runs = session.scalars(query.limit(RUNS_PER_PAGE).offset((page - 1) * RUNS_PER_PAGE)).all()
-    from hub.harvest import progress
+    from hub.harvest import progress_views
     from hub.labels import source_names
 
     return render_template(
         "harvest/source.html", source=row, source_id=source_id, entry=entry, registry=registry,
         source_name=source_names(session, [source_id]).get(source_id),
-        health=progress.health(row, progress.recent_runs(session, source_id)), HEALTH_LABELS=progress.HEALTH_LABELS,
-        live=progress.status(session, source_id),
+        health=progress_views.health(row, progress_views.recent_runs(session, source_id)), HEALTH_LABELS=progress_views.HEALTH_LABELS,
+        live=progress_views.status(session, source_id),
         unit=session.get(Unit, row.unit_id) if row is not None else None,
         runs=runs, total=total, page=page, pages=pages,
         running=health.running_run(session, source_id), log=launch.log_tail(source_id),
@@ -91,10 +84,23 @@ def _back(source_id: str):
     return redirect(url_for("harvest.source", source_id=source_id), 303)
 
 
+def _audited(row: Source, action: str, change, fields: tuple[str, ...] = ()) -> None:
+    """Apply ``change`` to the source's health and commit it with its audit entry
+    (status and pause reason before and after, and ``fields``)."""
+    def state() -> dict:
+        return {"source": row.id, "status": row.status, "reason": row.paused_reason,
+                **{name: getattr(row, name) for name in fields}}
+
+    session = db_session()
+    before = state()
+    change(row)
+    record(session, g.user, action, None, before, state())
+    session.commit()
+
+
 @bp.post("/hub/harvest/sources/<source_id>/pause")
 @roles_required(*HARVEST_ROLES)
 def pause(source_id: str):
-    session = db_session()
     row = _source_or_404(source_id)
     reason = " ".join((request.form.get("reason") or "").split())
     if not reason:
@@ -103,10 +109,7 @@ def pause(source_id: str):
     if len(reason) > REASON_MAX:
         flash(f"暂停原因不能超过 {REASON_MAX} 个字符。", "error")
         return _back(source_id)
-    before = {"source": row.id, "status": row.status, "reason": row.paused_reason}
-    health.pause(row, reason)
-    record(session, g.user, "pause_source", None, before, {"source": row.id, "status": row.status, "reason": reason})
-    session.commit()
+    _audited(row, "pause_source", lambda source: health.pause(source, reason))
     flash(f"已暂停采集：{row.id}（{reason}）。定时采集将跳过此来源，直到恢复。")
     return _back(source_id)
 
@@ -114,14 +117,8 @@ def pause(source_id: str):
 @bp.post("/hub/harvest/sources/<source_id>/resume")
 @roles_required(*HARVEST_ROLES)
 def resume(source_id: str):
-    session = db_session()
     row = _source_or_404(source_id)
-    before = {"source": row.id, "status": row.status, "reason": row.paused_reason,
-              "consecutive_failures": row.consecutive_failures}
-    health.resume(row)
-    record(session, g.user, "resume_source", None, before,
-           {"source": row.id, "status": row.status, "reason": None, "consecutive_failures": 0})
-    session.commit()
+    _audited(row, "resume_source", health.resume, ("consecutive_failures",))
     flash(f"已恢复采集：{row.id}，连续失败次数已清零。")
     return _back(source_id)
 

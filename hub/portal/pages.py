@@ -20,7 +20,9 @@ PER_PAGE = 20
 
 
 def portal_name() -> str:
-    return current_app.config.get("PORTAL_NAME") or current_app.config["DEFAULT_PORTAL_NAME"]
+    """The portal's name: ZHANQUN_PORTAL_NAME, else the registry's ``portal.name``, else
+    ``DEFAULT_PORTAL_NAME`` (settled once by ``create_app``)."""
+    return current_app.config["PORTAL_NAME"]
 
 
 def site_lookups() -> queries.Lookups:

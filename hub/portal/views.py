@@ -58,34 +58,37 @@ def home():
 @bp.get("/columns/<column_id>")
 @public_page
 def column(column_id: str):
-    column = site_lookups().column(column_id)
-    if column is None:
-        abort(404)
-    session = db_session()
-    cap = queries.MAX_PAGE * PER_PAGE + 1
-    total = cached_count(("column", column_id, cap), lambda: queries.column_total(session, column_id, cap))
-    pager = queries.Pager(page_number(), PER_PAGE, min(total, cap - 1), capped=total >= cap)
-    if not pager.exists:
-        abort(404)
-    items = queries.column_items(session, column_id, pager.offset, PER_PAGE)
-    return render_page("portal/column.html", column=column, items=items, pager=pager,
-                       unit_names=site_lookups().unit_names)
+    def pager(session) -> queries.Pager:
+        cap = queries.MAX_PAGE * PER_PAGE + 1
+        total = cached_count(("column", column_id, cap), lambda: queries.column_total(session, column_id, cap))
+        return queries.Pager(page_number(), PER_PAGE, min(total, cap - 1), capped=total >= cap)
+
+    return _listing("column", column_id, pager, queries.column_items)
 
 
 @bp.get("/units/<unit_id>")
 @public_page
 def unit(unit_id: str):
-    unit = site_lookups().unit(unit_id)
-    if unit is None:
+    def pager(session) -> queries.Pager:
+        total = cached_count(("unit", unit_id), lambda: queries.unit_total(session, unit_id))
+        return queries.Pager(page_number(), PER_PAGE, total)
+
+    return _listing("unit", unit_id, pager, queries.unit_items)
+
+
+def _listing(kind: str, key: str, pager_of, items_of):
+    """The list page of one column or unit (``kind``) of the registry: 404 for one it
+    does not list, or for a page past the last."""
+    look = site_lookups()
+    found = getattr(look, kind)(key)
+    if found is None:
         abort(404)
     session = db_session()
-    pager = queries.Pager(
-        page_number(), PER_PAGE, cached_count(("unit", unit_id), lambda: queries.unit_total(session, unit_id)),
-    )
+    pager = pager_of(session)
     if not pager.exists:
         abort(404)
-    items = queries.unit_items(session, unit_id, pager.offset, PER_PAGE)
-    return render_page("portal/unit.html", unit=unit, items=items, pager=pager, unit_names=site_lookups().unit_names)
+    items = items_of(session, key, pager.offset, PER_PAGE)
+    return render_page(f"portal/{kind}.html", items=items, pager=pager, unit_names=look.unit_names, **{kind: found})
 
 
 def _web_url(url: str | None) -> str | None:

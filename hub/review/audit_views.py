@@ -7,7 +7,7 @@ from sqlalchemy import select
 from hub.auth import roles_required
 from hub.db import db_session
 from hub.review import bp
-from hub.review.query import paginate
+from hub.review.query import page_arg, paginate
 from hub.review.audit_format import AuditFormatter, actor_label
 from storage.models import AuditEntry, PortalColumn, Unit, User
 
@@ -25,11 +25,7 @@ def audit():
     if filters["item"].isdigit():
         query = query.where(AuditEntry.item_id == int(filters["item"]))
     size = current_app.config["PAGE_SIZE"]
-    try:
-        page = int(request.args.get("page", 1))
-    except ValueError:
-        page = 1
-    total, page, pages = paginate(session, query, page, size)
+    total, page, pages = paginate(session, query, page_arg(), size)
     entries = session.scalars(
         query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(size).offset((page - 1) * size)
     ).all()

@@ -58,6 +58,14 @@ def queue_query(filters: dict[str, str]) -> Select:
 QUEUE_ORDER = (Item.published_at.desc().nulls_last(), Item.id.desc())
 
 
+def page_arg() -> int:
+    """``?page=`` of a hub list: a number from 1; anything else is the first page."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
 def paginate(session, query: Select, page: int, size: int):
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, ceil(total / size))

@@ -9,7 +9,7 @@ from hub import actions
 from hub.auth import roles_required
 from hub.db import db_session
 from hub.review import bp
-from hub.review.query import QUEUE_ORDER, current_filters, paginate, queue_query
+from hub.review.query import QUEUE_ORDER, current_filters, page_arg, paginate, queue_query
 from storage.models import ITEM_STATUSES, Item, PortalColumn, Source, Unit
 
 BULK_ACTIONS = {
@@ -19,13 +19,6 @@ BULK_ACTIONS = {
 BULK_MAX = 500
 
 
-def _page() -> int:
-    try:
-        return int(request.args.get("page", 1))
-    except ValueError:
-        return 1
-
-
 @bp.get("/review/")
 @roles_required(*actions.REVIEWERS)
 def index():
@@ -33,7 +26,7 @@ def index():
     filters = current_filters()
     query = queue_query(filters)
     size = current_app.config["PAGE_SIZE"]
-    total, page, pages = paginate(session, query, _page(), size)
+    total, page, pages = paginate(session, query, page_arg(), size)
     items = session.scalars(
         query.options(selectinload(Item.unit), selectinload(Item.columns))
         .order_by(*QUEUE_ORDER).limit(size).offset((page - 1) * size)

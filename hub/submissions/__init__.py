@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("submissions", __name__)
 
-from hub.submissions import changes, download_views, views  # noqa: E402,F401  (registers the routes on bp)
+from hub.submissions import change_views, download_views, views  # noqa: E402,F401  (registers the routes on bp)

@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from hub.actions import REVIEWERS
 from hub.auth import load_user, roles_required
 from hub.db import db_session
+from hub.review.query import page_arg
 from hub.submissions import bp
 from hub.submissions.files import (
     ACCEPT_ATTR,
@@ -56,13 +57,6 @@ def _request_limits(endpoint: str | None, _values) -> None:
         request.max_form_memory_size = BODY_FIELD_MAX
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 def _columns():
     return db_session().scalars(select(PortalColumn).order_by(PortalColumn.position, PortalColumn.id)).all()
 
@@ -85,7 +79,7 @@ def index():
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     size = current_app.config["PAGE_SIZE"]
     pages = max(1, ceil(total / size))
-    page = min(_page(), pages)
+    page = min(page_arg(), pages)
     items = session.scalars(
         query.options(selectinload(Item.unit), selectinload(Item.submitted_by))
         .order_by(Item.created_at.desc(), Item.id.desc())

@@ -19,4 +19,4 @@ def labels():
             "PERIOD_LABELS": PERIOD_LABELS}
 
 
-from hub.supervision import views, rectify, reports  # noqa: E402,F401  (routes register on bp)
+from hub.supervision import report_views, rectify_views, views  # noqa: E402,F401  (routes register on bp)

@@ -134,7 +134,7 @@ def finding(finding_id: int):
         raw = raw_page(evidence)
         if raw:
             previews[evidence.id] = decode_body(raw, evidence.content_type)[0][:PREVIEW_CHARS]
-    from hub.supervision.rectify import finding_page_extra
+    from hub.supervision.rectify_views import finding_page_extra
 
     return render_template("supervision/finding.html", finding=row, info=finding_json(row, current_scope().tz, when_open=False),
                            unit=db_session().get(Unit, row.unit_id), previews=previews, **finding_page_extra(row))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from hub.actions import REVIEWERS
 from hub.auth import roles_required
-from hub.db import db_session
+from hub.db import commit_or_flash, db_session
 from hub.portal.views import MAX_ID
 from hub.topics import bp
 from storage.models import Unit
@@ -118,18 +118,11 @@ def show(topic_id: int):
 @roles_required("reporter")
 def submit(topic_id: int):
     topic = _topic(topic_id)
-    session = db_session()
     section = request.form.get("section", "")
-    try:
-        service.submit(session, g.user, topic, int(section) if section.isdigit() else -1,
-                       title=request.form.get("title", ""), body_html=request.form.get("body_html", ""))
-    except service.TopicError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("topics.show", topic_id=topic.id), 303)
-    session.commit()
-    flash("已报送到专题，等待编辑审核。")
-    return redirect(url_for("topics.show", topic_id=topic.id), 303)
+    return _decide(None, lambda s: service.submit(
+        s, g.user, topic, int(section) if section.isdigit() else -1,
+        title=request.form.get("title", ""), body_html=request.form.get("body_html", "")),
+        "已报送到专题，等待编辑审核。", topic.id)
 
 
 def _entry(entry_id: int) -> TopicEntry:
@@ -166,14 +159,5 @@ def add(topic_id: int):
 
 
 def _decide(entry: TopicEntry | None, change, done: str, topic_id: int | None = None):
-    session = db_session()
-    topic_id = topic_id or entry.topic_id
-    try:
-        change(session)
-    except service.TopicError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("topics.show", topic_id=topic_id), 303)
-    session.commit()
-    flash(done)
-    return redirect(url_for("topics.show", topic_id=topic_id), 303)
+    commit_or_flash(change, service.TopicError, done)
+    return redirect(url_for("topics.show", topic_id=topic_id or entry.topic_id), 303)

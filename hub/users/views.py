@@ -7,7 +7,7 @@ from flask import abort, flash, g, make_response, redirect, render_template, req
 from sqlalchemy import select
 
 from hub.auth import login_required, roles_required, throttle
-from hub.db import db_session
+from hub.db import commit_or_flash, db_session
 from hub.users import bp
 from hub.users.service import (
     PASSWORD_MIN, ROLE_LABELS, UserError, change_own_password, change_role, change_unit, create_user, issue_token, reset_password,
@@ -77,16 +77,9 @@ def show(user_id: int):
 
 
 def _change(user_id: int, change, done: str):
-    session = db_session()
     user = _user_or_404(user_id)
-    try:
-        changed = change(session, user)
-    except UserError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-    else:
-        session.commit()
-        flash(done.format(name=user.username) if changed else "没有改动。")
+    commit_or_flash(lambda session: change(session, user), UserError,
+                    lambda changed: done.format(name=user.username) if changed else "没有改动。")
     return redirect(url_for("users.show", user_id=user_id), 303)
 
 

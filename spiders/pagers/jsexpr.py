@@ -55,37 +55,10 @@ def strip_comments(js: str) -> str:
     return "".join(out)
 
 
-def split_top(expr: str, sep: str) -> list[str]:
-    """Split at ``sep`` outside strings, parentheses, brackets and braces."""
-    parts, depth, quote, start, i = [], 0, None, 0, 0
-    while i < len(expr):
-        ch = expr[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and expr.startswith(sep, i):
-            parts.append(expr[start:i])
-            start = i + len(sep)
-            i += len(sep)
-            continue
-        i += 1
-    parts.append(expr[start:])
-    return [p.strip() for p in parts]
-
-
-def balanced(text: str, open_at: int) -> str | None:
-    """The text inside the bracket that opens at ``open_at`` (strings respected)."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    stack, quote, i = [], None, open_at
+def _outside_strings(text: str, start: int = 0):
+    """``(index, char, depth)`` for each character of ``text`` from ``start`` that stands
+    outside a string literal, ``depth`` being the bracket depth before it."""
+    i, depth, quote = start, 0, None
     while i < len(text):
         ch = text[i]
         if quote:
@@ -96,13 +69,37 @@ def balanced(text: str, open_at: int) -> str | None:
                 quote = None
         elif ch in "\"'`":
             quote = ch
-        elif ch in pairs:
+        else:
+            yield i, ch, depth
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+        i += 1
+
+
+def split_top(expr: str, sep: str) -> list[str]:
+    """Split at ``sep`` outside strings, parentheses, brackets and braces."""
+    parts, start = [], 0
+    for i, ch, depth in _outside_strings(expr):
+        if depth == 0 and i >= start and ch not in "([{)]}" and expr.startswith(sep, i):
+            parts.append(expr[start:i])
+            start = i + len(sep)
+    parts.append(expr[start:])
+    return [p.strip() for p in parts]
+
+
+def balanced(text: str, open_at: int) -> str | None:
+    """The text inside the bracket that opens at ``open_at`` (strings respected)."""
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    stack: list[str] = []
+    for i, ch, _depth in _outside_strings(text, open_at):
+        if ch in pairs:
             stack.append(pairs[ch])
         elif stack and ch == stack[-1]:
             stack.pop()
             if not stack:
                 return text[open_at + 1 : i]
-        i += 1
     return None
 
 
@@ -186,27 +183,12 @@ def variables(js: str) -> dict:
 def _expression_at(js: str, start: int) -> str:
     """The expression starting at ``start``, up to ``;``, a line end or a closing
     bracket at depth 0 (object and array literals kept whole)."""
-    i, depth, quote = start, 0, None
-    while i < len(js):
-        ch = js[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0 and ch in ";\n,":
+    end = len(js)
+    for i, ch, depth in _outside_strings(js, start):
+        if depth == 0 and ch in ")]};\n,":
+            end = i
             break
-        i += 1
-    return js[start:i].strip()
+    return js[start:end].strip()
 
 
 def calls(js: str, name: str) -> list[list[str]]:

@@ -24,6 +24,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from harvester.extract import decode_body
+from storage import lengths
+from storage.lengths import fit
 from storage.models import Item, ItemSource
 from supervision import pages
 from supervision.fetch import Fetched, Limits, fetch
@@ -93,8 +95,8 @@ def register(session: Session, unit_id: str, scope: str, targets: list[Target], 
     known = set(session.scalars(select(LinkState.url_hash).where(LinkState.unit_id == unit_id, LinkState.scope == scope)))
     for digest, target in by_hash.items():
         if digest not in known:
-            session.add(LinkState(unit_id=unit_id, scope=scope, url=target.url[:2000], url_hash=digest,
-                                  text=target.text[:200], found_on=target.found_on[:2000], item_id=target.item_id,
+            session.add(LinkState(unit_id=unit_id, scope=scope, url=fit(target.url, lengths.URL), url_hash=digest,
+                                  text=fit(target.text, lengths.LINK_TEXT), found_on=fit(target.found_on, lengths.URL), item_id=target.item_id,
                                   source_id=target.source_id, listed_at=now, failures=0, dead=False))
     hashes = sorted(set(by_hash) & known)
     for i in range(0, len(hashes), REGISTER_CHUNK):

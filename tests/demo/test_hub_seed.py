@@ -17,14 +17,19 @@ from topics.service import contributions
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_seed_once(tmp_path):
+def _first_start(tmp_path: Path):
+    """A migrated database as the hub's first start leaves it (an admin), and the registry."""
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     engine = make_engine(url)
     upgrade(engine)
     with session_factory(engine)() as s:
         s.add(User(username="admin", role="admin", password_hash="x"))
         s.commit()
-    registry = load_registry(ROOT / "registry.yaml")
+    return url, engine, load_registry(ROOT / "registry.yaml")
+
+
+def test_seed_once(tmp_path):
+    url, engine, registry = _first_start(tmp_path)
     accounts = seed(url, registry)
     assert [a.username for a in accounts] == ["jyj-reporter", "kecheng-reporter", "jiangshan-reporter"]
     assert seed(url, registry) == []  # the second start makes nothing new
@@ -53,13 +58,7 @@ def test_last_months_bulletin_on_the_demo_federation(tmp_path):
     from supervision.reports.render import render
     from supervision.status import Scope
 
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with session_factory(engine)() as s:
-        s.add(User(username="admin", role="admin", password_hash="x"))
-        s.commit()
-    registry = load_registry(ROOT / "registry.yaml")
+    url, engine, registry = _first_start(tmp_path)
     seed(url, registry)
     seed(url, registry)  # once only
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()

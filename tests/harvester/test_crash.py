@@ -12,11 +12,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from demo.federation import Federation
-from demo.registry import registry_yaml
-from demo.server import serve
 from storage.db import make_engine, session_factory
 from storage.models import HarvestRun, Item, ItemRevision, ItemSource
+from tests.demokit import served_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,10 +36,7 @@ def counts(db_url: str) -> dict:
 
 
 def test_kill_9_mid_harvest_then_rerun(tmp_path):
-    fed = Federation()
-    with serve(fed, base_port=0) as server:
-        registry = tmp_path / "registry.yaml"
-        registry.write_text(registry_yaml(server.urls), encoding="utf-8")
+    with served_demo(tmp_path) as (fed, server, registry):
         db_url = f"sqlite:///{tmp_path / 'h.db'}"
         cmd = [sys.executable, "-m", "cli.main", "harvest", "--registry", str(registry), "--db", db_url, "--json"]
         victim = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

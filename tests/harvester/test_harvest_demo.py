@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 
 from demo import catalog
-from demo.federation import Federation
-from demo.registry import registry_yaml
-from demo.server import serve
 from harvestkit.urls import canonical_url
 from tests.conftest import pg_schema
+from tests.demokit import served_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,11 +38,8 @@ def export(registry: Path, db_url: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def federation(tmp_path_factory):
-    fed = Federation()
-    with serve(fed, base_port=0) as server:
-        registry = tmp_path_factory.mktemp("demo") / "registry.yaml"
-        registry.write_text(registry_yaml(server.urls), encoding="utf-8")
-        yield fed, server, registry
+    with served_demo(tmp_path_factory.mktemp("demo")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

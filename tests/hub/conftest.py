@@ -2,22 +2,16 @@
 from __future__ import annotations
 
 import re
-import secrets
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from hub import create_app
 from hub.db import new_session
-from storage.db import make_engine, session_factory
-from storage.migrate import upgrade
 from storage.models import Item, ItemColumn, ItemSource, PortalColumn, Source, Unit, User
-
-PASSWORD = "correct horse battery"
-PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashing is slow on purpose: once per session
+from tests.browser.livehub import PASSWORD, PASSWORD_HASH, dispose, make_template  # noqa: F401 - PASSWORD for the tests
 
 
 def seed(app) -> dict:
@@ -67,14 +61,7 @@ def seed(app) -> dict:
 @pytest.fixture(scope="session")
 def hub_template(tmp_path_factory) -> Path:
     """A migrated database holding what the first start creates (an ``admin``), copied per test."""
-    path = tmp_path_factory.mktemp("hub-template") / "zhanqun.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    with session_factory(engine)() as s:
-        s.add(User(username="admin", password_hash=generate_password_hash(secrets.token_urlsafe(15)), role="admin"))
-        s.commit()
-    engine.dispose()
-    return path
+    return make_template(tmp_path_factory.mktemp("hub-template"))
 
 
 @pytest.fixture
@@ -83,9 +70,7 @@ def app(sqlite_url, hub_template):
     app = create_app({"ENV_NAME": "testing", "DATABASE_URL": sqlite_url})
     app.seeded = seed(app)
     yield app
-    from hub.db import EXTENSION
-
-    app.extensions[EXTENSION]["engine"].dispose()
+    dispose(app)
 
 
 @pytest.fixture

@@ -18,10 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from demo.federation import Federation
-from demo.registry import registry_yaml
-from demo.server import serve
 from tests.conftest import pg_schema
+from tests.demokit import served_demo
 from tests.nodes.nodekit import ROOT, exported, free_port, require_scrapyd, start_node, zhanqun
 
 pytestmark = [pytest.mark.pg, pytest.mark.timeout(900)]
@@ -29,10 +27,7 @@ pytestmark = [pytest.mark.pg, pytest.mark.timeout(900)]
 
 @pytest.fixture(scope="module")
 def federation(tmp_path_factory):
-    fed = Federation()
-    with serve(fed, base_port=0) as server:
-        registry = tmp_path_factory.mktemp("demo") / "registry.yaml"
-        registry.write_text(registry_yaml(server.urls), encoding="utf-8")
+    with served_demo(tmp_path_factory.mktemp("demo")) as (fed, _server, registry):
         yield fed, registry
 
 

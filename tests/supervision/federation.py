@@ -11,10 +11,14 @@ script (a list the reader can no longer read, which must not count as a quiet co
 from __future__ import annotations
 
 import socket
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from harvester.registry import load_registry
+from harvester.sync import sync_registry
+from storage.db import make_engine, session_factory
+from storage.migrate import upgrade
 from tests.sitekit import HTML, Site, article, list_page
 
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
@@ -133,3 +137,19 @@ class Federation:
         )
         path.write_text(text, encoding="utf-8")
         return path
+
+
+def synced(registry, db_url: str):
+    """A migrated database at ``db_url`` synced to ``registry``: ``(sessions, engine)``."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as s:
+        sync_registry(s, registry)
+    return sessions, engine
+
+
+def prepared(path: Path, db_url: str):
+    """The registry at ``path`` and a database synced to it: ``(registry, sessions, engine)``."""
+    registry = load_registry(path)
+    return (registry, *synced(registry, db_url))

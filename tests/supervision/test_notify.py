@@ -13,14 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from harvester.registry import RegistryError, load_registry
-from harvester.sync import sync_registry
 from interaction.calendar import add_workdays
-from storage.db import make_engine, session_factory
-from storage.migrate import upgrade
 from supervision import notify, service
 from supervision.models import Finding, FindingEvent
 from tests.sitekit import HTML, Site
-from tests.supervision.federation import free_port
+from tests.supervision.federation import free_port, prepared
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller")
 
@@ -61,16 +58,6 @@ def site():
     site = Site({"/": (200, HTML, home.encode("utf-8")), "/zt/gone.html": (404, HTML, b"<html>404</html>")})
     yield site
     site.stop()
-
-
-def prepared(path: Path, db_url: str):
-    registry = load_registry(path)
-    engine = make_engine(db_url)
-    upgrade(engine)
-    sessions = session_factory(engine)
-    with sessions.begin() as s:
-        sync_registry(s, registry)
-    return registry, sessions, engine
 
 
 def test_new_findings_once_then_a_reminder(sink, site, tmp_path, sqlite_url):

@@ -13,15 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from harvester.registry import load_registry
-from harvester.sync import sync_registry
 from interaction.calendar import workdays_between
-from storage.db import make_engine, session_factory
-from storage.migrate import upgrade
 from storage.models import AuditEntry, User
 from supervision import rectification, service
 from supervision.models import Finding, FindingEvent
 from tests.sitekit import HTML, Site
+from tests.supervision.federation import prepared
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = (200, HTML, "<html><head><meta charset='utf-8'><title>专题</title></head><body><h1>专题</h1>"
@@ -52,12 +49,8 @@ def world(tmp_path, db_url):
     site = Site({"/": (200, HTML, homepage()), "/news/1.html": PAGE, "/zt/fixed.html": MISSING,
                  "/zt/still.html": MISSING, "/zt/flaky.html": MISSING})
     path = write_registry(site, tmp_path / "registry.yaml")
-    registry = load_registry(path)
-    engine = make_engine(db_url)
-    upgrade(engine)
-    sessions = session_factory(engine)
+    registry, sessions, engine = prepared(path, db_url)
     with sessions.begin() as s:
-        sync_registry(s, registry)
         s.add(User(username="zg-reporter", password_hash="x", role="reporter", unit_id="zg"))
     yield site, registry, sessions, path
     engine.dispose()

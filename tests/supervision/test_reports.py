@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,14 +16,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from harvester.registry import load_registry
-from harvester.sync import sync_registry
-from storage.db import make_engine, session_factory
-from storage.migrate import upgrade
 from supervision import service
 from tests.conftest import skip_or_fail
 from tests.sitekit import HTML, Site
-from tests.supervision.federation import free_port
+from tests.supervision.federation import free_port, prepared
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.now(timezone(timedelta(hours=8))).date()
@@ -50,12 +45,7 @@ def world(tmp_path, db_url):
         f"units:\n  - id: qj\n    name: 衢江区人民政府\n    kind: county\n    homepage: {site.url}/\n    allow_private: true\n"
         f"  - id: sjj\n    name: 市审计局\n    kind: department\n    homepage: {dead}/\n    allow_private: true\n",
         encoding="utf-8")
-    registry = load_registry(path)
-    engine = make_engine(db_url)
-    upgrade(engine)
-    sessions = session_factory(engine)
-    with sessions.begin() as s:
-        sync_registry(s, registry)
+    registry, sessions, engine = prepared(path, db_url)
     service.check(registry, sessions)
     yield path, db_url
     engine.dispose()

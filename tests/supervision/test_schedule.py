@@ -7,13 +7,12 @@ import shutil
 from sqlalchemy import select
 
 from harvester.registry import parse_registry
-from storage.db import make_engine, session_factory
-from storage.migrate import upgrade
 from supervision import service
 from harvester.scheduler import LINKS_JOB, PUBLISH_DUE_JOB, Scheduler
 from harvester.sync import sync_registry
 from supervision.models import Finding, LinkState, Probe
 from tests.sitekit import HTML, Site
+from tests.supervision.federation import synced
 
 HOME = "<html><head><meta charset='utf-8'><title>单位</title></head><body><a href='/gone.html'>旧栏目入口</a></body></html>"
 
@@ -69,11 +68,7 @@ def test_nothing_is_judged_from_columns_not_read_yet(tmp_path, sqlite_url):
             f"      - {{id: a-xw, url: '{site.url}/xw/', type: list, columns: [xw], allow_private: true}}\n"
             "    duties:\n      - {column: xw, min_items: 2, per: month}\n"))
         registry = parse_registry(text)
-        engine = make_engine(sqlite_url)
-        upgrade(engine)
-        sessions = session_factory(engine)
-        with sessions.begin() as s:
-            sync_registry(s, registry)
+        sessions, engine = synced(registry, sqlite_url)
         report = service.check_units(registry, sessions)[0]
         assert report.up and report.columns == {"a-xw": "unread"}
         with sessions() as s:

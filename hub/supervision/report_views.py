@@ -11,7 +11,7 @@ from harvestkit.dates import as_local
 from hub.actions import record
 from hub.auth import roles_required
 from hub.db import db_session
-from hub.harvest.registry_file import read_registry
+from hub.portal.pages import portal_name
 from hub.supervision import OFFICE_ROLES, bp
 from hub.supervision.context import current_scope
 from supervision.models import Report
@@ -52,10 +52,8 @@ def generate_report():
     except ValueError:
         flash(f"截止日期“{raw_at[:20]}”无效，请用 YYYY-MM-DD。", "error")
         return redirect(url_for("supervision.reports"), 303)
-    registry = read_registry()
-    portal = registry.registry.portal.name if registry.valid else ""
     try:
-        report = generate(session, current_scope(), kind, period, at, portal, g.user.username)
+        report = generate(session, current_scope(), kind, period, at, portal_name(), g.user.username)
     except collect.ReportError as exc:
         session.rollback()
         flash(str(exc), "error")

@@ -32,9 +32,12 @@ def own_pending(item_id: int) -> Item:
     return item
 
 
+AUDIT_BODY_SHOWN = 200  # characters of the 正文 an audit entry keeps (before and after a change)
+
+
 def _state(item: Item) -> dict:
     return {"title": item.title, "columns": sorted(c.column_id for c in item.columns),
-            "body": item.body_text[:200], "status": item.status}
+            "body": item.body_text[:AUDIT_BODY_SHOWN], "status": item.status}
 
 
 def edit_submission(session, item: Item, title: str, body_html: str, column_ids: list[str]) -> bool:

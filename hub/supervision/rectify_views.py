@@ -12,7 +12,7 @@ from sqlalchemy import select
 from harvestkit.dates import as_local
 from harvester.registry import FINDING_KINDS
 from hub.auth import login_required, roles_required
-from hub.db import db_session
+from hub.db import commit_or_flash, db_session
 from hub.review.query import paginate
 from hub.supervision import OFFICE_ROLES, bp
 from hub.supervision.context import current_scope, may_see
@@ -102,54 +102,37 @@ def _back(finding_id: int):
 @bp.post("/findings/<int:finding_id>/rectify")
 @login_required
 def rectify(finding_id: int):
-    session = db_session()
     row = _finding(finding_id)
     upload = request.files.get("attachment")
     attachment = None
     if upload and upload.filename:
         body = upload.stream.read(rectification.ATTACHMENT_MAX + 1)
         attachment = (upload.filename, (upload.mimetype or "").split(";")[0], body)
-    try:
-        rectification.rectify(session, row, g.user, request.form.get("note", ""), attachment)
-    except rectification.RectifyError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-        return _back(finding_id)
-    session.commit()
-    flash("已报告整改，等待下一次检查复核（也可请门户办公室“立即检查”）。")
+    commit_or_flash(lambda s: rectification.rectify(s, row, g.user, request.form.get("note", ""), attachment),
+                    rectification.RectifyError, "已报告整改，等待下一次检查复核（也可请门户办公室“立即检查”）。")
     return _back(finding_id)
 
 
 @bp.post("/findings/<int:finding_id>/deadline")
 @roles_required(*OFFICE_ROLES)
 def deadline(finding_id: int):
-    session = db_session()
     row = _finding(finding_id)
     try:
         day = date.fromisoformat(request.form.get("deadline", ""))
-        rectification.set_deadline(session, row, g.user, day, request.form.get("note", ""))
-    except ValueError as exc:  # RectifyError is a ValueError too
-        session.rollback()
-        flash(str(exc) if isinstance(exc, rectification.RectifyError) else "期限须为 YYYY-MM-DD 格式的日期。", "error")
+    except ValueError:
+        flash("期限须为 YYYY-MM-DD 格式的日期。", "error")
         return _back(finding_id)
-    session.commit()
-    flash(f"整改期限已改为 {day.isoformat()}。")
+    commit_or_flash(lambda s: rectification.set_deadline(s, row, g.user, day, request.form.get("note", "")),
+                    rectification.RectifyError, f"整改期限已改为 {day.isoformat()}。")
     return _back(finding_id)
 
 
 @bp.post("/findings/<int:finding_id>/comment")
 @roles_required(*OFFICE_ROLES)
 def comment(finding_id: int):
-    session = db_session()
     row = _finding(finding_id)
-    try:
-        rectification.comment(session, row, g.user, request.form.get("note", ""))
-    except rectification.RectifyError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-        return _back(finding_id)
-    session.commit()
-    flash("已添加备注。")
+    commit_or_flash(lambda s: rectification.comment(s, row, g.user, request.form.get("note", "")),
+                    rectification.RectifyError, "已添加备注。")
     return _back(finding_id)
 
 
