@@ -212,12 +212,16 @@ def _item_defaults() -> dict:
 def _index_rows(batch: list[tuple]) -> list[tuple]:
     """Index entries of a batch of published items, exactly as ``search.rebuild``
     makes them (``documents.build``, ``postgres_index``'s parameters): run in worker processes."""
+    from zoneinfo import ZoneInfo
+
+    from harvestkit.dates import DEFAULT_TIMEZONE
     from storage.search import documents, postgres_index
+    zone = ZoneInfo(DEFAULT_TIMEZONE)  # the sessions' (``storage.db.session_factory``)
     out = []
     for item_id, title, body, unit_id, published_at, columns in batch:
-        params = postgres_index._params(documents.build(item_id, title, body, unit_id, published_at, columns))
-        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["facets"],
-                    params["bucket"]))
+        params = postgres_index._params(documents.build(item_id, title, body, unit_id, published_at, columns, zone))
+        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["title_marks"],
+                    params["marks"]))
     return out
 
 
@@ -252,7 +256,7 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
                               "AND indexname <> %s", (table, f"pk_{table}")).fetchall()
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, facets text, bucket text)")
+        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, title_marks text, marks text)")
         conn.commit()
         published, all_links = [], []
         with cur.copy(f"COPY items ({', '.join(item_columns)}) FROM STDIN") as items_copy:
@@ -285,8 +289,8 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
     finally:
         raw.close()
     insert_sql = (f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT item_id, sort_key, "
-                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body').replace(':bucket', 'bucket')}, "
-                  f"{postgres_index._TITLE_TSV.replace(':title', 'title').replace(':facets', 'facets')} "
+                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body').replace(':marks', 'marks')}, "
+                  f"{postgres_index._TITLE_TSV.replace(':title', 'title')} "
                   "FROM bench_index_staging WHERE item_id % 2 = ")
     _parallel(engine, [insert_sql + str(k) for k in range(2)])
     _parallel(engine, [indexdef for _, indexdef in indexes], maintenance=True)
