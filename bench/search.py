@@ -317,6 +317,12 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
     cols = ", ".join(names)
     picked = ", ".join(f"s.{c} + k * {per_copy}" if c == "id" else f"s.{c}" for c in names)
     week = "array_to_tsvector(ARRAY[format('w:%s', (s.sort_key >> 32) / 7)])"
+    tsv_more, title_more = week, week
+    with engine.connect() as conn:
+        revision = conn.execute(text(f"SELECT version_num FROM {source}.alembic_version")).scalar_one()
+    if revision < "0026":  # the source's entries lack migration 0026's lexemes: the same SQL adds them
+        tsv_more += f" || {_IDEOGRAPHS.format(tsv='s.tsv')} || {_FILTERS}"
+        title_more += f" || {_IDEOGRAPHS.format(tsv='s.title_tsv')}"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"INSERT INTO units SELECT * FROM {source}.units ON CONFLICT DO NOTHING"))
         conn.execute(text(f"INSERT INTO columns SELECT * FROM {source}.columns ON CONFLICT DO NOTHING"))
@@ -331,7 +337,7 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
             f"INSERT INTO items ({cols}) SELECT {picked} FROM {source}.items s, (SELECT {k} AS k) c; "
             f"INSERT INTO item_columns SELECT s.item_id + {k * per_copy}, s.column_id FROM {source}.item_columns s; "
             f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT s.item_id + {k * per_copy}, "
-            f"(s.sort_key >> 32 << 32) | (s.item_id + {k * per_copy}), s.tsv || {week}, s.title_tsv || {week} "
+            f"(s.sort_key >> 32 << 32) | (s.item_id + {k * per_copy}), s.tsv || {tsv_more}, s.title_tsv || {title_more} "
             f"FROM {source}.{table} s")
     _parallel(engine, statements)
     _parallel(engine, [indexdef for _, indexdef in indexes], maintenance=True)
@@ -340,6 +346,12 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
         conn.execute(text("VACUUM ANALYZE items"))
         conn.execute(text(f"VACUUM ANALYZE {table}"))
     return round(time.perf_counter() - t0, 1)
+
+
+# Migration 0026's lexemes, for entries copied from a schema made before it (as that migration writes them).
+_IDEOGRAPHS = ("array_to_tsvector(ARRAY(SELECT DISTINCT 'h:' || left(lexeme, 1) FROM unnest(tsvector_to_array({tsv})) "
+               "AS lexeme WHERE lexeme ~ '^[\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\U00020000-\\U0003347f]'))")
+_FILTERS = "array_to_tsvector(ARRAY(SELECT lexeme FROM unnest(tsvector_to_array(s.title_tsv)) AS lexeme WHERE lexeme ~ '^[uc]:'))"
 
 
 def _parallel(engine, statements: list[str], maintenance: bool = False) -> None:
