@@ -1,14 +1,25 @@
 """The search index on PostgreSQL: ``item_search(item_id, sort_key, tsv, title_tsv)`` with GIN indexes.
 
 ``tsv`` holds the title's and the body's tokens (the same pre-cut tokens as on
-SQLite); ``title_tsv`` the title's tokens and the filter tokens: it is small
-and stays in the row, while ``tsv`` (~10 kB) is stored out of line (TOAST) and
-costs a read of its own for every row whose positions are checked.  Both use
-the ``simple`` configuration (no stemming, no stop words: a bigram is a lexeme
-as it is), and queries go through ``to_tsquery('simple', …)`` so they are
-parsed exactly like the indexed text; ``<->`` chains a phrase, ``:*`` makes the
-one-character prefix.  PostgreSQL keeps positions up to 16,383 per document:
-past that point of a very long body its words still match, phrases may not.
+SQLite); ``title_tsv`` the title's tokens: it is small and stays in the row,
+while ``tsv`` (~10 kB) is stored out of line (TOAST) and costs a read of its
+own for every row whose positions are checked.  Both use the ``simple``
+configuration (no stemming, no stop words: a bigram is a lexeme as it is), and
+queries go through ``to_tsquery('simple', …)`` so they are parsed exactly like
+the indexed text; ``<->`` chains a phrase.  PostgreSQL keeps positions up to
+16,383 per document: past that point of a very long body its words still
+match, phrases may not.
+
+Both tsvectors also hold position-less lexemes with a ':' in them, which no
+text token can equal (they are cast to ``tsquery`` as they are, never parsed):
+the filters (``u:<unit>``, ``c:<column>``), so that a filtered query is one GIN
+scan driven by its rarest entry, not a bitmap of every match of the term ANDed
+with the filter's; and one ``h:<ideograph>`` for each ideograph of the text
+(migration 0026), so that a one-character query (税) is one lexeme: every
+ideograph of a run starts one of its tokens, and a prefix ``税:*`` made GIN
+collect every lexeme starting with 税 into one bitmap of all their matches
+before it could skip anything.  (A one-character prefix after other runs,
+``2026税``, is still ``'2026' <-> '税':*``.)
 
 Every entry also carries the week of its sort key (``w:<weeks since 1970>``,
 in ``tsv`` and ``title_tsv``; migration 0025).  A GIN index can only answer
