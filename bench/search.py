@@ -212,12 +212,16 @@ def _item_defaults() -> dict:
 def _index_rows(batch: list[tuple]) -> list[tuple]:
     """Index entries of a batch of published items, exactly as ``search.rebuild``
     makes them (``documents.build``, ``postgres_index``'s parameters): run in worker processes."""
+    from zoneinfo import ZoneInfo
+
+    from harvestkit.dates import DEFAULT_TIMEZONE
     from storage.search import documents, postgres_index
+    zone = ZoneInfo(DEFAULT_TIMEZONE)  # the sessions' (``storage.db.session_factory``)
     out = []
     for item_id, title, body, unit_id, published_at, columns in batch:
-        params = postgres_index._params(documents.build(item_id, title, body, unit_id, published_at, columns))
-        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["facets"],
-                    params["bucket"]))
+        params = postgres_index._params(documents.build(item_id, title, body, unit_id, published_at, columns, zone))
+        out.append((params["item_id"], params["sort_key"], params["title"], params["body"], params["title_marks"],
+                    params["marks"]))
     return out
 
 
@@ -252,7 +256,7 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
                               "AND indexname <> %s", (table, f"pk_{table}")).fetchall()
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, facets text, bucket text)")
+        cur.execute("CREATE UNLOGGED TABLE bench_index_staging (item_id integer, sort_key bigint, title text, body text, title_marks text, marks text)")
         conn.commit()
         published, all_links = [], []
         with cur.copy(f"COPY items ({', '.join(item_columns)}) FROM STDIN") as items_copy:
@@ -285,8 +289,8 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
     finally:
         raw.close()
     insert_sql = (f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT item_id, sort_key, "
-                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body').replace(':bucket', 'bucket')}, "
-                  f"{postgres_index._TITLE_TSV.replace(':title', 'title').replace(':facets', 'facets')} "
+                  f"{postgres_index._TSV.replace(':title', 'title').replace(':body', 'body').replace(':marks', 'marks')}, "
+                  f"{postgres_index._TITLE_TSV.replace(':title', 'title')} "
                   "FROM bench_index_staging WHERE item_id % 2 = ")
     _parallel(engine, [insert_sql + str(k) for k in range(2)])
     _parallel(engine, [indexdef for _, indexdef in indexes], maintenance=True)
@@ -313,6 +317,12 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
     cols = ", ".join(names)
     picked = ", ".join(f"s.{c} + k * {per_copy}" if c == "id" else f"s.{c}" for c in names)
     week = "array_to_tsvector(ARRAY[format('w:%s', (s.sort_key >> 32) / 7)])"
+    tsv_more, title_more = week, week
+    with engine.connect() as conn:
+        revision = conn.execute(text(f"SELECT version_num FROM {source}.alembic_version")).scalar_one()
+    if revision < "0026":  # the source's entries lack migration 0026's lexemes: the same SQL adds them
+        tsv_more += f" || {_IDEOGRAPHS.format(tsv='s.tsv')} || {_FILTERS}"
+        title_more += f" || {_IDEOGRAPHS.format(tsv='s.title_tsv')}"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"INSERT INTO units SELECT * FROM {source}.units ON CONFLICT DO NOTHING"))
         conn.execute(text(f"INSERT INTO columns SELECT * FROM {source}.columns ON CONFLICT DO NOTHING"))
@@ -327,7 +337,7 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
             f"INSERT INTO items ({cols}) SELECT {picked} FROM {source}.items s, (SELECT {k} AS k) c; "
             f"INSERT INTO item_columns SELECT s.item_id + {k * per_copy}, s.column_id FROM {source}.item_columns s; "
             f"INSERT INTO {table} (item_id, sort_key, tsv, title_tsv) SELECT s.item_id + {k * per_copy}, "
-            f"(s.sort_key >> 32 << 32) | (s.item_id + {k * per_copy}), s.tsv || {week}, s.title_tsv || {week} "
+            f"(s.sort_key >> 32 << 32) | (s.item_id + {k * per_copy}), s.tsv || {tsv_more}, s.title_tsv || {title_more} "
             f"FROM {source}.{table} s")
     _parallel(engine, statements)
     _parallel(engine, [indexdef for _, indexdef in indexes], maintenance=True)
@@ -336,6 +346,12 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
         conn.execute(text("VACUUM ANALYZE items"))
         conn.execute(text(f"VACUUM ANALYZE {table}"))
     return round(time.perf_counter() - t0, 1)
+
+
+# Migration 0026's lexemes, for entries copied from a schema made before it (as that migration writes them).
+_IDEOGRAPHS = ("array_to_tsvector(ARRAY(SELECT DISTINCT 'h:' || left(lexeme, 1) FROM unnest(tsvector_to_array({tsv})) "
+               "AS lexeme WHERE lexeme ~ '^[\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\U00020000-\\U0003347f]'))")
+_FILTERS = "array_to_tsvector(ARRAY(SELECT lexeme FROM unnest(tsvector_to_array(s.title_tsv)) AS lexeme WHERE lexeme ~ '^[uc]:'))"
 
 
 def _parallel(engine, statements: list[str], maintenance: bool = False) -> None:

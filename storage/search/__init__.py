@@ -47,7 +47,10 @@ PostgreSQL, even for 通知 or 工作, which match a large share of everything):
   PostgreSQL a query with a phrase (three or more characters, ``PM2.5``…)
   counts up to 500: every phrase candidate costs a read of its tsvector there;
 * unit and column filters are tokens in the index, intersected with the terms
-  by the search engine itself, not joins over every match;
+  by the search engine itself, not joins over every match (on PostgreSQL in the
+  same tsvector as the terms: one GIN scan driven by the rarest entry);
+* on PostgreSQL a one-character query is one lexeme of its own (each entry
+  lists its ideographs), not a prefix GIN expands into a bitmap of all matches;
 * on PostgreSQL, whose GIN index answers only with a bitmap of every match,
   entries also carry their week, and matches are read a few weeks at a time,
   newest first (``postgres_index``).

@@ -1,14 +1,25 @@
 """The search index on PostgreSQL: ``item_search(item_id, sort_key, tsv, title_tsv)`` with GIN indexes.
 
 ``tsv`` holds the title's and the body's tokens (the same pre-cut tokens as on
-SQLite); ``title_tsv`` the title's tokens and the filter tokens: it is small
-and stays in the row, while ``tsv`` (~10 kB) is stored out of line (TOAST) and
-costs a read of its own for every row whose positions are checked.  Both use
-the ``simple`` configuration (no stemming, no stop words: a bigram is a lexeme
-as it is), and queries go through ``to_tsquery('simple', …)`` so they are
-parsed exactly like the indexed text; ``<->`` chains a phrase, ``:*`` makes the
-one-character prefix.  PostgreSQL keeps positions up to 16,383 per document:
-past that point of a very long body its words still match, phrases may not.
+SQLite); ``title_tsv`` the title's tokens: it is small and stays in the row,
+while ``tsv`` (~10 kB) is stored out of line (TOAST) and costs a read of its
+own for every row whose positions are checked.  Both use the ``simple``
+configuration (no stemming, no stop words: a bigram is a lexeme as it is), and
+queries go through ``to_tsquery('simple', …)`` so they are parsed exactly like
+the indexed text; ``<->`` chains a phrase.  PostgreSQL keeps positions up to
+16,383 per document: past that point of a very long body its words still
+match, phrases may not.
+
+Both tsvectors also hold position-less lexemes with a ':' in them, which no
+text token can equal (they are cast to ``tsquery`` as they are, never parsed):
+the filters (``u:<unit>``, ``c:<column>``), so that a filtered query is one GIN
+scan driven by its rarest entry, not a bitmap of every match of the term ANDed
+with the filter's; and one ``h:<ideograph>`` for each ideograph of the text
+(migration 0026), so that a one-character query (税) is one lexeme: every
+ideograph of a run starts one of its tokens, and a prefix ``税:*`` made GIN
+collect every lexeme starting with 税 into one bitmap of all their matches
+before it could skip anything.  (A one-character prefix after other runs,
+``2026税``, is still ``'2026' <-> '税':*``.)
 
 Every entry also carries the week of its sort key (``w:<weeks since 1970>``,
 in ``tsv`` and ``title_tsv``; migration 0025).  A GIN index can only answer
@@ -32,6 +43,7 @@ count stops at ``PHRASE_COUNT_CAP``.
 from __future__ import annotations
 
 import math
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace as replace_dataclass
 from typing import Iterator
@@ -42,6 +54,7 @@ from sqlalchemy.orm import Session
 
 from storage.search.documents import ID_BITS, IN_CHUNK, Doc
 from storage.search.query import Term
+from storage.search.tokens import CJK_CLASS
 
 TABLE = "item_search"  # created by migration 0005
 PHRASE_COUNT_CAP = 500
@@ -49,8 +62,10 @@ WINDOW_WEEKS = 8  # weeks of one window at most
 MAX_AHEAD = 48  # weeks: a term needing more is read without windows
 TITLE_WINDOWS = (8, 64)  # weeks read for title frequencies before the rest
 BUCKET_DAYS = 7  # entries carry the week of their sort key as a lexeme (see ``bucket_lexeme``)
-_TSV = "to_tsvector('simple', :title || ' ' || :body) || CAST(:bucket AS tsvector)"
-_TITLE_TSV = "to_tsvector('simple', :title) || CAST(:facets AS tsvector)"
+CHAR_MARK = "h"  # ideograph lexemes: 'h:税' (migration 0026)
+_TSV = "to_tsvector('simple', :title || ' ' || :body) || CAST(:marks AS tsvector)"
+_TITLE_TSV = "to_tsvector('simple', :title) || CAST(:title_marks AS tsvector)"
+_CJK = re.compile(f"[{CJK_CLASS}]")
 
 
 @dataclass(frozen=True)
@@ -67,12 +82,20 @@ class Match:
 
 def compile_query(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> tuple[Match, list[Match]]:
     """Every match, and the relevance levels that partition them (see ``storage.search``):
-    all terms in the title; some of them; none."""
-    params: dict = {"all": " & ".join(_phrase(t) for t in terms), "any": " | ".join(_phrase(t) for t in terms)}
+    all terms in the title; some of them; none.  The filter lexemes are in both
+    tsvectors, so each indexed condition is one GIN scan driven by its rarest entry."""
+    words = [_phrase(t) for t in terms if not _is_char(t)]
+    chars = [char_lexeme(t.tokens[0]) for t in terms if _is_char(t)]
+    filters = [_facet_lexeme(facet) for facet in facets]
+    params: dict = {"all": " & ".join(words), "any": " | ".join(words), "chars_all": " & ".join(chars),
+                    "chars_any": " | ".join(chars), "filters": " & ".join(filters)}
+    # Text goes through to_tsquery like the indexed text; marked lexemes (a ':' inside) are cast as they are.
+    all_terms = " && ".join([*(["to_tsquery('simple', :all)"] if words else []),
+                             *(["CAST(:chars_all AS tsquery)"] if chars else [])])
+    any_term = " || ".join([*(["to_tsquery('simple', :any)"] if words else []),
+                            *(["CAST(:chars_any AS tsquery)"] if chars else [])])
+    in_filters = " && CAST(:filters AS tsquery)" if filters else ""
     scope = []
-    if facets:
-        scope.append("title_tsv @@ (CAST(:facets AS tsquery){w})")
-        params["facets"] = " & ".join(_facet_lexeme(facet) for facet in facets)
     if low is not None:
         scope.append("sort_key + 0 >= :low")  # never through the sort-key index (see ``planned``)
         params["low"] = low
@@ -83,13 +106,13 @@ def compile_query(terms: list[Term], facets: list[str], low: int | None, high: i
     scan: dict = {"low": low, "high": high}
 
     def match(*conditions: str, tsv: bool = True) -> Match:
-        where = " AND ".join([*scope, *conditions, *(["tsv @@ (to_tsquery('simple', :all){w})"] if tsv else [])])
+        where = " AND ".join([*scope, *conditions, *([f"tsv @@ (({all_terms}){in_filters}{{w}})"] if tsv else [])])
         return Match(where, params, phrases=tsv and has_phrase, scan=scan)
 
-    all_in_title = "title_tsv @@ (to_tsquery('simple', :all){w})"
-    any_in_title = "title_tsv @@ (to_tsquery('simple', :any){w})"
-    not_all_in_title = "NOT title_tsv @@ to_tsquery('simple', :all)"
-    not_any_in_title = "NOT title_tsv @@ to_tsquery('simple', :any)"
+    all_in_title = f"title_tsv @@ (({all_terms}){in_filters}{{w}})"
+    any_in_title = f"title_tsv @@ (({any_term}){in_filters}{{w}})"
+    not_all_in_title = f"NOT title_tsv @@ ({all_terms})"
+    not_any_in_title = f"NOT title_tsv @@ ({any_term})"
     levels = [match(all_in_title, tsv=False)]  # the title's tokens are in tsv too
     if len(terms) > 1:
         levels.append(match(any_in_title, not_all_in_title))
@@ -97,9 +120,22 @@ def compile_query(terms: list[Term], facets: list[str], low: int | None, high: i
     return replace_dataclass(match(), full=True), levels
 
 
+def _is_char(term: Term) -> bool:
+    """税 alone: every ideograph of a run starts one of its tokens, so "a token
+    starting with 税" is "has 税", one lexeme (``char_lexeme``), where 税:* would
+    make GIN collect every lexeme starting with 税 into one bitmap of all their
+    matches before it could skip anything."""
+    return term.prefix and len(term.tokens) == 1
+
+
 def _facet_lexeme(token: str) -> str:
     """A filter token as a lexeme with a ':' in it, so that no text token can ever equal it."""
     return f"'{token[0]}:{token[1:]}'"
+
+
+def char_lexeme(char: str) -> str:
+    """The lexeme saying that an entry has the ideograph ``char`` (anywhere in a run)."""
+    return _facet_lexeme(CHAR_MARK + char)
 
 
 def _phrase(term: Term) -> str:
@@ -310,10 +346,19 @@ def bucket_lexeme(bucket: int) -> str:
 
 
 def _params(doc: Doc) -> dict:
-    bucket = bucket_lexeme(bucket_of(doc.sort_key))
-    facets = " ".join([*(_facet_lexeme(facet) for facet in doc.facets.split()), bucket])
+    """The tokens (cut to ``title``/``body`` text) and the position-less lexemes of
+    an entry: in both tsvectors its filters, its week and its ideographs (of the
+    title alone in ``title_tsv``)."""
+    marks = [*(_facet_lexeme(facet) for facet in doc.facets.split()), bucket_lexeme(bucket_of(doc.sort_key))]
+    title_chars = _chars(doc.title_runs)
     return {"item_id": doc.item_id, "sort_key": doc.sort_key, "title": doc.title, "body": doc.body,
-            "facets": facets, "bucket": bucket}
+            "title_marks": " ".join([*marks, *title_chars]),
+            "marks": " ".join([*marks, *sorted(title_chars | _chars(doc.body_runs))])}
+
+
+def _chars(runs: str) -> set[str]:
+    """The ideographs of a ``tokens.runs_text``, as lexemes (``char_lexeme``)."""
+    return {char_lexeme(char) for char in set(runs) if _CJK.match(char)}
 
 
 def clear(session: Session) -> None:

@@ -76,6 +76,29 @@ def test_one_character_finds_it_anywhere_in_a_word(session):
     assert other not in found(session, "税")
 
 
+def test_one_character_with_other_words_filters_and_relevance_levels(session):
+    """税 alone is every 税, wherever it is in a run (start, middle, its last character),
+    ANDed with other words, filtered, ranked by the title like any term."""
+    def at(month: int) -> datetime:
+        return datetime(2026, month, 1, 2, tzinfo=timezone.utc)
+
+    both = add(session, "税务局森林防火通告", "", unit="tax", columns=("notices",), at=at(1))
+    body = add(session, "春季森林防火通知", "个人所得税汇算开始。", unit="tax", at=at(2))
+    add(session, "防火演练", "演练内容见附件。", at=at(3))
+    title = add(session, "个税提醒", "请按时申报。", columns=("notices",), at=at(4))
+    last = add(session, "关于依法办事的说明", "依法纳税", at=at(5))
+    year = add(session, "2026税收政策解读", "", unit="tax", at=at(6))
+    assert found(session, "税 防火") == [both, body]
+    assert found(session, "防火 税", unit="tax") == [both, body]
+    assert found(session, "税", unit="tax") == [year, both, body]
+    assert found(session, "税", column="notices") == [title, both]
+    assert found(session, "税", sort="newest") == [year, last, title, body, both]
+    assert found(session, "税", date_from=date(2026, 2, 1), date_to=date(2026, 4, 30), sort="newest") == [title, body]
+    assert found(session, "2026税") == [year]  # a prefix after a word: still a prefix
+    assert search.search(session, "税", unit="tax").total == 3
+    assert search.search(session, "税", column="notices").hits[0].title_html == "个<mark>税</mark>提醒"
+
+
 def test_two_characters(session):
     notice = add(session, "关于做好春节假期安全生产工作的通知")
     in_body = add(session, "安全生产工作会议", "会议要求各地认真落实上级通知精神。")
@@ -441,6 +464,36 @@ def test_migration_0025_gives_postgresql_entries_their_week(pg_url):
     with session_factory(engine)() as s:
         assert s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all() == rebuilt
         assert found(s, "防汛") == ids
+    engine.dispose()
+
+
+def test_migration_0026_gives_postgresql_entries_their_ideographs_and_filters(pg_url):
+    """Entries written before 0026 get an ideograph lexeme each and the filters in tsv,
+    exactly as a rebuild writes them; the downgrade takes them away again."""
+    from sqlalchemy import text
+
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add_all([Unit(id="tax", name="市税务局", kind="department", homepage="http://tax/"),
+                   PortalColumn(id="notices", name="通知公告", position=1)])
+        s.commit()
+        ids = [add(s, "个人所得税汇算通知", "依法纳税，PM2.5 〇", unit="tax", columns=("notices",)),
+               add(s, "森林防火", "税收宣传", unit="tax")]
+        rebuilt = s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all()
+    command.downgrade(alembic_config(engine), "0025")
+    with engine.connect() as conn:
+        lexemes = conn.execute(text("SELECT array_agg(l) FROM item_search, unnest(tsvector_to_array(tsv)) l "
+                                    "WHERE l LIKE 'h:%' OR l LIKE 'u:%' OR l LIKE 'c:%'")).scalar_one()
+        title = conn.execute(text("SELECT array_agg(l) FROM item_search, unnest(tsvector_to_array(title_tsv)) l "
+                                  "WHERE l LIKE '_:%' AND l NOT LIKE 'w:%' ORDER BY 1")).scalar_one()
+    assert lexemes is None  # filters stay in title_tsv, as 0025 had them
+    assert sorted(title) == sorted(["u:" + "tax".encode().hex(), "c:" + "notices".encode().hex(), "u:" + "tax".encode().hex()])
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        assert s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all() == rebuilt
+        assert found(s, "税") == ids and found(s, "税", column="notices") == ids[:1]
+        assert found(s, "〇") == ids[:1]
     engine.dispose()
 
 
