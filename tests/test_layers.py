@@ -36,6 +36,13 @@ def test_the_leaf_package_imports_none_of_its_users():
     assert {p: n for p, n in offenders.items() if n} == {}
 
 
+def modules_printed_by(code: str) -> str:
+    """What ``code``, run in a fresh interpreter, prints (the modules it found loaded)."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def test_importing_the_hub_loads_no_crawler():
     """A web worker (``import hub`` and ``create_app``'s blueprints) never loads Scrapy,
     Twisted or a spider: they cost every worker time and memory and serve no page."""
@@ -49,9 +56,7 @@ def test_importing_the_hub_loads_no_crawler():
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted', 'spiders'))\n"
         "print(' '.join(loaded))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ""
+    assert modules_printed_by(code) == ""
 
 
 def test_the_harvest_and_storage_import_nothing_from_the_hub():
@@ -65,9 +70,7 @@ def test_the_harvest_and_storage_import_nothing_from_the_hub():
         "import sys, harvester.scheduler, harvester.ingest, storage.items, storage.publishing\n"
         "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('hub', 'flask'))))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ""
+    assert modules_printed_by(code) == ""
 
 
 def test_the_leaf_message_limit_is_the_stored_one():

@@ -25,22 +25,17 @@ from tests.sitekit import HTML, Site, article, list_page
 pytestmark = [pytest.mark.pg, pytest.mark.timeout(300)]
 
 
+def rows(db_url: str, sql: str) -> list[tuple]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql)))
+    finally:
+        engine.dispose()
+
+
 def node_runs(db_url: str) -> list[tuple]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(text("SELECT source_id, status, node, node_job FROM harvest_runs ORDER BY id")))
-    finally:
-        engine.dispose()
-
-
-def stored_titles(db_url: str) -> set[str]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return set(conn.scalars(text("SELECT title FROM items")))
-    finally:
-        engine.dispose()
+    return rows(db_url, "SELECT source_id, status, node, node_job FROM harvest_runs ORDER BY id")
 
 
 def test_scheduler_sends_every_due_harvest_to_the_node(pg_server_url, tmp_path):
@@ -74,7 +69,8 @@ def test_scheduler_sends_every_due_harvest_to_the_node(pg_server_url, tmp_path):
             assert sched.wait(60) == 0, output()
             ran = node_runs(db_url)
             assert ran and all(n == node.url and job for _, _, n, job in ran), ran  # every run ran on the node
-            assert {"第0篇通知公告的标题", "第1篇通知公告的标题", "第2篇通知公告的标题"} <= stored_titles(db_url)
+            titles = {title for (title,) in rows(db_url, "SELECT title FROM items")}
+            assert {"第0篇通知公告的标题", "第1篇通知公告的标题", "第2篇通知公告的标题"} <= titles
         finally:
             if sched.poll() is None:
                 os.killpg(sched.pid, signal.SIGKILL)
