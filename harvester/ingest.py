@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.dedupe import DuplicateIndex, lock_new_items
+from harvester.table_statistics import TableStatistics
 from harvester.fingerprint import near_duplicate, titles_compatible
 from harvester.records import StoreRecord, revision_fields
 from storage import counters, items, lengths, search
@@ -59,6 +60,7 @@ class Ingestor:
             self.rules = load_rules(session)
             if load_index:
                 self.index.load(session)
+            self.statistics = TableStatistics(session)
 
     def columns(self, rec: StoreRecord) -> list[str]:
         info = self.sources[rec.source_id]
@@ -105,6 +107,7 @@ class Ingestor:
             batch.publicise(session)
         for item_id, rec in batch.created:
             self.index.add(item_id, rec.content_hash, rec.fingerprint, len(rec.body_text), rec.title)
+        self.statistics.grew(self.sessions, len(batch.created))
         return outcomes
 
     def _apply(self, session: Session, known: dict[str, ItemSource], batch: _Batch, rec: StoreRecord) -> str:
