@@ -57,7 +57,12 @@ def test_a_warm_harvest_is_the_harvest_and_a_wedged_one_blocks_no_other(tmp_path
         engine.dispose()
         assert os.getpgid(wedged.pid) == wedged.pid  # its own process group, as the scheduler signals it
 
-        # SIGTERM to its group, as the scheduler stops it: the run closes aborted
+        # SIGTERM to its group, as the scheduler stops it: the run closes aborted.  Its writer opens
+        # the run (harvester/writes.OpenRuns); on a loaded machine the fast harvest can finish first.
+        deadline = time.monotonic() + 30
+        while not runs(slow_db) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [r.status for r in runs(slow_db)] == ["running"]
         os.killpg(wedged.pid, signal.SIGTERM)
         wedged.communicate()
         assert [r.status for r in runs(slow_db)] == ["aborted"]
