@@ -205,11 +205,13 @@ class RssSampler(threading.Thread):
 
     def cpu_by_role(self) -> dict[str, float]:
         """CPU seconds by role: the root process (crawling), the harvest's writer
-        (its first spawned child), the extraction workers (the later ones), other."""
+        (its first child: spawned, or forked with the root's command line), the
+        extraction workers (the later spawned ones), other."""
         roles: dict[str, float] = {}
-        spawned = sorted((start, pid) for pid, (_, start, cmd) in self.cpu.items()
-                         if pid != self.pid and "spawn_main" in cmd)
-        writer = spawned[0][1] if spawned else None
+        root_cmd = self.cpu.get(self.pid, (0, 0, None))[2]
+        children = sorted((start, pid) for pid, (_, start, cmd) in self.cpu.items()
+                          if pid != self.pid and ("spawn_main" in cmd or (root_cmd and cmd == root_cmd)))
+        writer = children[0][1] if children else None
         for pid, (seconds, _, cmd) in self.cpu.items():
             if pid == self.pid:
                 role = "crawl"

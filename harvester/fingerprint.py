@@ -28,27 +28,41 @@ def content_hash(text: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _low_bits(words: int) -> int:
-    """An integer of ``words`` 64-bit words, each with only its bit 0 set."""
-    return int.from_bytes(b"\x00\x00\x00\x00\x00\x00\x00\x01" * words, "big")
+def _low_bits(count: int) -> int:
+    """An integer of ``count`` bytes, each 0x01."""
+    return int.from_bytes(b"\x01" * count, "big")
+
+
+GRAM_CACHE = 1 << 15  # 4-gram hashes a process remembers (a few MB): a source's pages share their phrases
+_GRAM_DIGESTS: dict[str, bytes] = {}
 
 
 def simhash(text: str) -> int:
-    """Signed 64-bit simhash (fits PostgreSQL BIGINT)."""
+    """Signed 64-bit simhash (fits PostgreSQL BIGINT): bit k is set when more than
+    half of the distinct 4-grams' 64-bit BLAKE2b hashes (read big-endian) have bit k set."""
     norm = normalise(text)[:FINGERPRINT_CHARS]
     if not norm:
         return 0
-    grams = {norm[i : i + SHINGLE] for i in range(max(1, len(norm) - SHINGLE + 1))}
-    # All 64-bit gram hashes side by side in one integer; the count of ones at bit k
-    # of every word is one shift, one mask and one popcount over the whole integer.
-    blake = hashlib.blake2b
-    packed = int.from_bytes(b"".join([blake(g.encode("utf-8"), digest_size=8).digest() for g in grams]), "big")
+    count = max(1, len(norm) - SHINGLE + 1)
+    grams = set(map(norm.__getitem__, map(slice, range(count), range(SHINGLE, count + SHINGLE))))
+    digests = _GRAM_DIGESTS
+    missing = grams.difference(digests)
+    if missing:
+        if len(digests) + len(missing) > GRAM_CACHE:
+            digests.clear()
+            missing = grams
+        blake = hashlib.blake2b
+        digests.update({gram: blake(gram.encode("utf-8"), digest_size=8).digest() for gram in missing})
+    packed = b"".join(map(digests.__getitem__, grams))
     total = len(grams)
-    ones = _low_bits(1 << (total - 1).bit_length())  # padded to a power of two: cached, zeros count nothing
+    ones = _low_bits(1 << (total - 1).bit_length())  # bit 0 of every byte of a lane (padded: cached, zeros count nothing)
     value = 0
-    for bit in range(64):
-        if 2 * ((packed >> bit) & ones).bit_count() > total:
-            value |= 1 << bit
+    for byte in range(8):  # byte ``byte`` of every hash side by side: bit b of each is one shift and mask away
+        lane = int.from_bytes(packed[byte::8], "big")
+        shift = (7 - byte) * 8
+        for bit in range(8):
+            if 2 * ((lane >> bit) & ones).bit_count() > total:
+                value |= 1 << (shift + bit)
     return value - (1 << 64) if value >= 1 << 63 else value
 
 

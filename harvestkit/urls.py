@@ -17,9 +17,12 @@ INDEX_PAGES = re.compile(r"/(index|default)\.(html?|shtml|jsp|php|aspx?)$", re.I
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments, session ids and
     tracking parameters, sort the remaining query, and map ``…/index.html`` to ``…/``.
+    Cached: a harvest asks it of a page's address several times (listing, request,
+    item), and the spelling of an address never changes its answer.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -47,8 +50,10 @@ FETCHABLE_SCHEMES = ("http", "https")
 URL_SHOWN = 200  # characters of a refused address quoted in the reason
 
 
+@lru_cache(maxsize=8192)
 def fetch_refusal(url: str) -> str | None:
-    """Why ``url`` must not be requested (scheme, no host, bad port), or None."""
+    """Why ``url`` must not be requested (scheme, no host, bad port), or None.
+    Cached: every request asks it again (the address guard, the download handler)."""
     shown = url if len(url) <= URL_SHOWN else url[:URL_SHOWN] + "…"
     try:
         parts = urlsplit(url.strip())

@@ -20,6 +20,25 @@ from scrapy.utils.response import get_meta_refresh
 from harvestkit.urls import fetch_refusal
 from spiders.middleware import CrawlerMiddleware
 
+# Scrapy looks for a refresh in the first 4,096 characters of the decoded page: at most
+# 4 bytes a character (UTF-8, GB18030, UTF-32), and a byte-order mark.
+HEAD_BYTES = 4 * 4096 + 4
+# "refresh" as ASCII-compatible encodings, UTF-16 and UTF-32 spell it (bytes.lower()
+# folds ASCII letters only, so the UTF-16/32 forms fold too).
+REFRESH_SPELLINGS = (b"refresh", "refresh".encode("utf-16-le"), "refresh".encode("utf-32-le"))
+
+
+def no_refresh_in(body: bytes) -> bool:
+    """True when the page certainly has no meta refresh: a "<" where ASCII, UTF-16 and
+    UTF-32 put it (an EBCDIC page has none, and goes Scrapy's way), and no "refresh"
+    in any of their spellings.  Spares decoding the whole page only to find nothing
+    (the extraction worker decodes it anyway)."""
+    head = body[:HEAD_BYTES]
+    if b"<" not in head:
+        return False
+    head = head.lower()
+    return not any(spelling in head for spelling in REFRESH_SPELLINGS)
+
 
 class SafeMetaRefreshMiddleware(MetaRefreshMiddleware):
     def __init__(self, settings, crawler=None):
@@ -31,6 +50,8 @@ class SafeMetaRefreshMiddleware(MetaRefreshMiddleware):
         return cls(crawler.settings, crawler)
 
     def process_response(self, request, response, spider=None):
+        if isinstance(response, HtmlResponse) and no_refresh_in(response.body):
+            return response  # what Scrapy would return, without decoding the page to look
         refused = self.refused_target(request, response)
         if refused:
             spider = CrawlerMiddleware(self.crawler).spider

@@ -79,3 +79,22 @@ def test_reposted_titles_match_but_numbered_template_notices_do_not():
     assert titles_compatible(original, original + "（转载）")
     assert not titles_compatible("关于第29号事项的通知公告", "关于第30号事项的通知公告")
     assert not titles_compatible("2026年第10期政务信息", "2026年第11期政务信息")
+
+
+def test_fingerprints_keep_their_stored_values():
+    """Fingerprints are stored with every item: a faster simhash must give the same numbers."""
+    english = "Hello World, the quick brown fox jumps over the lazy dog."
+    pinned = {
+        "": 0,
+        "a": 4681665781835383343,
+        "abc": -2829645022057097895,
+        "短": 6032984582069433715,
+        NOTICE: 7974257821864117897,
+        "转载自衢州市人民政府网。" + NOTICE.replace("，", ", "): 7974257735687947913,
+        NOTICE * 5: 7972043405445777033,
+        english: -5015039504608485244,
+    }
+    for text, value in pinned.items():
+        assert simhash(text) == value, text[:20]
+    for text, value in pinned.items():  # the second time from the process's cache of 4-gram hashes
+        assert simhash(text) == value, text[:20]
