@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from harvester.fingerprint import near_duplicate, titles_compatible
+from harvester.fingerprint import distance, near_duplicate, titles_compatible
 from storage.models import Item
 
 WINDOW_DAYS = 365
@@ -95,7 +95,7 @@ class DuplicateIndex:
         candidates = {id(k): k for key in _bands(fingerprint) for k in self.buckets.get(key, ())}
         for known in candidates.values():
             if near_duplicate(known.fingerprint, fingerprint, known.text_len, text_len) and titles_compatible(known.title, title):
-                d = bin((known.fingerprint ^ fingerprint) & 0xFFFFFFFFFFFFFFFF).count("1")
+                d = distance(known.fingerprint, fingerprint)
                 if d < best_distance:
                     best, best_distance = known.item_id, d
         return best
