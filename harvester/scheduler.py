@@ -316,6 +316,9 @@ class Scheduler:
                               nodes=self.nodes)
         with self.lock:
             self.children[source_id] = child
+            late = self.stopping.is_set()
+        if late:  # stop() listed the running harvests before this one started: it is stopped here
+            _signal(child, signal.SIGTERM)
         try:
             out, err = child.communicate()
         finally:
