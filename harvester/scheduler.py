@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -148,6 +149,11 @@ class Scheduler:
         self.children: dict[str, subprocess.Popen] = {}
         self.host_locks: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
+        # Jobs running now.  stop() waits for them before APScheduler's shutdown, which
+        # holds the job-store lock while it joins the job threads: a job that reads its
+        # next run (get_job) in that moment would wait for the lock forever.
+        self.jobs_running = 0
+        self.jobs_done = threading.Condition(self.lock)
         self.stopping = threading.Event()
         self.reload_requested = threading.Event()
         self.scheduler = BackgroundScheduler(
@@ -192,6 +198,8 @@ class Scheduler:
             except subprocess.TimeoutExpired:
                 _signal(child, signal.SIGKILL)
                 child.wait()
+        with self.lock:  # every job now sees `stopping` and returns without starting anything
+            self.jobs_done.wait_for(lambda: self.jobs_running == 0)
         self.scheduler.shutdown(wait=True)
         with self.sessions.begin() as session:
             abort_dead_runs(session)
@@ -253,10 +261,25 @@ class Scheduler:
                 if row is not None:
                     row.next_run = job.next_run_time
 
+    @contextmanager
+    def _job(self):
+        """A job running; stop() waits for it before shutting APScheduler down."""
+        with self.lock:
+            self.jobs_running += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.jobs_running -= 1
+                self.jobs_done.notify_all()
+
     def supervise(self, unit_id: str | None) -> None:
         """One unit's supervision round, or (None) the dead-link round of every unit."""
-        if self.stopping.is_set():
-            return
+        with self._job():
+            if not self.stopping.is_set():
+                self._supervise(unit_id)
+
+    def _supervise(self, unit_id: str | None) -> None:
         registry = self.registry
         try:
             if unit_id is None:
@@ -279,8 +302,11 @@ class Scheduler:
         audit entry, search index, content counter, as an editor's 发布), every
         ``PUBLISH_DUE_SECONDS``.  The public pages keep a check of their own for a
         portal served without a scheduler (see ``storage.publishing``)."""
-        if self.stopping.is_set():
-            return
+        with self._job():
+            if not self.stopping.is_set():
+                self._publish_due()
+
+    def _publish_due(self) -> None:
         try:
             with self.sessions.begin() as session:
                 promoted = promote_due(session)
@@ -293,8 +319,11 @@ class Scheduler:
 
     # -- one run ---------------------------------------------------------------------
     def run_source(self, source_id: str) -> None:
-        if self.stopping.is_set():
-            return
+        with self._job():
+            if not self.stopping.is_set():
+                self._run_source(source_id)
+
+    def _run_source(self, source_id: str) -> None:
         try:
             _, source = self.registry.source(source_id)
         except KeyError:
@@ -408,7 +437,16 @@ def _spread(job_id: str, seconds: int) -> int:
 
 
 def _signal(child: subprocess.Popen, sig: int) -> None:
+    """Signal a harvest's process group; a warm harvest forked a moment ago may not lead
+    its group yet (it calls setsid first thing), so then the process itself."""
     try:
         os.killpg(child.pid, sig)
-    except (ProcessLookupError, PermissionError):
+    except ProcessLookupError:
+        if child.poll() is not None:
+            return  # gone (and reaped): its pid may be another process's now
+        try:
+            os.kill(child.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+    except PermissionError:
         pass

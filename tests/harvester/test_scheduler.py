@@ -210,6 +210,47 @@ def test_a_written_every_is_kept_for_quiet_sources(tmp_path, sqlite_url):
         assert "as written" in source["interval_reason"] and "only shortens" in source["interval_reason"]
 
 
+class ScheduleReadingScheduler(Scheduler):
+    """The real scheduler whose harvests, once finished, read their next run at the
+    moment a stop has begun (the race a SIGTERM can meet: ``after_run`` has checked
+    ``stopping`` just before it was set)."""
+
+    def __init__(self, *args, **kwargs):
+        import threading
+
+        super().__init__(*args, **kwargs)
+        self.reading = threading.Event()
+
+    def after_run(self, source_id: str, result: dict | None) -> None:
+        if self.stopping.is_set():
+            return
+        self.reading.set()
+        self.stopping.wait(30)  # the stop has begun
+        time.sleep(0.5)  # and has reached APScheduler's shutdown
+        self.scheduler.get_job(source_id)
+        self.harvested_then_read = True
+
+
+def test_stop_ends_while_a_finished_harvest_reads_its_next_run(site, tmp_path, sqlite_url):
+    """SIGTERM while a job reads the schedule: the scheduler still stops (it used to wait
+    forever: APScheduler's shutdown holds the job-store lock while it joins the job threads)."""
+    import threading
+
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(registry_text(site, ["a"]), encoding="utf-8")
+    scheduler = ScheduleReadingScheduler(str(registry), sqlite_url, on_event=lambda m: None)
+    scheduler.start()
+    try:
+        assert scheduler.reading.wait(60)
+    finally:
+        stopper = threading.Thread(target=scheduler.stop, daemon=True)
+        stopper.start()
+        stopper.join(45)
+    assert not stopper.is_alive(), "the scheduler did not stop"
+    assert scheduler.harvested_then_read
+    assert not [r for r in runs_of(sqlite_url) if r.status == "running"]
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (children, their children…), from /proc."""
     parents: dict[int, list[int]] = {}
