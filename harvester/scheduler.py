@@ -149,7 +149,7 @@ class Scheduler:
         self.children: dict[str, subprocess.Popen] = {}
         self.host_locks: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
-        # Jobs running now.  stop() waits for them before APScheduler's shutdown, which
+        # Jobs (and registry reloads) running now.  stop() waits for them before APScheduler's shutdown, which
         # holds the job-store lock while it joins the job threads: a job that reads its
         # next run (get_job) in that moment would wait for the lock forever.
         self.jobs_running = 0
@@ -399,7 +399,9 @@ class Scheduler:
             if mtime != self.mtime or self.reload_requested.is_set():
                 self.mtime = mtime
                 self.reload_requested.clear()
-                self.reload()
+                with self._job():  # a reload changes jobs: stop() lets it finish first
+                    if not self.stopping.is_set():
+                        self.reload()
 
     def _load(self) -> Registry:
         """Validate the registry file and keep a snapshot of exactly what was validated."""
