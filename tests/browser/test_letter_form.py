@@ -29,7 +29,8 @@ def fill(page) -> None:
 
 def test_citizen_writes_follows_and_reads_the_answer(live_hub, page):
     base = live_hub.url
-    live_hub.app.config["INTERACTION_MIN_FILL_SECONDS"] = 1.0
+    # a minimum no browser can miss, however slow the machine fills the form
+    live_hub.app.config["INTERACTION_MIN_FILL_SECONDS"] = 600.0
     page.goto(f"{base}/interact/write")
     assert page.locator("#website").is_hidden() or page.locator("#website").bounding_box()["x"] < 0
     fill(page)
@@ -44,7 +45,8 @@ def test_citizen_writes_follows_and_reads_the_answer(live_hub, page):
     page.watch.console_errors.clear()
     assert_quiet(page)
 
-    page.wait_for_timeout(1100)  # the minimum time a person needs (shortened from 3 s for the test)
+    live_hub.app.config["INTERACTION_MIN_FILL_SECONDS"] = 1.0  # the minimum a person needs (3 s, shortened)
+    page.wait_for_timeout(1100)
     page.get_by_role("button", name="提交来信").click()
     page.wait_for_url(re.compile(r"/interact/written$"))
     code = page.locator("#tracking-code").inner_text().strip()
