@@ -98,6 +98,13 @@ def _first(gen):
     return None
 
 
+def _last(gen):
+    dt = None
+    for _i, found, _l in gen:
+        dt = found
+    return dt
+
+
 def pick_date(z: Zones) -> datetime | None:
     """The publication date, preferring the info bar over body and footer."""
     lines = z.lines
@@ -117,8 +124,9 @@ def pick_date(z: Zones) -> datetime | None:
         # 4. a labeled date outside the body before it, then inside the body
         lambda: _first(_dates_in(lines, 0, body_lo, labeled_only=True)),
         lambda: _first(_dates_in(lines, body_lo, body_hi + 1, labeled_only=True)),
-        # 5. the signature date at the end of the body
-        lambda: _first(_dates_in(lines, max(body_lo, body_hi - 4), body_hi, max_len=40)),
+        # 5. the signature date at the end of the body, the last one (above it may stand
+        #    a short line such as "本办法自2024年5月1日起施行。" or a contact date)
+        lambda: _last(_dates_in(lines, max(body_lo, body_hi - 4), body_hi, max_len=40)),
         # 6. the nearest short-line date before the body, then a labeled one after it
         lambda: _nearest_before(lines, body_lo),
         lambda: _first(_dates_in(lines, body_hi, min(n, body_hi + 15), labeled_only=True)),

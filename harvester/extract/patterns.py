@@ -44,7 +44,7 @@ _BOILERPLATE_RE = re.compile(
     r"打印此页|关闭本页|保存本页|我要纠错|分享到)\s*[】\]）)]?\s*[|｜/]?\s*)+$"
 )
 
-_SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|\s-\s|\s–\s|::|»|\s>\s)\s*")
+_SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|(?<!\d)(?:--|——|—|－)|(?:--|——|—|－)(?!\d)|\s-\s|\s–\s|::|»|\s>\s)\s*")
 
 def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line))
@@ -85,7 +85,8 @@ def is_boilerplate_line(line: str) -> bool:
 
 
 def split_site_suffix(title: str) -> str:
-    """Strip a site-name suffix ("_衢州市人民政府", " - 柯城区人民政府网") from a <title>."""
+    """Strip a site-name suffix ("_衢州市人民政府", " - 柯城区人民政府网") from a <title>;
+    a dash between digits is a range ("2023—2025年"), not a separator."""
     title = (title or "").strip()
     if not title:
         return ""
@@ -102,11 +103,12 @@ def split_site_suffix(title: str) -> str:
 # "-某某网", "_某某市人民政府门户网站", "|人民网", "- 新华网客户端", "_www.example.gov.cn".
 _SITE_NAME_END_RE = re.compile(
     r"(?:网|网站|门户|政府|政府网|官网|官方网站|频道|客户端|平台|在线|之窗|之声|日报|晚报|电视台|"
-    r"新闻中心|\.(?:com|cn|net|org)(?:\.cn)?)$", re.I)
-# A separator before a site name, the bare hyphen included ("座谈会-某某网").
-_TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|–|::|»|·|>)\s*")
+    r"新闻中心|融媒体中心|融媒|\.(?:com|cn|net|org)(?:\.cn)?)$", re.I)
+# A separator before a site name, the bare hyphen included ("座谈会-某某网"), and the
+# full-width one of GBK-era templates ("座谈会－某某网").
+_TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|－|–|::|»|·|>)\s*")
 _MAX_SITE_NAME = 30
-_STRICT_SEPS = ("_", "__", "|", "||", "｜", "-", "–")
+_STRICT_SEPS = ("_", "__", "|", "||", "｜", "-", "－", "–")
 _MIN_TITLE = 4
 
 
