@@ -29,7 +29,7 @@ _SOURCE_RE = re.compile(
 )
 _SOURCE_STOP_RE = re.compile(
     r"\s*(?:作\s*者|编\s*辑|责任编辑|责编|撰稿|记\s*者|通讯员|摄\s*影|审\s*核|审\s*校|校\s*对|浏览|点击|阅读|访问|"
-    r"发布|时\s*间|日\s*期|字\s*号|字体|【|\[|打印|分享|关闭|收藏|\||｜|您是第|次数|人次|"
+    r"发布|时\s*间|日\s*期|字\s*号|字体|【|\[|打印|分享|关闭|收藏|\||｜|您是第|次数|人次|网友评论|"
     r"(?:19|20)\d{2}\s*(?:[-/.]|年))"
 )
 
@@ -50,16 +50,43 @@ def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line))
 
 
+_SOURCE_LABEL_RE = re.compile(_SOURCE_RE.pattern.split("(?P<v>")[0])
+_BRACKETS = {"（": "）", "(": ")", "《": "》", "【": "】", "[": "]", "<": ">"}
+_CLOSERS = {c: o for o, c in _BRACKETS.items()}
+_EDGE_PUNCT = " \t:：,，;；|｜/-—"
+
+
+def _trim_brackets(value: str) -> str:
+    """Drop brackets at the ends of ``value`` that close or open nothing inside it, and
+    one pair around the whole; "光明网-《光明日报》" and "市政府办公室（政务公开办）" stay whole."""
+    while value:
+        first, last = value[0], value[-1]
+        if first in _BRACKETS and last == _BRACKETS[first] and value.count(first) == 1 and value.count(last) == 1:
+            value = value[1:-1]
+        elif last in _BRACKETS or (last in _CLOSERS and value.count(last) > value.count(_CLOSERS[last])):
+            value = value[:-1]
+        elif first in _CLOSERS or (first in _BRACKETS and value.count(first) > value.count(_BRACKETS[first])):
+            value = value[1:]
+        else:
+            return value
+        value = value.strip(_EDGE_PUNCT)
+    return value
+
+
 def clean_source(value: str) -> str:
-    """Trim a 来源 value of trailing 作者/浏览次数/dates and brackets."""
+    """Trim a 来源 value of a leading 来源： (a meta tag may repeat it), trailing
+    作者/浏览次数/dates, and brackets that enclose nothing of the name."""
+    value = _SOURCE_LABEL_RE.sub("", value.strip(), count=1) if value else ""
     value = value.strip().lstrip("【[（( ")
     m = _SOURCE_STOP_RE.search(value)
     if m and m.start() > 0:
         value = value[:m.start()]
     elif m and m.start() == 0:
         return ""
-    value = re.split(r"\s{2,}|\t", value)[0]
-    return value.strip(" \t:：,，;；|｜/【】[]()（）<>《》-—").strip()
+    # two spaces or a tab end the name, and so does a private-use character (a glyph
+    # a GBK page's font maps, never part of a name)
+    value = re.split(r"\s{2,}|\t|[\ue000-\uf8ff]", value)[0]
+    return _trim_brackets(value.strip(_EDGE_PUNCT)).strip()
 
 
 def find_source(line: str) -> str:
