@@ -44,7 +44,7 @@ _BOILERPLATE_RE = re.compile(
     r"打印此页|关闭本页|保存本页|我要纠错|分享到)\s*[】\]）)]?\s*[|｜/]?\s*)+$"
 )
 
-_SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|(?<!\d)(?:--|——|—|－)|(?:--|——|—|－)(?!\d)|\s-\s|\s–\s|::|»|\s>\s)\s*")
+_SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|(?<!\d)(?:--|——|—)|(?:--|——|—)(?!\d)|\s-\s|\s–\s|::|»|\s>\s)\s*")
 
 def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line))
@@ -117,9 +117,17 @@ def split_site_suffix(title: str) -> str:
     title = (title or "").strip()
     if not title:
         return ""
-    parts = [p for p in _SITE_SPLIT_RE.split(title) if p.strip()]
-    if len(parts) <= 1:
+    seps = list(_SITE_SPLIT_RE.finditer(title))
+    if not seps:
         return title
+    # a site name is appended with one kind of separator: split on the kind that comes
+    # last only, so "主标题——副标题_站名" and "“联合利剑—2024A”演习_站名" keep their dashes
+    kind = seps[-1].group().strip()[:1]  # "_" and "__", "—" and "——" are one kind
+    seps = [m for m in seps if m.group().strip()[:1] == kind]
+    parts = [title[a:b] for a, b in zip([0] + [m.end() for m in seps], [m.start() for m in seps] + [len(title)])]
+    parts = [p for p in parts if p.strip()]
+    if len(parts) <= 1:
+        return parts[0].strip() if parts else title
     first = parts[0].strip()
     if len(first) >= 4:
         return first
