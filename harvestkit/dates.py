@@ -83,9 +83,10 @@ _NOT_PUB_LABEL = re.compile(r"(?:成文|截止|有效|失效|实施|施行|生�
 # 发布日期): a date, but not one a 发布 label outranks; it stays as an unlabeled date.
 _WRITTEN_LABEL = re.compile(r"(?:发文|印发)\s*(?:时\s*间|日\s*期)\s*[:：]?\s*$")
 # A day that opens or closes a period, not a publication: "自2024年5月1日起施行",
-# "2024年3月31日前报送", "截至2024年3月31日", "3月1日至2024年3月15日".
+# "2024年3月31日前报送", "截至2024年3月31日", "3月1日至2024年3月15日" (a 发布日期：
+# label before the day outranks them: "发布日期：2024-03-15 起草单位…").
 _PERIOD_BEFORE = re.compile(r"(?:自|从|截至|截止|至|到)\s*$")
-_PERIOD_AFTER = re.compile(r"\s*(?:起|前|之前|以前|止)")
+_PERIOD_AFTER = re.compile(r"(?:起|前|之前|以前|止)")
 # A line that says who posted when ("本贴由大卫于2005年8月12日…发表", "张贴 @ 2005-03-21").
 _POSTED_RE = re.compile(r"发表|发布|张贴|发帖|发贴|posted|published", re.I)
 _LABEL_REACH = 12  # characters before a date searched for its label
@@ -190,9 +191,12 @@ def find_dates(line: str, prev: str = "") -> list[tuple[datetime, bool]]:
             before = prev[-_LABEL_REACH:]
         if _NOT_PUB_LABEL.search(before):
             continue
-        if _PERIOD_BEFORE.search(line, max(0, m.start() - 2), m.start()) or _PERIOD_AFTER.match(line, m.end()):
+        written = bool(_WRITTEN_LABEL.search(before))
+        labeled = not written and bool(LABELED_DATE_RE.search(before))
+        if not labeled and (_PERIOD_BEFORE.search(line, max(0, m.start() - 2), m.start())
+                            or _PERIOD_AFTER.match(line, m.end())):
             continue
-        labeled = (bool(LABELED_DATE_RE.search(before)) and not _WRITTEN_LABEL.search(before)) or posted
+        labeled = labeled or (posted and not written)
         out.append((dt, labeled))
     return out
 
