@@ -5,9 +5,10 @@ Order of truth, per field:
 1. the page's own government <meta> tags (ArticleTitle, PubDate, ContentSource,
    ColumnName, SiteName, Url, og:*, article:published_time …);
 2. on-page patterns: the title element, the info bar (发布时间：/来源：) between the
-   title and the body (its time of day completes a meta date that gives the day only), gov disclosure tables (索引号/文号/…), known CMS body
-   containers, then our own text-density body detection; the day in the URL
-   (/t20230601_123.html) when the page shows none;
+   title and the body (its time of day completes a meta date that gives the day only),
+   gov disclosure tables (索引号/文号/…), known CMS body containers, then our own
+   text-density body detection; the day in the URL (/t20230601_123.html) when the
+   page shows none;
 3. trafilatura on the same string (never a fetch), only when 1–2 found nothing.
 
 The document is parsed exactly once with lxml; every later step reuses that tree.

@@ -23,10 +23,8 @@ __all__ = [
 
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)|copyright|版权所有|版权|备案|ICP|建议使用|分辨率|浏览器)", re.I)
 
-_SOURCE_RE = re.compile(
-    r"(?:信息来源|文章来源|稿件来源|内容来源|新闻来源|消息来源|稿源|来\s*源|出\s*处)\s*[:：]\s*"
-    r"(?P<v>[^\n]{1,80})"
-)
+_SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|内容来源|新闻来源|消息来源|稿源|来\s*源|出\s*处)\s*[:：]\s*"
+_SOURCE_RE = re.compile(_SOURCE_LABEL + r"(?P<v>[^\n]{1,80})")
 _SOURCE_STOP_RE = re.compile(
     r"\s*(?:作\s*者|编\s*辑|责任编辑|责编|撰稿|记\s*者|通讯员|摄\s*影|审\s*核|审\s*校|校\s*对|浏览|点击|阅读|访问|"
     r"发布|时\s*间|日\s*期|字\s*号|字体|【|\[|打印|分享|关闭|收藏|\||｜|您是第|次数|人次|网友评论|"
@@ -50,7 +48,7 @@ def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line))
 
 
-_SOURCE_LABEL_RE = re.compile(_SOURCE_RE.pattern.split("(?P<v>")[0])
+_SOURCE_LABEL_RE = re.compile(_SOURCE_LABEL)
 _BRACKETS = {"（": "）", "(": ")", "《": "》", "【": "】", "[": "]", "<": ">"}
 _CLOSERS = {c: o for o, c in _BRACKETS.items()}
 _EDGE_PUNCT = " \t:：,，;；|｜/-—"
