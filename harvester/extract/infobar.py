@@ -114,11 +114,14 @@ def pick_date(z: Zones) -> datetime | None:
     lo, hi = z.info_range()
     body_lo = z.body_start if z.body_start is not None else n
     body_hi = z.body_end if z.body_end is not None else n
+    below = z.title if z.title is not None and lo <= z.title <= hi else lo
     steps = (
         # 1. a labeled date (发布时间：…) in the info bar
         lambda: _first(_dates_in(lines, lo, hi, labeled_only=True)),
-        # 2. any date on a short line of the info bar
-        lambda: _first(_dates_in(lines, lo, hi, max_len=120)),
+        # 2. any date on a short line of the info bar: below the title first (the lines
+        #    just above it may end a 相关新闻 list of dated links)
+        lambda: _first(_dates_in(lines, below, hi, max_len=120)),
+        lambda: _first(_dates_in(lines, lo, below, max_len=120)),
         # 3. a date on a short line at the very start of the body (byline / dateline)
         lambda: _first(_dates_in(lines, body_lo, min(body_lo + 8, body_hi), max_len=50)),
         # 4. a labeled date outside the body before it, then inside the body

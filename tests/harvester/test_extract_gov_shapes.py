@@ -124,7 +124,8 @@ def test_the_published_day_outranks_the_issued_day_and_the_body_s_days():
 
 def test_an_issued_day_alone_still_dates_the_page():
     html = (FIX / "xxgk_issued_and_published.html").read_text("utf-8").replace(
-        '<td class="t1">发布日期：</td><td>2024-03-15</td>', "")
+        '<td class="t1">发布日期：</td><td>2024-03-15</td>', "").replace(
+        '<p style="text-align:right">2024年3月12日</p>', "")
     assert extract_page(html, _XXGK_URL).published_at == datetime(2024, 3, 10, tzinfo=SH)
 
 
@@ -180,3 +181,17 @@ def test_a_source_meta_that_repeats_its_label_and_a_paper_in_title_marks():
     marks = bar.replace('<meta name="source" content="来源：某某日报">', "").replace(
         "来源：某某网－某某日报", "来源：某某网-《某某日报》")
     assert extract_page(marks, "http://www.example.gov.cn/a.html").source == "某某网-《某某日报》"
+
+
+def test_an_unlabelled_bar_date_below_the_title_beats_a_dated_list_just_above_it():
+    # a 相关新闻 column of dated links ends right above the title, and the bar under the
+    # title prints its date without a label ("2023-06-01 10:20　来源：…", as TRS news bars do)
+    related = "<ul class='xgxw'>" + "".join(
+        f"<li><a href='/xwzx/c{i}.html'>全县第{i}季度重点工作推进会召开</a><span>2023-05-2{i}</span></li>"
+        for i in range(1, 5)) + "</ul>"
+    html = (FIX / "county_news_hyphen_suffix.html").read_text("utf-8").replace(
+        '<div class="detail-tit">', related + '<div class="detail-tit">').replace(
+        "发布时间：2023-06-01 10:20", "2023-06-01 10:20")
+    r = extract_page(html, "http://www.example.gov.cn/xwzx/bdxw/c1234.html")
+    assert r.published_at == datetime(2023, 6, 1, 10, 20, tzinfo=SH)
+    assert r.title == "全县安全生产工作座谈会召开"
