@@ -16,9 +16,11 @@ hub import it; nothing here imports them):
   (``THH:MM:SS`` when a time follows the day), the string listings compare
   between runs;
 - :func:`date_in_url`: the day a CMS writes into an article URL
-  (``/t20230601_123.html``, ``/2023/06/01/``, ``/art/2023/6/1/``, ``/202306/01/``);
+  (``/t20230601_123.html``, ``/2023/06/01/``, ``/art/2023/6/1/``, ``/202306/01/``, ``/2023/0601/``);
 - :func:`find_month`: a month named alone (``2003年5月``), for the last resort;
 - :func:`feed_date`: an RSS/Atom date field (RFC 822, ISO 8601, or any of the above);
+- :func:`with_shown_time`: a meta tag's bare day completed by the time the page
+  shows for that day (PubDate ``2023-06-01``, 发布时间：2023-06-01 10:20);
 - :func:`parse_hint`, :func:`to_aware`, :func:`as_local`, :func:`is_date_only`:
   zones (naive means local, in the portal's zone).
 """
@@ -33,7 +35,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "DEFAULT_TIMEZONE", "DATE", "DATE_RE", "US_DATE_RE", "LABELED_DATE_RE", "DATE_LABEL",
     "get_tz", "parse_date", "find_dates", "find_date", "date_in_url", "find_month", "feed_date",
-    "parse_hint", "to_aware", "as_local", "is_date_only",
+    "parse_hint", "to_aware", "as_local", "is_date_only", "day_only", "with_shown_time",
 ]
 
 # The registry's ``portal.timezone`` when it names none, and the zone of anything
@@ -77,18 +79,28 @@ DATE_LABEL = (r"(?:(?:发布|发表|发稿|更新|公布|公开|发文|印发|�
               r"\s*(?:时\s*间|日\s*期)|时\s*间|日\s*期|发布于|发表于|发布|Date|Published|Time)")
 LABELED_DATE_RE = re.compile(DATE_LABEL + r"\s*[:：]?\s*[\[【(（]?\s*$", re.I)
 _NOT_PUB_LABEL = re.compile(r"(?:成文|截止|有效|失效|实施|施行|生效|办结|开始|结束|报名|活动|会议|开标|截至)\s*(?:时\s*间|日\s*期)\s*[:：]?\s*$")
+# The day a document was issued (发文日期/印发日期 in disclosure tables, beside the
+# 发布日期): a date, but not one a 发布 label outranks; it stays as an unlabeled date.
+_WRITTEN_LABEL = re.compile(r"(?:发文|印发)\s*(?:时\s*间|日\s*期)\s*[:：]?\s*$")
+# A day that opens or closes a period, not a publication: "自2024年5月1日起施行",
+# "2024年3月31日前报送", "截至2024年3月31日", "3月1日至2024年3月15日" (a 发布日期：
+# label before the day outranks them: "发布日期：2024-03-15 起草单位…").
+_PERIOD_BEFORE = re.compile(r"(?:自|从|截至|截止|至|到)\s*$")
+_PERIOD_AFTER = re.compile(r"(?:起|前|之前|以前|止)")
 # A line that says who posted when ("本贴由大卫于2005年8月12日…发表", "张贴 @ 2005-03-21").
 _POSTED_RE = re.compile(r"发表|发布|张贴|发帖|发贴|posted|published", re.I)
 _LABEL_REACH = 12  # characters before a date searched for its label
 
 # -- dates in URLs -----------------------------------------------------------------
 # TRS/Hanweb/Ucap paths: /t20230601_4567.html, /202306/t20230601_4567.html,
-# /2023/06/01/, /art/2023/6/1/art_1_2.html, /202306/01/, /2023-06/01/, /20230601/.
+# /2023/06/01/, /art/2023/6/1/art_1_2.html, /202306/01/, /2023-06/01/, /20230601/,
+# /2023/0601/ (人民网-style /n1/2023/0601/c1001-123.html).
 _URL_DATE_RES = (
     re.compile(r"/t(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)_\d+"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]?\d)[-/_](?P<d>[0-3]?\d)(?=/)"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)(?=/)"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?=/)"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)(?=/)"),
 )
 
 # -- a month alone -----------------------------------------------------------------
@@ -164,7 +176,9 @@ def find_dates(line: str, prev: str = "") -> list[tuple[datetime, bool]]:
 
     labeled = a 发布时间：-style label right before the date (also when the label is
     the whole previous line, as in two-cell tables), or a short "posted by … on"
-    line.  Dates labeled as 成文/截止/实施 … are not publication dates and are dropped.
+    line.  Dates labeled as 成文/截止/实施 … are not publication dates and are dropped,
+    as are days that open or close a period (自…起施行, …前报送, 截至…); a 发文日期/
+    印发日期 stays, unlabeled, so a 发布日期 beside it wins.
     """
     out: list[tuple[datetime, bool]] = []
     posted = len(line) <= 100 and bool(_POSTED_RE.search(line))
@@ -177,7 +191,12 @@ def find_dates(line: str, prev: str = "") -> list[tuple[datetime, bool]]:
             before = prev[-_LABEL_REACH:]
         if _NOT_PUB_LABEL.search(before):
             continue
-        labeled = bool(LABELED_DATE_RE.search(before)) or posted
+        written = bool(_WRITTEN_LABEL.search(before))
+        labeled = not written and bool(LABELED_DATE_RE.search(before))
+        if not labeled and (_PERIOD_BEFORE.search(line, max(0, m.start() - 2), m.start())
+                            or _PERIOD_AFTER.match(line, m.end())):
+            continue
+        labeled = labeled or (posted and not written)
         out.append((dt, labeled))
     return out
 
@@ -200,6 +219,19 @@ def find_date(text: str) -> str | None:
             return dt.isoformat(timespec="seconds")
         return dt.date().isoformat()
     return None
+
+
+def day_only(value: datetime) -> bool:
+    """A naive date read at 00:00:00: a day without its time."""
+    return value.tzinfo is None and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+
+
+def with_shown_time(day: datetime | None, shown: datetime | None) -> datetime | None:
+    """``day`` (a meta tag's date) with the time of ``shown`` (the page's date) when
+    ``day`` has no time and ``shown`` is the same day with one; else ``day``."""
+    if day is None or shown is None or not day_only(day) or day_only(shown):
+        return day
+    return shown if shown.tzinfo is None and shown.date() == day.date() else day
 
 
 def date_in_url(url: str | None) -> datetime | None:

@@ -98,6 +98,13 @@ def _first(gen):
     return None
 
 
+def _last(gen):
+    dt = None
+    for _i, found, _l in gen:
+        dt = found
+    return dt
+
+
 def pick_date(z: Zones) -> datetime | None:
     """The publication date, preferring the info bar over body and footer."""
     lines = z.lines
@@ -107,18 +114,22 @@ def pick_date(z: Zones) -> datetime | None:
     lo, hi = z.info_range()
     body_lo = z.body_start if z.body_start is not None else n
     body_hi = z.body_end if z.body_end is not None else n
+    below = z.title if z.title is not None and lo <= z.title <= hi else lo
     steps = (
         # 1. a labeled date (发布时间：…) in the info bar
         lambda: _first(_dates_in(lines, lo, hi, labeled_only=True)),
-        # 2. any date on a short line of the info bar
-        lambda: _first(_dates_in(lines, lo, hi, max_len=120)),
+        # 2. any date on a short line of the info bar: below the title first (the lines
+        #    just above it may end a 相关新闻 list of dated links)
+        lambda: _first(_dates_in(lines, below, hi, max_len=120)),
+        lambda: _first(_dates_in(lines, lo, below, max_len=120)),
         # 3. a date on a short line at the very start of the body (byline / dateline)
         lambda: _first(_dates_in(lines, body_lo, min(body_lo + 8, body_hi), max_len=50)),
         # 4. a labeled date outside the body before it, then inside the body
         lambda: _first(_dates_in(lines, 0, body_lo, labeled_only=True)),
         lambda: _first(_dates_in(lines, body_lo, body_hi + 1, labeled_only=True)),
-        # 5. the signature date at the end of the body
-        lambda: _first(_dates_in(lines, max(body_lo, body_hi - 4), body_hi, max_len=40)),
+        # 5. the signature date at the end of the body, the last one (above it may stand
+        #    a short line such as "本办法自2024年5月1日起施行。" or a contact date)
+        lambda: _last(_dates_in(lines, max(body_lo, body_hi - 4), body_hi, max_len=40)),
         # 6. the nearest short-line date before the body, then a labeled one after it
         lambda: _nearest_before(lines, body_lo),
         lambda: _first(_dates_in(lines, body_hi, min(n, body_hi + 15), labeled_only=True)),

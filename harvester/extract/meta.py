@@ -6,6 +6,7 @@ SiteName, Url.  Names are matched case-insensitively.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from harvester.extract.dom import norm_space
@@ -22,6 +23,13 @@ _SOURCE_KEYS = ("contentsource", "source", "og:source", "mediaid")
 _COLUMN_KEYS = ("columnname", "column")
 _SITE_KEYS = ("sitename", "og:site_name", "site_name")
 _URL_KEYS = ("url", "og:url")
+# A CMS that fills ArticleTitle from a rich-text title leaves its markup in the value
+# (bynr.gov.cn: content="…力量<div>——热烈祝贺…开幕</div>", ../shared/corpus CWCE 500b350d).
+_MARKUP_RE = re.compile(r"<[^<>]{0,200}>")
+
+
+def _no_markup(value: str) -> str:
+    return norm_space(_MARKUP_RE.sub("", value)) if "<" in value else value
 
 
 @dataclass
@@ -62,9 +70,9 @@ def read_meta(root) -> PageMeta:
         return ""
 
     return PageMeta(
-        title=first(_TITLE_KEYS),
+        title=_no_markup(first(_TITLE_KEYS)),
         date=first(_DATE_KEYS),
-        source=first(_SOURCE_KEYS),
+        source=_no_markup(first(_SOURCE_KEYS)),
         column_name=first(_COLUMN_KEYS),
         site_name=first(_SITE_KEYS),
         url=first(_URL_KEYS),

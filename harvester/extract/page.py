@@ -5,9 +5,10 @@ Order of truth, per field:
 1. the page's own government <meta> tags (ArticleTitle, PubDate, ContentSource,
    ColumnName, SiteName, Url, og:*, article:published_time …);
 2. on-page patterns: the title element, the info bar (发布时间：/来源：) between the
-   title and the body, gov disclosure tables (索引号/文号/…), known CMS body
-   containers, then our own text-density body detection; the day in the URL
-   (/t20230601_123.html) when the page shows none;
+   title and the body (its time of day completes a meta date that gives the day only),
+   gov disclosure tables (索引号/文号/…), known CMS body containers, then our own
+   text-density body detection; the day in the URL (/t20230601_123.html) when the
+   page shows none;
 3. trafilatura on the same string (never a fetch), only when 1–2 found nothing.
 
 The document is parsed exactly once with lxml; every later step reuses that tree.
@@ -27,7 +28,7 @@ from harvester.extract.model import Extracted
 from harvester.extract.patterns import settle_source
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title, find_title_node
-from harvestkit.dates import date_in_url, get_tz, parse_date, to_aware
+from harvestkit.dates import date_in_url, day_only, get_tz, parse_date, to_aware, with_shown_time
 
 __all__ = ["extract_page", "extract_page_full"]
 
@@ -87,6 +88,8 @@ def _extract(html: str, url: str, tz_name: str, anchors: dict | None = None) -> 
     zones = page_lines(root, title_node, body)
     if published is None:
         published = pick_date(zones)
+    elif day_only(published):  # PubDate "2023-06-01", the bar "发布时间：2023-06-01 10:20"
+        published = with_shown_time(published, pick_date(zones))
     if published is None:  # the day the CMS wrote into the URL (/t20230601_123.html)
         published = date_in_url(url)
     out.source = settle_source(meta.source, pick_source(zones))

@@ -23,13 +23,11 @@ __all__ = [
 
 _COPYRIGHT_RE = re.compile(r"(?:©|\(c\)|copyright|版权所有|版权|备案|ICP|建议使用|分辨率|浏览器)", re.I)
 
-_SOURCE_RE = re.compile(
-    r"(?:信息来源|文章来源|稿件来源|内容来源|新闻来源|消息来源|稿源|来\s*源|出\s*处)\s*[:：]\s*"
-    r"(?P<v>[^\n]{1,80})"
-)
+_SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|内容来源|新闻来源|消息来源|稿源|来\s*源|出\s*处)\s*[:：]\s*"
+_SOURCE_RE = re.compile(_SOURCE_LABEL + r"(?P<v>[^\n]{1,80})")
 _SOURCE_STOP_RE = re.compile(
     r"\s*(?:作\s*者|编\s*辑|责任编辑|责编|撰稿|记\s*者|通讯员|摄\s*影|审\s*核|审\s*校|校\s*对|浏览|点击|阅读|访问|"
-    r"发布|时\s*间|日\s*期|字\s*号|字体|【|\[|打印|分享|关闭|收藏|\||｜|您是第|次数|人次|"
+    r"发布|时\s*间|日\s*期|字\s*号|字体|【|\[|打印|分享|关闭|收藏|\||｜|您是第|次数|人次|网友评论|"
     r"(?:19|20)\d{2}\s*(?:[-/.]|年))"
 )
 
@@ -44,22 +42,49 @@ _BOILERPLATE_RE = re.compile(
     r"打印此页|关闭本页|保存本页|我要纠错|分享到)\s*[】\]）)]?\s*[|｜/]?\s*)+$"
 )
 
-_SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|\s-\s|\s–\s|::|»|\s>\s)\s*")
+_SITE_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|(?<!\d)(?:--|——|—)|(?:--|——|—)(?!\d)|\s-\s|\s–\s|::|»|\s>\s)\s*")
 
 def is_copyright_line(line: str) -> bool:
     return bool(_COPYRIGHT_RE.search(line))
 
 
+_SOURCE_LABEL_RE = re.compile(_SOURCE_LABEL)
+_BRACKETS = {"（": "）", "(": ")", "《": "》", "【": "】", "[": "]", "<": ">"}
+_CLOSERS = {c: o for o, c in _BRACKETS.items()}
+_EDGE_PUNCT = " \t:：,，;；|｜/-—"
+
+
+def _trim_brackets(value: str) -> str:
+    """Drop brackets at the ends of ``value`` that close or open nothing inside it, and
+    one pair around the whole; "光明网-《光明日报》" and "市政府办公室（政务公开办）" stay whole."""
+    while value:
+        first, last = value[0], value[-1]
+        if first in _BRACKETS and last == _BRACKETS[first] and value.count(first) == 1 and value.count(last) == 1:
+            value = value[1:-1]
+        elif last in _BRACKETS or (last in _CLOSERS and value.count(last) > value.count(_CLOSERS[last])):
+            value = value[:-1]
+        elif first in _CLOSERS or (first in _BRACKETS and value.count(first) > value.count(_BRACKETS[first])):
+            value = value[1:]
+        else:
+            return value
+        value = value.strip(_EDGE_PUNCT)
+    return value
+
+
 def clean_source(value: str) -> str:
-    """Trim a 来源 value of trailing 作者/浏览次数/dates and brackets."""
+    """Trim a 来源 value of a leading 来源： (a meta tag may repeat it), trailing
+    作者/浏览次数/dates, and brackets that enclose nothing of the name."""
+    value = _SOURCE_LABEL_RE.sub("", value.strip(), count=1) if value else ""
     value = value.strip().lstrip("【[（( ")
     m = _SOURCE_STOP_RE.search(value)
     if m and m.start() > 0:
         value = value[:m.start()]
     elif m and m.start() == 0:
         return ""
-    value = re.split(r"\s{2,}|\t", value)[0]
-    return value.strip(" \t:：,，;；|｜/【】[]()（）<>《》-—").strip()
+    # two spaces or a tab end the name, and so does a private-use character (a glyph
+    # a GBK page's font maps, never part of a name)
+    value = re.split(r"\s{2,}|\t|[\ue000-\uf8ff]", value)[0]
+    return _trim_brackets(value.strip(_EDGE_PUNCT)).strip()
 
 
 def find_source(line: str) -> str:
@@ -85,13 +110,22 @@ def is_boilerplate_line(line: str) -> bool:
 
 
 def split_site_suffix(title: str) -> str:
-    """Strip a site-name suffix ("_衢州市人民政府", " - 柯城区人民政府网") from a <title>."""
+    """Strip a site-name suffix ("_衢州市人民政府", " - 柯城区人民政府网") from a <title>;
+    a dash between digits is a range ("2023—2025年"), not a separator."""
     title = (title or "").strip()
     if not title:
         return ""
-    parts = [p for p in _SITE_SPLIT_RE.split(title) if p.strip()]
-    if len(parts) <= 1:
+    seps = list(_SITE_SPLIT_RE.finditer(title))
+    if not seps:
         return title
+    # a site name is appended with one kind of separator: split on the kind that comes
+    # last only, so "主标题——副标题_站名" and "“联合利剑—2024A”演习_站名" keep their dashes
+    kind = seps[-1].group().strip()[:1]  # "_" and "__", "—" and "——" are one kind
+    seps = [m for m in seps if m.group().strip()[:1] == kind]
+    parts = [title[a:b] for a, b in zip([0] + [m.end() for m in seps], [m.start() for m in seps] + [len(title)])]
+    parts = [p for p in parts if p.strip()]
+    if len(parts) <= 1:
+        return parts[0].strip() if parts else title
     first = parts[0].strip()
     if len(first) >= 4:
         return first
@@ -102,11 +136,12 @@ def split_site_suffix(title: str) -> str:
 # "-某某网", "_某某市人民政府门户网站", "|人民网", "- 新华网客户端", "_www.example.gov.cn".
 _SITE_NAME_END_RE = re.compile(
     r"(?:网|网站|门户|政府|政府网|官网|官方网站|频道|客户端|平台|在线|之窗|之声|日报|晚报|电视台|"
-    r"新闻中心|\.(?:com|cn|net|org)(?:\.cn)?)$", re.I)
-# A separator before a site name, the bare hyphen included ("座谈会-某某网").
-_TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|–|::|»|·|>)\s*")
+    r"新闻中心|融媒体中心|融媒|\.(?:com|cn|net|org)(?:\.cn)?)$", re.I)
+# A separator before a site name, the bare hyphen included ("座谈会-某某网"), and the
+# full-width one of GBK-era templates ("座谈会－某某网").
+_TAIL_SEP_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|-|－|–|::|»|·|>)\s*")
 _MAX_SITE_NAME = 30
-_STRICT_SEPS = ("_", "__", "|", "||", "｜", "-", "–")
+_STRICT_SEPS = ("_", "__", "|", "||", "｜", "-", "－", "–")
 _MIN_TITLE = 4
 
 

@@ -37,7 +37,7 @@ from harvester.extract.model import Extracted
 from harvester.extract.patterns import find_source, is_copyright_line, settle_source
 from harvester.extract.sanitize import node_to_safe_html
 from harvester.extract.title import choose_title
-from harvestkit.dates import find_dates, get_tz, parse_date, to_aware
+from harvestkit.dates import find_dates, get_tz, parse_date, to_aware, with_shown_time
 
 __all__ = ["Template", "TemplateBook", "anchors_of", "extract_by_template", "char_f1", "agrees"]
 
@@ -257,7 +257,7 @@ def extract_by_template(html: str, url: str, tz_name: str, template: Template) -
     info = _first(root, template.info)
     lines = [line.strip() for line in block_text(info).split("\n") if line.strip()] if info is not None else []
     found_date, found_source = _info_fields(lines)
-    published = published or found_date
+    published = with_shown_time(published, found_date) if published else found_date
     out.source = settle_source(meta.source, found_source)
     if published is None:
         return None

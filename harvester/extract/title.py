@@ -9,9 +9,9 @@ from harvester.extract.patterns import split_site_suffix, strip_site_name, title
 __all__ = ["choose_title", "find_title_node"]
 
 _TITLE_ATTR_RE = re.compile(r"title|tit|headline|biaoti|(?:^|[\s_-])bt(?:$|[\s_-])|heading", re.I)
-_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|—|\s-\s|\s–\s|::|»|\s>\s)\s*")
+_SPLIT_RE = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|(?<!\d)(?:--|——|—)|(?:--|——|—)(?!\d)|\s-\s|\s–\s|::|»|\s>\s)\s*")
 _MAX_HEADS = 60
-_TAIL_SEP_CHARS = re.compile(r"[-_|｜—–:»·>]")  # what may stand between a title and a site name
+_TAIL_SEP_CHARS = re.compile(r"[-_|｜—－–:»·>]")  # what may stand between a title and a site name
 
 
 def _headings(root):

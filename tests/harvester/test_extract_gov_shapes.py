@@ -109,3 +109,89 @@ def test_the_template_keeps_the_whole_office_name_over_a_cut_contentsource():
         assert page.source == "国家金融监督管理总局浙江监管局"
         assert page.title == f"国家金融监督管理总局浙江监管局行政处罚信息公开表（浙金罚决字〔2024〕{k}号）"
     assert "template" in ways
+
+
+# -- the publication day among the other days of a disclosure page -------------------------
+_XXGK_URL = "http://www.example.gov.cn/zwgk/gfxwj/content_7788.html"
+
+
+def test_the_published_day_outranks_the_issued_day_and_the_body_s_days():
+    r = _page("xxgk_issued_and_published.html", _XXGK_URL)
+    assert r.published_at == datetime(2024, 3, 15, tzinfo=SH)  # 发布日期, not 发文日期 2024-03-10
+    assert r.meta["written_date"] == "2024-03-10"  # the issued day is kept where it belongs
+    assert r.title == "某某市人民政府办公室关于印发某某市公共租赁住房管理办法的通知"
+
+
+def test_an_issued_day_alone_still_dates_the_page():
+    html = (FIX / "xxgk_issued_and_published.html").read_text("utf-8").replace(
+        '<td class="t1">发布日期：</td><td>2024-03-15</td>', "").replace(
+        '<p style="text-align:right">2024年3月12日</p>', "")
+    assert extract_page(html, _XXGK_URL).published_at == datetime(2024, 3, 10, tzinfo=SH)
+
+
+def test_without_the_table_the_signature_dates_the_page_not_the_day_it_takes_effect():
+    html = (FIX / "xxgk_issued_and_published.html").read_text("utf-8")
+    start, end = html.index('<table class="xxgk_table">'), html.index("</table>") + len("</table>")
+    r = extract_page(html[:start] + html[end:], _XXGK_URL)
+    assert r.published_at == datetime(2024, 3, 12, tzinfo=SH)  # not 2024-05-01 (自…起施行)
+
+
+def test_a_meta_day_takes_the_time_the_info_bar_shows():
+    html = (FIX / "county_news_hyphen_suffix.html").read_text("utf-8").replace(
+        "<title>", '<meta name="PubDate" content="2023-06-01"><title>')
+    url = "http://www.example.gov.cn/xwzx/bdxw/202306/c1234.html"
+    assert extract_page(html, url).published_at == datetime(2023, 6, 1, 10, 20, tzinfo=SH)
+    other_day = html.replace("2023-06-01 10:20", "2023-06-02 10:20")  # another day: the meta tag leads
+    assert extract_page(other_day, url).published_at == datetime(2023, 6, 1, tzinfo=SH)
+
+
+# -- the two held-out kinds of miss, in the other shapes real pages give them -------------
+def test_a_full_width_hyphen_and_a_media_centre_name_after_the_title_go():
+    html = (FIX / "county_news_hyphen_suffix.html").read_text("utf-8")
+    html = html.replace('<div class="detail-tit">全县安全生产工作座谈会召开</div>', "")
+    for tail in ("－某某县融媒体中心网站", "－某某县融媒体中心", "-某某县融媒体中心"):
+        page = html.replace("-某某县融媒体中心网站</title>", tail + "</title>")
+        assert extract_page(page, "http://www.example.gov.cn/a.html").title == "全县安全生产工作座谈会召开", tail
+
+
+def test_a_dash_inside_the_title_stays_when_the_site_name_follows_an_underscore():
+    html = (FIX / "county_news_hyphen_suffix.html").read_text("utf-8").replace(
+        '<div class="detail-tit">全县安全生产工作座谈会召开</div>', "")
+    for title in ("某某县2024—2026年安全生产行动计划发布", "“平安护航—2024”专项行动启动"):
+        page = html.replace("全县安全生产工作座谈会召开-某某县融媒体中心网站", title + "_某某县人民政府")
+        assert extract_page(page, "http://www.example.gov.cn/a.html").title == title
+
+
+def test_the_real_branch_page_shape_keeps_the_office_its_bar_names():
+    # nfra.gov.cn as saved (../shared/corpus/nfra.gov.cn/tests/merged_cells_page_source.html):
+    # ContentSource "浙江", the bar "来源：浙江监管局"
+    html = (FIX / "regulator_branch_page.html").read_text("utf-8").replace(
+        "来源：国家金融监督管理总局浙江监管局", "来源：浙江监管局")
+    assert extract_page(html, "https://www.nfra.gov.cn/x").source == "浙江监管局"
+
+
+def test_a_source_meta_that_repeats_its_label_and_a_paper_in_title_marks():
+    # people.com.cn / xhby.net: <meta name="source" content="来源：人民日报">, the bar
+    # "来源：人民网－人民日报"; gmw.cn: "来源：光明网-《光明日报》" (../shared/corpus/magic-html)
+    html = (FIX / "county_news_hyphen_suffix.html").read_text("utf-8").replace(
+        "<title>", '<meta name="source" content="来源：某某日报"><title>')
+    assert extract_page(html, "http://www.example.gov.cn/a.html").source == "某某日报"
+    bar = html.replace("来源：某某县融媒体中心", "来源：某某网－某某日报")
+    assert extract_page(bar, "http://www.example.gov.cn/a.html").source == "某某网－某某日报"
+    marks = bar.replace('<meta name="source" content="来源：某某日报">', "").replace(
+        "来源：某某网－某某日报", "来源：某某网-《某某日报》")
+    assert extract_page(marks, "http://www.example.gov.cn/a.html").source == "某某网-《某某日报》"
+
+
+def test_an_unlabelled_bar_date_below_the_title_beats_a_dated_list_just_above_it():
+    # a 相关新闻 column of dated links ends right above the title, and the bar under the
+    # title prints its date without a label ("2023-06-01 10:20　来源：…", as TRS news bars do)
+    related = "<ul class='xgxw'>" + "".join(
+        f"<li><a href='/xwzx/c{i}.html'>全县第{i}季度重点工作推进会召开</a><span>2023-05-2{i}</span></li>"
+        for i in range(1, 5)) + "</ul>"
+    html = (FIX / "county_news_hyphen_suffix.html").read_text("utf-8").replace(
+        '<div class="detail-tit">', related + '<div class="detail-tit">').replace(
+        "发布时间：2023-06-01 10:20", "2023-06-01 10:20")
+    r = extract_page(html, "http://www.example.gov.cn/xwzx/bdxw/c1234.html")
+    assert r.published_at == datetime(2023, 6, 1, 10, 20, tzinfo=SH)
+    assert r.title == "全县安全生产工作座谈会召开"

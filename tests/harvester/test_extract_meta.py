@@ -37,3 +37,12 @@ def test_publication_dates_under_other_names():
                 '<meta name="releaseDate" content="2023-06-01 10:20">',
                 '<meta name="pub_date" content="2023年6月1日">'):
         assert read_meta(parse_html(f"<head>{tag}</head>")).date.startswith("2023")
+
+
+def test_markup_inside_a_meta_title_goes():
+    # bynr.gov.cn fills ArticleTitle from a rich-text title (../shared/corpus CWCE 500b350d)
+    root = parse_html('<html><head><meta name="ArticleTitle" content="凝聚强大力量<div>——热烈祝贺会议开幕</div>">'
+                      '<meta name="ContentSource" content="<span>某某日报</span>"></head><body></body></html>')
+    meta = read_meta(root)
+    assert meta.title == "凝聚强大力量——热烈祝贺会议开幕"
+    assert meta.source == "某某日报"

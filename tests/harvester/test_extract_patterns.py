@@ -30,6 +30,24 @@ def test_clean_source_trims_tail():
     assert clean_source("人民日报 点击数：100") == "人民日报"
 
 
+@pytest.mark.parametrize(
+    "value, source",
+    [
+        ("来源：新华日报", "新华日报"),  # a meta tag that repeats the label (xhby.net, people.com.cn)
+        ("信息来源: 区林业局", "区林业局"),
+        ("光明网-《光明日报》", "光明网-《光明日报》"),  # title marks that belong to the name stay
+        ("市政府办公室（市政务公开办）", "市政府办公室（市政务公开办）"),
+        ("【市委宣传部】", "市委宣传部"),
+        ("（新华社）", "新华社"),
+        ("《人民日报》（2024年05月10日 04 版）", "人民日报"),
+        ("人民网 ]\ue5c2  ", "人民网"),  # "来源：[ 人民网 ]" and a font glyph (a GBK-era sohu page)
+        ("第一财经日报 网友评论 0 条", "第一财经日报"),
+    ],
+)
+def test_clean_source_keeps_the_whole_name(value, source):
+    assert clean_source(value) == source
+
+
 def test_info_lines():
     assert is_info_line("发布时间：2024-03-05 10:21 浏览次数：12")
     assert is_info_line("【打印本页】【关闭窗口】")
@@ -42,6 +60,11 @@ def test_info_lines():
         ("关于印发某某办法的通知_衢州市人民政府", "关于印发某某办法的通知"),
         ("关于开展植树活动的通知 - 柯城区人民政府网", "关于开展植树活动的通知"),
         ("关于开展植树活动的通知 | 柯城区 | 衢州", "关于开展植树活动的通知"),
+        # a site name is appended with one kind of separator: the dashes before it stay
+        ("为现代化建设凝聚强大力量——热烈祝贺市政协会议开幕_某某市人民政府网", "为现代化建设凝聚强大力量——热烈祝贺市政协会议开幕"),
+        ("开展“联合利剑—2024A”演习_某某网", "开展“联合利剑—2024A”演习"),
+        ("某某市2023—2025年行动计划", "某某市2023—2025年行动计划"),  # a range, not a separator
+        ("四年前中500万现穷困潦倒__商贸_产业资讯_新浪网", "四年前中500万现穷困潦倒"),
         ("没有后缀的标题", "没有后缀的标题"),
         ("", ""),
     ],
@@ -54,6 +77,9 @@ def test_split_site_suffix(title, expected):
     "title, site_names, expected",
     [
         ("全县安全生产工作座谈会召开-某某县融媒体中心网站", (), "全县安全生产工作座谈会召开"),
+        ("全县安全生产工作座谈会召开－某某网", (), "全县安全生产工作座谈会召开"),  # the full-width hyphen
+        ("全县安全生产工作座谈会召开-某某县融媒体中心", (), "全县安全生产工作座谈会召开"),
+        ("东部战区开展“联合利剑－2024A”演习", (), "东部战区开展“联合利剑－2024A”演习"),
         ("关于印发某某办法的通知_某某市人民政府门户网站", (), "关于印发某某办法的通知"),
         ("关于开展植树活动的通知|人民网", (), "关于开展植树活动的通知"),
         ("关于开展植树活动的通知 - 某某日报", (), "关于开展植树活动的通知"),

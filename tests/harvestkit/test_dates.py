@@ -14,6 +14,7 @@ from harvestkit.dates import (
     find_month,
     parse_date,
     parse_hint,
+    with_shown_time,
 )
 
 
@@ -66,6 +67,38 @@ def test_label_on_previous_line_and_posted_lines():
         (datetime(2005, 8, 12, 16, 12, 21), True)]
 
 
+def test_an_issued_day_is_a_date_but_not_a_labelled_publication():
+    assert find_dates("发文日期：2024-03-10 发布日期：2024-03-15") == [
+        (datetime(2024, 3, 10), False), (datetime(2024, 3, 15), True)]
+    assert find_dates("2024年03月10日", prev="印发日期：") == [(datetime(2024, 3, 10), False)]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("本办法自2024年5月1日起施行。", []),
+    ("请各单位于2024年3月31日前报送。", []),
+    ("截至2024年3月31日，全市共受理申请120件。", []),
+    ("从2024年6月1日起，全市实行新标准。", []),
+    ("公示期为2024年3月1日至2024年3月15日。", [(datetime(2024, 3, 1), False)]),  # only the closing day goes
+])
+def test_days_that_open_or_close_a_period_are_not_publication_dates(line, expected):
+    assert find_dates(line) == expected
+
+
+def test_a_period_word_elsewhere_on_the_line_does_not_drop_the_date():
+    assert find_dates("发布时间：2024-03-15 自动播放") == [(datetime(2024, 3, 15), True)]
+    assert find_dates("发布日期：2024-03-15 起草单位：市住建局") == [(datetime(2024, 3, 15), True)]
+
+
+def test_a_meta_day_takes_the_shown_time_of_the_same_day_only():
+    day = datetime(2024, 3, 15)
+    assert with_shown_time(day, datetime(2024, 3, 15, 9, 30)) == datetime(2024, 3, 15, 9, 30)
+    assert with_shown_time(day, datetime(2024, 3, 16, 9, 30)) == day  # another day
+    assert with_shown_time(day, datetime(2024, 3, 15)) == day and with_shown_time(day, None) == day
+    timed = datetime(2024, 3, 15, 8, 0)
+    assert with_shown_time(timed, datetime(2024, 3, 15, 9, 30)) == timed  # the meta tag's own time stays
+    assert with_shown_time(None, datetime(2024, 3, 15, 9, 30)) is None
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -104,6 +137,8 @@ def test_the_group_free_pattern_embeds_twice():
         ("http://www.example.gov.cn/news/202306/01/c1234.html", datetime(2023, 6, 1)),
         ("http://www.example.gov.cn/news/20230601/1234.html", datetime(2023, 6, 1)),
         ("http://www.example.gov.cn/news/20231301/1234.html", None),
+        ("http://finance.people.com.cn/n1/2024/0510/c1004-40232587.html", datetime(2024, 5, 10)),
+        ("http://www.example.gov.cn/html/2024/1332/123.html", None),
         ("http://www.example.gov.cn/col/col1229/index.html", None),
         ("", None),
     ],
