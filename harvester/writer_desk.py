@@ -9,6 +9,7 @@ when the first page or withdrawal arrives: a harvest of an unchanged federation
 stores no page and loads none of it."""
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,6 +36,7 @@ class WriterDesk:
             from harvester.ingest import Ingestor
 
             self._ingestor = Ingestor(self.sessions, self.sources)
+            gc.freeze()  # the index, screen and rules just loaded live to the end: no collection scans them again
         return self._ingestor
 
     def store(self, records: list[StoreRecord]) -> list[str]:
