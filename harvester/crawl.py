@@ -29,7 +29,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from harvester.ingest import writer_sources
+from harvester.writer_sources import writer_sources
 from harvester.worker import init_worker
 from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration

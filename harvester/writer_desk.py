@@ -27,7 +27,7 @@ VALIDATOR_CHUNK = 500
 class WriterDesk:
     def __init__(self, sessions: sessionmaker[Session], sources: dict):
         self.sessions = sessions
-        self.sources = sources  # harvester.ingest.WriterSource per source id
+        self.sources = sources  # harvester.writer_sources.WriterSource per source id
         self._ingestor = None
 
     @property
