@@ -19,6 +19,7 @@ process; the scheduler runs each harvest in a child process.
 """
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
 
-from harvester.ingest import writer_sources
+from harvester.writer_sources import writer_sources
 from harvester.worker import init_worker
 from harvester.writer import LEAN, StoreWriter
 from harvester.registry import Registry, parse_duration
@@ -296,6 +297,7 @@ def crawl(registry: Registry, selected: list, states: dict, context: HarvestCont
         ticker = task.LoopingCall(on_progress, runs)
         ticker.start(0.5, now=True)
     runs.opened()  # the writer opened the runs meanwhile (raises if a source is busy elsewhere)
+    gc.freeze()  # what start-up built (modules, registry, settings) lives to the end: no collection scans it again
     process.start(install_signal_handlers=False)
     stopper.closing()
     wait(finished)

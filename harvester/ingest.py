@@ -15,7 +15,6 @@ what the sensitive-term screen holds.  No Scrapy, no extraction code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, select
@@ -26,27 +25,12 @@ from harvester.dedupe import DuplicateIndex, lock_new_items
 from harvester.table_statistics import TableStatistics
 from harvester.fingerprint import near_duplicate, titles_compatible
 from harvester.records import StoreRecord, revision_fields
+from harvester.writer_sources import WriterSource, writer_sources  # noqa: F401 - where callers found them
 from storage import counters, items, lengths, search
 from storage.column_rules import columns_for, load_rules
 from storage.lengths import fit
 from storage.models import Item, ItemColumn, ItemRevision, ItemSource
 from storage.screen import Screen, load_terms
-
-@dataclass(frozen=True)
-class WriterSource:
-    """What the writer needs to know of a registry source (plain data, picklable)."""
-
-    unit_id: str
-    unit_name: str
-    columns: tuple[str, ...]
-    review: str
-
-
-def writer_sources(registry) -> dict[str, WriterSource]:
-    return {
-        source.id: WriterSource(unit.id, unit.name, tuple(source.column_ids), source.review)
-        for unit, source in registry.sources()
-    }
 
 
 class Ingestor:

@@ -7,6 +7,7 @@ pickled once, worker → writer, and never passes through the crawling process.
 This module must stay light: no SQLAlchemy, no Scrapy."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -73,6 +74,7 @@ def init_worker(inbox, templates: dict[str, dict] | None = None, harvester_pid: 
     in_process = harvester_pid is not None and os.getpid() == harvester_pid
     if not in_process and multiprocessing.parent_process() is not None:
         follow_parent()
+        gc.freeze()  # the imports and templates live as long as the worker: no collection scans them again
 
 
 def extract_to_writer(token: int, page: dict[str, Any], tz: str, run_id: int | None) -> tuple[list[str], dict | None]:

@@ -9,6 +9,7 @@ when the first page or withdrawal arrives: a harvest of an unchanged federation
 stores no page and loads none of it."""
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timezone
 from typing import Any
 
@@ -26,7 +27,7 @@ VALIDATOR_CHUNK = 500
 class WriterDesk:
     def __init__(self, sessions: sessionmaker[Session], sources: dict):
         self.sessions = sessions
-        self.sources = sources  # harvester.ingest.WriterSource per source id
+        self.sources = sources  # harvester.writer_sources.WriterSource per source id
         self._ingestor = None
 
     @property
@@ -35,6 +36,7 @@ class WriterDesk:
             from harvester.ingest import Ingestor
 
             self._ingestor = Ingestor(self.sessions, self.sources)
+            gc.freeze()  # the index, screen and rules just loaded live to the end: no collection scans them again
         return self._ingestor
 
     def store(self, records: list[StoreRecord]) -> list[str]:

@@ -13,11 +13,14 @@ A redirect to another scheme (``Location: file:///etc/passwd``) is not followed 
 Scrapy; here it becomes a refusal recorded on the run.  The connection itself
 resolves names through :class:`spiders.resolver.GuardedResolver`, so a name that
 answers a public address here and a private one a moment later (DNS rebinding)
-is refused there.
+is refused there.  That is also why a name found public here is taken as public
+for ``PUBLIC_SECONDS`` (per harvesting process) rather than resolved again for
+every request of its host: the connection still judges each answer.
 """
 from __future__ import annotations
 
 import asyncio
+import time
 from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
@@ -29,6 +32,7 @@ from spiders.downloads import SchemeRefused
 from spiders.middleware import CrawlerMiddleware
 
 DNS_SECONDS = 10.0
+PUBLIC_SECONDS = 60.0  # a name that resolved to public addresses only is not resolved again for this long
 
 
 class PrivateAddressRefused(IgnoreRequest):
@@ -36,6 +40,9 @@ class PrivateAddressRefused(IgnoreRequest):
 
 
 class AddressGuardMiddleware(CrawlerMiddleware):
+    # host → monotonic time until which it counts as public; shared by the harvest's spiders
+    public_until: dict[str, float] = {}
+
     def policy(self) -> SourcePolicy:
         return getattr(self.spider, "policy", None) or SourcePolicy()
 
@@ -46,6 +53,9 @@ class AddressGuardMiddleware(CrawlerMiddleware):
         if self.policy().may_skip_address_check(request.url):
             return None
         host, port = host_port(request.url)
+        now = time.monotonic()
+        if self.public_until.get(host, 0.0) > now:
+            return None
         try:
             addresses = await asyncio.wait_for(resolve(host), DNS_SECONDS)
         except (OSError, asyncio.TimeoutError):
@@ -54,6 +64,8 @@ class AddressGuardMiddleware(CrawlerMiddleware):
             why = refusal(address)
             if why:
                 raise PrivateAddressRefused(f"refused: {host}:{port} is not a public address ({address}: {why})")
+        if addresses:
+            self.public_until[host] = now + PUBLIC_SECONDS
         return None
 
     def process_response(self, request, response, spider=None):

@@ -61,8 +61,10 @@ class HostGate:
         """A slot on ``host`` once its spacing allows; waiting ends at once (with
         :class:`Halted`) when the requesting spider halts."""
         state = self.state(host)
-        if inflight is None:
-            await state.semaphore.acquire()
+        if inflight is not None:
+            inflight.check()
+        if inflight is None or not state.semaphore.locked():
+            await state.semaphore.acquire()  # a free slot is taken at once: nothing to wait for, or halt
         else:
             await inflight.until_halted(state.semaphore.acquire())
         loop = asyncio.get_running_loop()

@@ -62,3 +62,25 @@ def test_a_sqlite_upgrade_that_fails_half_way_leaves_no_half_schema(tmp_path):
     upgrade(engine)
     assert {"units", "items", "harvest_errors"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_a_database_at_the_newest_revision_is_known_without_alembic(sqlite_url):
+    """Each harvest starts with upgrade(); on a database already at the newest revision it
+    reads the revision ids from the migration files instead of running Alembic. Those ids
+    must name the head Alembic itself finds, and a database behind it is still upgraded."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from storage.migrate import at_head, script_head
+
+    engine = make_engine(sqlite_url)
+    assert script_head() == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert not at_head(engine)  # a new database: no version table yet
+    upgrade(engine)
+    assert at_head(engine)
+    command.downgrade(alembic_config(engine), "-1")
+    assert not at_head(engine)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == script_head()
+    engine.dispose()
