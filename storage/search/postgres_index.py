@@ -173,6 +173,27 @@ def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]
     return ids[offset:offset + limit]
 
 
+def newest_each(session: Session, matches: list[Match], limit: int) -> list[list[int]]:
+    """The newest ``limit`` item ids of each match, in one statement, without week
+    windows: for matches whose terms are known to be rare (相关信息 asks this of
+    terms in fewer than ``related.DF_CAP`` titles), whose GIN bitmaps are short.
+    One round trip where reading each match in windows took three to five."""
+    if not matches:
+        return []
+    parts, params = [], {"limit": limit}
+    for k, match in enumerate(matches):
+        # each match's own parameters, renamed apart (:all → :all_0, …)
+        where = re.sub(r":(\w+)", lambda m: f":{m.group(1)}_{k}" if m.group(1) in match.params else m.group(0),
+                       match.sql.format(w=""))
+        params.update({f"{name}_{k}": value for name, value in match.params.items()})
+        parts.append(f"(SELECT {k} AS k, item_id FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT :limit)")
+    found: list[list[int]] = [[] for _ in matches]
+    with planned(session):
+        for k, item_id in session.execute(text(" UNION ALL ".join(parts)), params):
+            found[k].append(item_id)
+    return found
+
+
 def title_frequencies(session: Session, terms: list[Term], cap: int) -> list[int]:
     """In how many titles each term is, counted up to ``cap``: every term in one
     statement per week window, newest first (``TITLE_WINDOWS``, then the rest),
