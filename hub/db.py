@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from storage.db import make_engine, session_factory
+from storage.db import autocommit_reads, make_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import User
 
@@ -19,7 +19,8 @@ EXTENSION = "zhanqun_db"
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     upgrade(engine)
-    app.extensions[EXTENSION] = {"engine": engine, "sessions": session_factory(engine, app.config["TIMEZONE"])}
+    app.extensions[EXTENSION] = {"engine": engine, "reads": autocommit_reads(engine),
+                                 "sessions": session_factory(engine, app.config["TIMEZONE"])}
     app.teardown_appcontext(_close_session)
     ensure_admin(app)
 

@@ -38,6 +38,19 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def autocommit_reads(engine: Engine) -> Engine:
+    """``engine`` (the same pool) for a read of one statement outside any transaction.
+
+    On PostgreSQL such a read runs in autocommit: one round trip to the server
+    instead of three (BEGIN, the read, and the ROLLBACK the pool sends when the
+    connection comes back).  The portal reads its content counter so on every
+    request, most of them answered from the page cache with nothing else to ask.
+    SQLite answers in-process: the engine as it is."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -77,14 +77,15 @@ COUNTER_QUERY = select(Counter.value).where(Counter.name == counters.CONTENT)
 def content_counter() -> int:
     """The ``content`` counter for this request, read once.
 
-    Read on a pooled connection of its own, without an ORM session: a request
-    answered from the cache (or with 304) touches the database only here.
+    Read on a pooled connection of its own, without an ORM session and outside
+    any transaction (``storage.db.autocommit_reads``): a request answered from the
+    cache (or with 304) touches the database only here, in one round trip.
     """
     if "portal_counter" not in g:
         state = portal_state()
         if time.monotonic() - state.promoted_at >= PROMOTE_EVERY_SECONDS:
             promote_scheduled(db_session(), state)
-        with current_app.extensions[DB_EXTENSION]["engine"].connect() as connection:
+        with current_app.extensions[DB_EXTENSION]["reads"].connect() as connection:
             g.portal_counter = connection.execute(COUNTER_QUERY).scalar() or 0
     return g.portal_counter
 

@@ -80,9 +80,13 @@ def related(session: Session, item_id: int, title: str, column: str, limit: int 
     weights = {text: math.log(max(size, 2 * found) / found) for found, text, _ in chosen}
     facets = [column_token(column)]
     candidates: set[int] = set()
-    for _, _, term in chosen[:LOOKUPS]:
-        in_titles = backend.compile_query([term], facets, None, None)[1][0]  # level 1: in the title
-        candidates.update(backend.newest(session, in_titles, PER_LOOKUP, 0))
+    in_titles = {term.text: backend.compile_query([term], facets, None, None)[1][0]  # level 1: in the title
+                 for _, _, term in chosen[:LOOKUPS]}
+    rare = [word for found, word, _ in chosen[:LOOKUPS] if found < DF_CAP]  # counted exactly: short GIN lists
+    for ids in backend.newest_each(session, [in_titles[word] for word in rare], PER_LOOKUP):
+        candidates.update(ids)  # all rare terms in one statement on PostgreSQL
+    for word in in_titles.keys() - set(rare):  # every term common (FALLBACK_TERMS): read newest first, in windows
+        candidates.update(backend.newest(session, in_titles[word], PER_LOOKUP, 0))
     candidates.discard(item_id)
     if not candidates:
         return []

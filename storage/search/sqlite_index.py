@@ -115,6 +115,11 @@ def newest(session: Session, match: Match, limit: int, offset: int) -> list[int]
     return [item_id_of(key) for (key,) in rows]
 
 
+def newest_each(session: Session, matches: list[Match], limit: int) -> list[list[int]]:
+    """The newest ``limit`` item ids of each match (FTS5 answers in-process: one query each)."""
+    return [newest(session, match, limit, 0) for match in matches]
+
+
 # -- writes ----------------------------------------------------------------------------
 def _pack(doc: Doc) -> str:
     return _SEP.join((doc.title_runs, doc.body_runs, doc.facets))

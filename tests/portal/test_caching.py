@@ -121,3 +121,37 @@ def test_pages_are_kept_until_the_next_publish_unless_the_page_cache_is_off(app,
     assert fresh.status_code == 200 and "关于秘密待审通知的公告" in fresh.get_data(as_text=True)
     assert client.get("/columns/notices", headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304
     assert counter_of(fresh) != counter_of(first) and pages.get(counter_of(fresh), key) is None
+
+
+def test_a_cached_page_costs_one_statement_outside_any_transaction(any_db_app):
+    """Most portal requests are answered from the page cache (or 304): the content
+    counter is all they read.  On PostgreSQL a read inside a transaction would be
+    three round trips (BEGIN, the read, the pool's ROLLBACK); the counter is read in
+    autocommit, so the server sees the statement alone, no transaction around it."""
+    from sqlalchemy import event
+
+    from hub.db import EXTENSION
+
+    engine = any_db_app.extensions[EXTENSION]["engine"]
+    client = any_db_app.test_client()
+    seen: list[tuple[str, bool]] = []
+
+    def after(conn, _cursor, statement, _params, _context, _many) -> None:
+        dbapi = conn.connection.dbapi_connection
+        in_transaction = (dbapi.info.transaction_status != dbapi.info.transaction_status.IDLE
+                          if engine.dialect.name == "postgresql" else dbapi.in_transaction)
+        seen.append((statement, in_transaction))
+
+    for path in PAGES[:3] + ("/sitemap.xml",):
+        first = client.get(path)
+        assert first.status_code == 200
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            again = client.get(path)
+            not_modified = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        finally:
+            event.remove(engine, "after_cursor_execute", after)
+        assert again.get_data() == first.get_data() and not_modified.status_code == 304
+        assert len(seen) == 2 and all("counters" in statement for statement, _ in seen), (path, seen)
+        assert not any(in_transaction for _, in_transaction in seen), (path, seen)
+        seen.clear()
