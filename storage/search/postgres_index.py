@@ -62,6 +62,7 @@ TABLE = "item_search"  # created by migration 0005
 PHRASE_COUNT_CAP = 500
 WINDOW_WEEKS = 8  # weeks of one window at most
 MAX_AHEAD = 48  # weeks: a term needing more is read without windows
+EVIDENCE_WEEKS = 9  # weeks read before a term may be judged rare (the newest may have just begun)
 TITLE_WINDOWS = (8, 64)  # weeks read for title frequencies before the rest
 BUCKET_DAYS = 7  # entries carry the week of their sort key as a lexeme (see ``bucket_lexeme``)
 CHAR_MARK = "h"  # ideograph lexemes: 'h:税' (migration 0026)
@@ -251,11 +252,14 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
     (GIN's work per candidate grows with the lexemes of the query); the first
     is one week, the next up to eight (the newest week may have just begun),
     then as many as the matches per week seen so far say are needed, down to
-    the oldest entry's week.  When they say more than ``MAX_AHEAD`` weeks, the
-    term is rare enough for one query without a window, from the start: its
-    posting list is short.  (That query has no key condition, which would make
-    PostgreSQL read every candidate's row.)  A level starts from what the count
-    of the whole query saw: it has at most that many matches a week.
+    the oldest entry's week.  When they say more than ``MAX_AHEAD`` weeks, and
+    at least ``EVIDENCE_WEEKS`` weeks were read (before that, the next window
+    reads the weeks still missing), the term is rare enough for one query
+    without a window, from the start: its posting list is short.  (That query
+    has no key condition but the partial years of a date range, ``Match.whole``:
+    a key condition makes PostgreSQL check every candidate's row.)  A level
+    starts from what the count of the whole query saw: it has at most that many
+    matches a week.
     """
     bounds = _bounds(session, match)
     if bounds is None:
@@ -269,10 +273,12 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
         seen_rows, seen_weeks = hint or (rows, weeks)
         ahead = math.ceil(1.5 * wanted() * seen_weeks / seen_rows) if seen_rows else math.inf
         hint = None
-        if seen_weeks >= 1 + WINDOW_WEEKS and ahead > MAX_AHEAD:
+        if seen_weeks >= EVIDENCE_WEEKS and ahead > MAX_AHEAD:
             size = 0  # rare: no window
         elif seen_weeks == 0:
             size = 1
+        elif ahead > MAX_AHEAD:
+            size = min(WINDOW_WEEKS, EVIDENCE_WEEKS - seen_weeks)  # the weeks still missing before deciding
         else:
             size = min(WINDOW_WEEKS, ahead)
         if size == 0:
