@@ -303,12 +303,22 @@ def seed_postgresql(engine, n: int, today: date) -> dict:
     return timings
 
 
+def _migration(name: str):
+    """A migration module of ``storage/migrations/versions`` (not a package: loaded from its file)."""
+    import importlib.util
+    path = ROOT / "storage" / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def replicate(engine, source: str, per_copy: int, copies: int) -> float:
     """Fill this schema's items, columns and index with ``copies`` copies of
     ``source``'s ``per_copy`` items (ids 1..per_copy): copy k has ids + k·per_copy,
     the same texts, units, columns and 发布时间; index entries are copied (with
-    their sort keys and the week lexeme of migration 0025, which a source built
-    before it lacks), not recomputed.  The index's indexes are built after."""
+    their sort keys; the lexemes of migrations 0025–0027, which a source built
+    before them lacks, are added as those migrations add them), not recomputed.  The index's indexes are built after."""
     from storage.search import postgres_index
 
     table = postgres_index.TABLE
@@ -323,6 +333,10 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
     if revision < "0026":  # the source's entries lack migration 0026's lexemes: the same SQL adds them
         tsv_more += f" || {_IDEOGRAPHS.format(tsv='s.tsv')} || {_FILTERS}"
         title_more += f" || {_IDEOGRAPHS.format(tsv='s.title_tsv')}"
+    if revision < "0027":  # nor migration 0027's year lexemes (the same SQL)
+        year = f"array_to_tsvector(ARRAY(SELECT {_YEAR} WHERE s.{_DATED}))"
+        tsv_more += f" || {year}"
+        title_more += f" || {year}"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f"INSERT INTO units SELECT * FROM {source}.units ON CONFLICT DO NOTHING"))
         conn.execute(text(f"INSERT INTO columns SELECT * FROM {source}.columns ON CONFLICT DO NOTHING"))
@@ -348,6 +362,9 @@ def replicate(engine, source: str, per_copy: int, copies: int) -> float:
     return round(time.perf_counter() - t0, 1)
 
 
+# Migration 0027's year lexeme, for entries copied from a schema made before it.
+_YEAR = _migration("0027_search_years").YEAR.replace("sort_key", "s.sort_key")
+_DATED = _migration("0027_search_years").DATED
 # Migration 0026's lexemes, for entries copied from a schema made before it (as that migration writes them).
 _IDEOGRAPHS = ("array_to_tsvector(ARRAY(SELECT DISTINCT 'h:' || left(lexeme, 1) FROM unnest(tsvector_to_array({tsv})) "
                "AS lexeme WHERE lexeme ~ '^[\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\U00020000-\\U0003347f]'))")

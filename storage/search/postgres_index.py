@@ -22,7 +22,8 @@ before it could skip anything.  (A one-character prefix after other runs,
 ``2026税``, is still ``'2026' <-> '税':*``.)
 
 Every entry also carries the week of its sort key (``w:<weeks since 1970>``,
-in ``tsv`` and ``title_tsv``; migration 0025).  A GIN index can only answer
+in ``tsv`` and ``title_tsv``; migration 0025) and, when dated, its year
+(``y:<year>``, migration 0027).  A GIN index can only answer
 with a bitmap of *every* match, and on a million items a bitmap of 通知 or 工作
 (half of everything, or all of it) costs more than the whole budget.  So
 matches are read newest first a few weeks at a time: ``q & ('w:2970' | …)``
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date, timedelta
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace as replace_dataclass
 from typing import Iterator
@@ -52,7 +54,7 @@ from sqlalchemy import Integer, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from storage.search.documents import ID_BITS, IN_CHUNK, Doc
+from storage.search.documents import ID_BITS, ID_MASK, IN_CHUNK, Doc
 from storage.search.query import Term
 from storage.search.tokens import CJK_CLASS
 
@@ -61,9 +63,13 @@ GIN_INDEXES = (f"ix_{TABLE}_tsv", f"ix_{TABLE}_title_tsv")
 PHRASE_COUNT_CAP = 500
 WINDOW_WEEKS = 8  # weeks of one window at most
 MAX_AHEAD = 48  # weeks: a term needing more is read without windows
+EVIDENCE_WEEKS = 9  # weeks read before a term may be judged rare (the newest may have just begun)
 TITLE_WINDOWS = (8, 64)  # weeks read for title frequencies before the rest
 BUCKET_DAYS = 7  # entries carry the week of their sort key as a lexeme (see ``bucket_lexeme``)
 CHAR_MARK = "h"  # ideograph lexemes: 'h:税' (migration 0026)
+YEAR_MARK = "y"  # year lexemes: 'y:2024' (migration 0027)
+MAX_YEARS = 12  # a date range touching more years is read with its key range alone
+_EPOCH = date(1970, 1, 1)
 _TSV = "to_tsvector('simple', :title || ' ' || :body) || CAST(:marks AS tsvector)"
 _TITLE_TSV = "to_tsvector('simple', :title) || CAST(:title_marks AS tsvector)"
 _CJK = re.compile(f"[{CJK_CLASS}]")
@@ -73,12 +79,14 @@ _CJK = re.compile(f"[{CJK_CLASS}]")
 class Match:
     """A WHERE condition on item_search.  ``sql`` holds ``{w}`` where each indexed
     condition takes the week window (``_windows``): `` && CAST(:window AS tsquery)``
-    or nothing."""
+    or nothing.  ``whole`` is the same condition read without a window: a date
+    range's years are lexemes there (``_years``)."""
     sql: str
     params: dict = field(default_factory=dict)
     phrases: bool = False    # tsv positions are checked: the GIN index alone cannot answer
     scan: dict = field(default_factory=dict)  # shared by a query's matches: key bounds, densities seen
     full: bool = False  # every match of the query (not a level)
+    whole: str = ""  # ``sql`` without a window (its years as lexemes); empty: ``sql``
 
 
 def compile_query(terms: list[Term], facets: list[str], low: int | None, high: int | None) -> tuple[Match, list[Match]]:
@@ -103,15 +111,22 @@ def compile_query(terms: list[Term], facets: list[str], low: int | None, high: i
     if high is not None:
         scope.append("sort_key + 0 <= :high")
         params["high"] = high
+    years, whole_scope = _years(low, high)
+    if years:
+        params["years"] = " | ".join(year_lexeme(year) for year in years)
+    in_years = " && CAST(:years AS tsquery)" if years else ""
     has_phrase = any(len(term.tokens) > 1 for term in terms)
     scan: dict = {"low": low, "high": high}
 
     def match(*conditions: str, tsv: bool = True) -> Match:
-        where = " AND ".join([*scope, *conditions, *([f"tsv @@ (({all_terms}){in_filters}{{w}})"] if tsv else [])])
-        return Match(where, params, phrases=tsv and has_phrase, scan=scan)
+        def where(keys: list[str], marks: str) -> str:
+            parts = [c.replace("{m}", marks) for c in conditions]
+            return " AND ".join([*keys, *parts, *([f"tsv @@ (({all_terms}){in_filters}{marks}{{w}})"] if tsv else [])])
+        return Match(where(scope, ""), params, phrases=tsv and has_phrase, scan=scan,
+                     whole=where(whole_scope, in_years))
 
-    all_in_title = f"title_tsv @@ (({all_terms}){in_filters}{{w}})"
-    any_in_title = f"title_tsv @@ (({any_term}){in_filters}{{w}})"
+    all_in_title = f"title_tsv @@ (({all_terms}){in_filters}{{m}}{{w}})"
+    any_in_title = f"title_tsv @@ (({any_term}){in_filters}{{m}}{{w}})"
     not_all_in_title = f"NOT title_tsv @@ ({all_terms})"
     not_any_in_title = f"NOT title_tsv @@ ({any_term})"
     levels = [match(all_in_title, tsv=False)]  # the title's tokens are in tsv too
@@ -119,6 +134,29 @@ def compile_query(terms: list[Term], facets: list[str], low: int | None, high: i
         levels.append(match(any_in_title, not_all_in_title))
     levels.append(match(not_any_in_title))
     return replace_dataclass(match(), full=True), levels
+
+
+def _years(low: int | None, high: int | None) -> tuple[list[int], list[str]]:
+    """The years a key range touches (at most ``MAX_YEARS``; none when an end
+    is open), and the key conditions still needed beside their lexemes: none
+    for an end on a year's first (``low``) or last (``high``) day.  Undated
+    entries carry no year, as they match no date range."""
+    if low is None or high is None or low > high:
+        return [], [c for c, key in (("sort_key + 0 >= :low", low), ("sort_key + 0 <= :high", high)) if key is not None]
+    first, last = _date_of(low), _date_of(high)
+    if last.year - first.year >= MAX_YEARS:
+        return [], ["sort_key + 0 >= :low", "sort_key + 0 <= :high"]
+    keys = []
+    if (first.month, first.day) != (1, 1) or low & ID_MASK:
+        keys.append("sort_key + 0 >= :low")
+    if (last.month, last.day) != (12, 31) or high & ID_MASK != ID_MASK:
+        keys.append("sort_key + 0 <= :high")
+    return list(range(first.year, last.year + 1)), keys
+
+
+def _date_of(key: int) -> date:
+    """The local 发布日期 of a dated entry's sort key (``documents.sort_key``)."""
+    return _EPOCH + timedelta(days=key >> ID_BITS)
 
 
 def _is_char(term: Term) -> bool:
@@ -236,11 +274,14 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
     (GIN's work per candidate grows with the lexemes of the query); the first
     is one week, the next up to eight (the newest week may have just begun),
     then as many as the matches per week seen so far say are needed, down to
-    the oldest entry's week.  When they say more than ``MAX_AHEAD`` weeks, the
-    term is rare enough for one query without a window, from the start: its
-    posting list is short.  (That query has no key condition, which would make
-    PostgreSQL read every candidate's row.)  A level starts from what the count
-    of the whole query saw: it has at most that many matches a week.
+    the oldest entry's week.  When they say more than ``MAX_AHEAD`` weeks, and
+    at least ``EVIDENCE_WEEKS`` weeks were read (before that, the next window
+    reads the weeks still missing), the term is rare enough for one query
+    without a window, from the start: its posting list is short.  (That query
+    has no key condition but the partial years of a date range, ``Match.whole``:
+    a key condition makes PostgreSQL check every candidate's row.)  A level
+    starts from what the count of the whole query saw: it has at most that many
+    matches a week.
     """
     bounds = _bounds(session, match)
     if bounds is None:
@@ -254,14 +295,16 @@ def _windows(session: Session, match: Match, wanted) -> Iterator[tuple[str, dict
         seen_rows, seen_weeks = hint or (rows, weeks)
         ahead = math.ceil(1.5 * wanted() * seen_weeks / seen_rows) if seen_rows else math.inf
         hint = None
-        if seen_weeks >= 1 + WINDOW_WEEKS and ahead > MAX_AHEAD:
+        if seen_weeks >= EVIDENCE_WEEKS and ahead > MAX_AHEAD:
             size = 0  # rare: no window
         elif seen_weeks == 0:
             size = 1
+        elif ahead > MAX_AHEAD:
+            size = min(WINDOW_WEEKS, EVIDENCE_WEEKS - seen_weeks)  # the weeks still missing before deciding
         else:
             size = min(WINDOW_WEEKS, ahead)
         if size == 0:
-            yield match.sql.format(w=""), match.params, True
+            yield (match.whole or match.sql).format(w=""), match.params, True
             return
         low = max(bottom, high - size + 1)
         before = wanted()
@@ -388,11 +431,22 @@ def bucket_lexeme(bucket: int) -> str:
     return _facet_lexeme(f"w{bucket}")
 
 
+def year_lexeme(year: int) -> str:
+    return _facet_lexeme(f"{YEAR_MARK}{year}")
+
+
+def entry_year(key: int) -> int | None:
+    """The year of an entry's 发布日期: None when undated (day 0)."""
+    return _date_of(key).year if key >> ID_BITS else None
+
+
 def _params(doc: Doc) -> dict:
     """The tokens (cut to ``title``/``body`` text) and the position-less lexemes of
-    an entry: in both tsvectors its filters, its week and its ideographs (of the
-    title alone in ``title_tsv``)."""
-    marks = [*(_facet_lexeme(facet) for facet in doc.facets.split()), bucket_lexeme(bucket_of(doc.sort_key))]
+    an entry: in both tsvectors its filters, its week, its year (dated) and its
+    ideographs (of the title alone in ``title_tsv``)."""
+    year = entry_year(doc.sort_key)
+    marks = [*(_facet_lexeme(facet) for facet in doc.facets.split()), bucket_lexeme(bucket_of(doc.sort_key)),
+             *([year_lexeme(year)] if year is not None else [])]
     title_chars = _chars(doc.title_runs)
     return {"item_id": doc.item_id, "sort_key": doc.sort_key, "title": doc.title, "body": doc.body,
             "title_marks": " ".join([*marks, *title_chars]),

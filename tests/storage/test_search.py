@@ -511,3 +511,106 @@ def test_postgresql_title_frequencies_are_counted_across_week_windows(pg_session
     for windows in ((1, 2), (1000,), (2, 10, 1000)):
         monkeypatch.setattr(postgres_index, "TITLE_WINDOWS", windows)
         assert postgres_index.title_frequencies(session, terms, 5) == expected
+
+
+def test_date_ranges_of_whole_years_find_exactly_those_years(session):
+    """A range of whole years (a year filter) finds the items of those local
+    years and no others, at the very edges of each year (a Shanghai day starts
+    at 16:00 UTC the day before) and never an undated item."""
+    def at(y, m, d, hh, mm):
+        return datetime(y, m, d, hh, mm, tzinfo=timezone.utc)
+
+    last_of_2023 = add(session, "防汛工作通知", at=at(2023, 12, 31, 15, 59))  # 23:59 local
+    first_of_2024 = add(session, "防汛工作通知", at=at(2023, 12, 31, 16, 0))  # 2024-01-01 00:00 local
+    mid_2024 = add(session, "防汛工作通知", at=at(2024, 7, 1, 2, 0))
+    last_of_2024 = add(session, "防汛工作通知", at=at(2024, 12, 31, 15, 59))
+    first_of_2025 = add(session, "防汛工作通知", at=at(2024, 12, 31, 16, 0))
+    undated = add(session, "防汛工作通知")
+    session.execute(Item.__table__.update().where(Item.id == undated).values(published_at=None))
+    search.refresh(session, [undated])
+    session.commit()
+    year = {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}
+    assert found(session, "防汛", **year) == [last_of_2024, mid_2024, first_of_2024]
+    assert found(session, "防汛", sort="newest", **year) == [last_of_2024, mid_2024, first_of_2024]
+    assert search.search(session, "防汛", **year).total == 3
+    assert found(session, "防汛", date_from=date(2023, 1, 1), date_to=date(2024, 12, 31)) == \
+        [last_of_2024, mid_2024, first_of_2024, last_of_2023]
+    assert found(session, "防汛", date_from=date(2024, 7, 1), date_to=date(2025, 12, 31)) == \
+        [first_of_2025, last_of_2024, mid_2024]  # a partial year at the start
+    assert found(session, "防汛", date_from=date(2023, 1, 1), date_to=date(2024, 6, 30)) == \
+        [first_of_2024, last_of_2023]  # and at the end
+    assert found(session, "防汛", date_from=date(2024, 1, 1)) == [first_of_2025, last_of_2024, mid_2024, first_of_2024]
+    assert undated in found(session, "防汛")
+
+
+def test_postgresql_year_lexemes_answer_whole_years_without_windows(pg_session, monkeypatch):
+    """On PostgreSQL each dated entry carries its local year (y:2024, in both
+    tsvectors), and a range of whole years read without week windows is those
+    lexemes alone, with no key condition: the same items however the windows fall."""
+    from sqlalchemy import text
+    from storage.search import postgres_index
+
+    session = pg_session
+    ids = {}
+    for n, when in enumerate([datetime(2023, 12, 31, 15, 59, tzinfo=timezone.utc), datetime(2023, 12, 31, 16, 0, tzinfo=timezone.utc),
+                              datetime(2024, 5, 1, tzinfo=timezone.utc), datetime(2024, 12, 31, 15, 59, tzinfo=timezone.utc),
+                              datetime(2024, 12, 31, 16, 0, tzinfo=timezone.utc), datetime(2025, 3, 1, tzinfo=timezone.utc)]):
+        ids[n] = add(session, f"税收宣传通知{n}", "依法纳税。", columns=("notices",), at=when)
+    undated = add(session, "税收宣传通知", columns=("notices",))
+    session.execute(Item.__table__.update().where(Item.id == undated).values(published_at=None))
+    search.refresh(session, [undated])
+    session.commit()
+    years = dict(session.execute(text(
+        "SELECT item_id, (SELECT string_agg(l, ' ') FROM unnest(tsvector_to_array(tsv)) l WHERE l LIKE 'y:%') "
+        "FROM item_search WHERE title_tsv @@ CAST(:y AS tsquery) OR item_id = :u"), {"y": "'y:2024'", "u": undated}).all())
+    assert years == {ids[1]: "y:2024", ids[2]: "y:2024", ids[3]: "y:2024", undated: None}
+    match, _ = postgres_index.compile_query([], ["c" + "notices".encode().hex()], *documents_key(2024, 2024))
+    assert "sort_key" not in match.whole and "sort_key" in match.sql  # whole years: no key condition
+    match, _ = postgres_index.compile_query([], [], *documents_key(2024, 2024, first=date(2024, 3, 1)))
+    assert "sort_key + 0 >= :low" in match.whole and "sort_key + 0 <= :high" not in match.whole
+    cases = [({"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}, [ids[3], ids[2], ids[1]]),
+             ({"date_from": date(2024, 1, 1), "date_to": date(2025, 12, 31), "column": "notices"},
+              [ids[5], ids[4], ids[3], ids[2], ids[1]]),
+             ({"date_from": date(2023, 6, 1), "date_to": date(2024, 12, 31)}, [ids[3], ids[2], ids[1], ids[0]])]
+    for widest, ahead in ((8, 48), (1, 0), (1, 1000)):  # the defaults; then one week, then the rest without a window
+        monkeypatch.setattr(postgres_index, "WINDOW_WEEKS", widest)
+        monkeypatch.setattr(postgres_index, "MAX_AHEAD", ahead)
+        for kw, expected in cases:
+            for q in ("税", "税收 通知"):
+                assert found(session, q, sort="newest", **kw) == expected
+                assert search.search(session, q, **kw).total == len(expected)
+
+
+def documents_key(first_year: int, last_year: int, first: date | None = None) -> tuple[int, int]:
+    from storage.search import documents
+    return documents.key_range(first or date(first_year, 1, 1), date(last_year, 12, 31))
+
+
+def test_migration_0027_gives_postgresql_entries_their_year(pg_url):
+    """Entries written before 0027 get the year lexeme of their 发布日期 (none
+    when undated), exactly as a rebuild writes it; the downgrade takes it away."""
+    from sqlalchemy import text
+
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        s.add(Unit(id="kecheng", name="柯城区", kind="county", homepage="http://kc/"))
+        s.commit()
+        ids = [add(s, "防汛防台工作通知", "做好防汛准备。", at=datetime(2025, 12, 31, 16, 0, tzinfo=timezone.utc)),
+               add(s, "防汛物资", "", at=datetime(2019, 6, 1, tzinfo=timezone.utc)),
+               add(s, "防汛演练", "", at=datetime(2020, 6, 1, tzinfo=timezone.utc))]
+        s.execute(text("UPDATE items SET published_at = NULL WHERE id = :id"), {"id": ids[2]})
+        search.refresh(s, [ids[2]])
+        s.commit()
+        rebuilt = s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all()
+    command.downgrade(alembic_config(engine), "0026")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM item_search WHERE tsv::text LIKE '%''y:%' "
+                                 "OR title_tsv::text LIKE '%''y:%'")).scalar_one() == 0
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        after = s.execute(text("SELECT item_id, tsv, title_tsv FROM item_search ORDER BY item_id")).all()
+        assert after == rebuilt
+        assert "'y:2026'" in str(after[0].tsv) and "'y:2019'" in str(after[1].title_tsv)
+        assert found(s, "防汛", date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)) == ids[:1]
+    engine.dispose()
