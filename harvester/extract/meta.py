@@ -24,12 +24,24 @@ _COLUMN_KEYS = ("columnname", "column")
 _SITE_KEYS = ("sitename", "og:site_name", "site_name")
 _URL_KEYS = ("url", "og:url")
 # A CMS that fills ArticleTitle from a rich-text title leaves its markup in the value
-# (bynr.gov.cn: content="…力量<div>——热烈祝贺…开幕</div>", ../shared/corpus CWCE 500b350d).
+# (bynr.gov.cn: content="…力量<div>——热烈祝贺…开幕</div>", ../shared/corpus CWCE 500b350d,
+# whose <title> reads "…力量——热烈祝贺…开幕_巴彦淖尔市人民政府网").
 _MARKUP_RE = re.compile(r"<[^<>]{0,200}>")
 
 
-def _no_markup(value: str) -> str:
-    return norm_space(_MARKUP_RE.sub("", value)) if "<" in value else value
+def _no_markup(value: str, shown: str) -> str:
+    """``value`` without what reads as leaked markup; kept as it is where the page's
+    own <title> text (``shown``) shows those characters too: then they are the
+    title's text (a title about "<标准>", or a hostile one that must be stored as
+    written and rendered inert)."""
+    if "<" not in value:
+        return value
+    tags = _MARKUP_RE.findall(value)
+    if not tags:
+        return value
+    if all(tag in shown for tag in tags):
+        return value
+    return norm_space(_MARKUP_RE.sub("", value))
 
 
 @dataclass
@@ -70,12 +82,13 @@ def read_meta(root) -> PageMeta:
         return ""
 
     return PageMeta(
-        title=_no_markup(first(_TITLE_KEYS)),
+        title=_no_markup(first(_TITLE_KEYS), html_title),
         date=first(_DATE_KEYS),
-        source=_no_markup(first(_SOURCE_KEYS)),
+        source=first(_SOURCE_KEYS),
         column_name=first(_COLUMN_KEYS),
         site_name=first(_SITE_KEYS),
         url=first(_URL_KEYS),
         html_title=html_title,
         all=found,
     )
+

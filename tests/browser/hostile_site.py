@@ -53,15 +53,12 @@ PAYLOADS = """
 REFRESH = "<meta http-equiv='refresh' content='0;url=javascript:window.__xss=9'>"
 
 
-def detail_page(title_html: str, title_attr: str | None, refresh: bool = False) -> bytes:
-    """A government-style detail page with hostile head, info bar and body.  Without
-    ``title_attr`` it has no ArticleTitle meta: the title is then the page's own text,
-    markup characters and all (a meta value loses what reads as markup, see
-    harvester/extract/meta.py, so only the text path stores the title as written)."""
+def detail_page(title_html: str, title_attr: str, refresh: bool = False) -> bytes:
+    """A government-style detail page with hostile head, info bar and body."""
     return (
         "<html><head><meta charset='utf-8'>" + (REFRESH if refresh else "") +
         f"<title>{title_html}</title>"
-        + (f"<meta name='ArticleTitle' content='{title_attr}'>" if title_attr is not None else "") +
+        f"<meta name='ArticleTitle' content='{title_attr}'>"
         "<meta name='PubDate' content='2026-11-05 09:00'>"
         "<meta name='ContentSource' content='测试单位&quot;&gt;&lt;img src=x onerror=window.__xss=43&gt;'>"
         "<script>window.__xss=45</script></head>"
@@ -82,6 +79,7 @@ class Routes(dict):
 
 def hostile_routes() -> Routes:
     title_html = HOSTILE_TITLE.replace("<", "&lt;").replace(">", "&gt;")
+    title_attr = title_html.replace("'", "&#39;")
     listing = (
         "<html><head><meta charset='utf-8'><script>window.__xss=49</script></head><body><ul class='list'>"
         f"<li><a href='/art/1.html'>{title_html}</a><span>2026-11-05</span></li>"
@@ -93,7 +91,7 @@ def hostile_routes() -> Routes:
     return Routes({
         "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\n"),
         "/col/index.html": (200, HTML, listing),
-        "/art/1.html": (200, HTML, detail_page(title_html, None)),
+        "/art/1.html": (200, HTML, detail_page(title_html, title_attr)),
         QUOTED_PATH: (200, HTML, quoted),
     })
 
