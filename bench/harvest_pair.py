@@ -1,6 +1,6 @@
 """Paired harvests of two (or more) source trees on one farm: CPU per page by stage.
 
-    .venv/bin/python bench/harvest_pair.py /work/main /work/my-worktree [--rounds 2]
+    .venv/bin/python bench/harvest_pair.py TREE_BEFORE TREE_AFTER [--rounds 2]   (two checkouts of the project)
 
 Generates the farm of ``bench/harvest.py`` (10 hosts × 200 pages by default, Python
 servers), serves it once, then runs ``zhanqun harvest`` (fresh database each time)
